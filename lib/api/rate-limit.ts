@@ -1,0 +1,37 @@
+import { kv } from "@/lib/kv";
+import { now } from "@/lib/clock";
+
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  /** Epoch seconds of the next UTC midnight, when the count starts again. */
+  reset: number;
+  exceeded: boolean;
+}
+
+const DAY_SECONDS = 86_400;
+
+/**
+ * Counts one request against a key's daily limit, in UTC days. The count lives in KV, so every
+ * instance of the app shares it; refused requests count too, as with Rotor.
+ */
+export async function countDailyRequest(keyId: string, limit: number): Promise<RateLimitState> {
+  const at = now();
+  const day = at.toISOString().slice(0, 10);
+  const reset = Math.floor(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1) / 1000);
+  // Kept a little past its day so a clock skew between instances cannot restart a count early.
+  const used = await kv().incr(`ratelimit:apikey:${keyId}:${day}`, DAY_SECONDS * 2);
+  return { limit, remaining: Math.max(0, limit - used), reset, exceeded: used > limit };
+}
+
+export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
+  return {
+    "x-ratelimit-limit": String(state.limit),
+    "x-ratelimit-remaining": String(state.remaining),
+    "x-ratelimit-reset": String(state.reset),
+  };
+}
+
+export function secondsUntil(epochSeconds: number): number {
+  return Math.max(1, epochSeconds - Math.floor(now().getTime() / 1000));
+}

@@ -1,0 +1,31 @@
+import { ApiError, errors } from "./errors";
+
+export const API_VERSION = "1.1.0";
+
+/** A JSON response carrying the API version header; a string body is sent as it is (already JSON). */
+export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(typeof body === "string" ? body : JSON.stringify(body), {
+    status,
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "rotor-api-version": API_VERSION,
+      "cache-control": "no-store",
+      ...headers,
+    },
+  });
+}
+
+/**
+ * Maps any thrown value to the contract's body. Unknown errors become the generic 500 and are
+ * logged by kind and stack only: their messages can quote stored values, which may be personal.
+ */
+export function errorResponse(error: unknown, headers: Record<string, string> = {}, where = "api"): Response {
+  if (error instanceof ApiError)
+    return jsonResponse(error.body, error.status, { ...headers, ...error.headers });
+  const kind = error instanceof Error ? error.name : typeof error;
+  const code = (error as { code?: unknown })?.code;
+  const frames = error instanceof Error ? (error.stack ?? "").split("\n").slice(1, 6).join("\n") : "";
+  console.error(`[${where}] unhandled ${kind}${code ? ` (${String(code)})` : ""}\n${frames}`);
+  const internal = errors.internal();
+  return jsonResponse(internal.body, internal.status, headers);
+}

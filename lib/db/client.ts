@@ -1,0 +1,98 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { env } from "@/lib/env";
+import * as schema from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+interface DbHandle {
+  db: Db;
+  kind: "pglite" | "postgres";
+  close(): Promise<void>;
+}
+
+const migrationsFolder = path.join(process.cwd(), "lib/db/migrations");
+export const DEFAULT_COMPANY_SLUG = "default";
+
+/** An in-memory embedded database when DATA_DIR is this value (used by the tests). */
+const IN_MEMORY = "memory://";
+
+async function openPglite(dataDir: string): Promise<DbHandle> {
+  const [{ PGlite }, { pg_trgm }, { drizzle }, { migrate }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite/contrib/pg_trgm"),
+    import("drizzle-orm/pglite"),
+    import("drizzle-orm/pglite/migrator"),
+  ]);
+  let location = IN_MEMORY;
+  if (dataDir !== IN_MEMORY) {
+    // PGlite does not create missing parent folders itself.
+    await mkdir(dataDir, { recursive: true });
+    location = path.join(dataDir, "pglite");
+  }
+  const client = await PGlite.create(location, { extensions: { pg_trgm } });
+  const db = drizzle(client, { schema });
+  // The embedded database belongs to this process alone, so it is migrated on start.
+  await migrate(db, { migrationsFolder });
+  return { db: db as unknown as Db, kind: "pglite", close: () => client.close() };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<DbHandle> {
+  const [{ Pool }, { drizzle }] = await Promise.all([import("pg"), import("drizzle-orm/node-postgres")]);
+  const pool = new Pool({ connectionString: url, max: poolSize });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on("error", () => {});
+  const db = drizzle(pool, { schema });
+  return { db: db as unknown as Db, kind: "postgres", close: () => pool.end() };
+}
+
+async function open(): Promise<DbHandle> {
+  const settings = env();
+  const handle = settings.DATABASE_URL
+    ? await openPostgres(settings.DATABASE_URL, settings.DATABASE_POOL_SIZE)
+    : await openPglite(settings.DATA_DIR);
+  await handle.db
+    .insert(schema.companies)
+    .values({ slug: DEFAULT_COMPANY_SLUG, name: settings.DEFAULT_COMPANY_NAME })
+    .onConflictDoNothing({ target: schema.companies.slug });
+  return handle;
+}
+
+// One handle per process, kept on globalThis so that Next.js dev reloads reuse it.
+const holder = globalThis as unknown as { __leadPortalDb?: Promise<DbHandle> };
+
+export async function getDb(): Promise<Db> {
+  holder.__leadPortalDb ??= open().catch((error: unknown) => {
+    holder.__leadPortalDb = undefined;
+    throw error;
+  });
+  return (await holder.__leadPortalDb).db;
+}
+
+export async function dbKind(): Promise<DbHandle["kind"]> {
+  await getDb();
+  return (await holder.__leadPortalDb!).kind;
+}
+
+export async function closeDb(): Promise<void> {
+  const pending = holder.__leadPortalDb;
+  holder.__leadPortalDb = undefined;
+  if (pending) await (await pending).close();
+}
+
+/** Applies pending migrations to the PostgreSQL at DATABASE_URL (npm run db:migrate). */
+export async function migratePostgres(url: string): Promise<void> {
+  const [{ Client }, { drizzle }, { migrate }] = await Promise.all([
+    import("pg"),
+    import("drizzle-orm/node-postgres"),
+    import("drizzle-orm/node-postgres/migrator"),
+  ]);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await migrate(drizzle(client), { migrationsFolder });
+  } finally {
+    await client.end();
+  }
+}

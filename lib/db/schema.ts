@@ -1,0 +1,105 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+
+export const companies = pgTable("companies", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  slug: text("slug").notNull().unique(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const leads = pgTable(
+  "leads",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    companyId: uuid("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    name: text("name"),
+    email: text("email"),
+    // Lower-cased email and the phone's digits exist for matching and search; lib/leads keeps them in step.
+    emailLc: text("email_lc"),
+    phone: text("phone"),
+    phoneDigits: text("phone_digits"),
+    addressStreet1: text("address_street1"),
+    addressStreet2: text("address_street2"),
+    addressCity: text("address_city"),
+    addressState: text("address_state"),
+    addressZip: text("address_zip"),
+    addressCountry: text("address_country"),
+    followUpDate: timestamp("follow_up_date", { withTimezone: true, mode: "date" }),
+    notes: text("notes"),
+    priority: text("priority", { enum: ["low", "medium", "high"] }),
+    projectedValue: doublePrecision("projected_value"),
+    serviceType: text("service_type"),
+    source: text("source"),
+    stage: text("stage"),
+    tags: text("tags")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    tagsLc: text("tags_lc")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    archived: boolean("archived").notNull().default(false),
+    archivedAt: timestamp("archived_at", { withTimezone: true, mode: "date" }),
+    assignedTo: text("assigned_to"),
+    latitude: doublePrecision("latitude"),
+    longitude: doublePrecision("longitude"),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    // The list's order (newest first, id as tie-break) per company, with archived as the common filter.
+    index("leads_company_created_idx").on(
+      t.companyId,
+      t.createdAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    index("leads_company_phone_idx").on(t.companyId, t.phone),
+    index("leads_company_email_idx").on(t.companyId, t.emailLc),
+    index("leads_company_stage_idx").on(t.companyId, sql`lower(${t.stage})`),
+    index("leads_tags_idx").using("gin", t.tagsLc),
+    // Substring search: trigram indexes serve LIKE '%term%' on each searchable field.
+    index("leads_name_trgm_idx").using("gin", sql`lower(${t.name}) gin_trgm_ops`),
+    index("leads_email_trgm_idx").using("gin", sql`${t.emailLc} gin_trgm_ops`),
+    index("leads_phone_trgm_idx").using("gin", sql`${t.phoneDigits} gin_trgm_ops`),
+  ],
+);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    companyId: uuid("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    // Only a SHA-256 of the key is kept; the prefix lets people tell their keys apart.
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull(),
+    scopes: text("scopes").array().notNull(),
+    dailyLimit: integer("daily_limit").notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [uniqueIndex("api_keys_hash_idx").on(t.keyHash), index("api_keys_company_idx").on(t.companyId)],
+);
+
+export type Company = typeof companies.$inferSelect;
+export type LeadRow = typeof leads.$inferSelect;
+export type NewLeadRow = typeof leads.$inferInsert;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

@@ -1,0 +1,77 @@
+import { isSupportedCountry } from "libphonenumber-js";
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const positiveInt = (fallback: number) =>
+  z.coerce
+    .number({ error: "must be a positive integer" })
+    .int("must be a positive integer")
+    .positive("must be a positive integer")
+    .default(fallback);
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+      message: "must be a postgres:// or postgresql:// URL",
+    }),
+    DATA_DIR: z.string().trim().min(1).default(".data"),
+    REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
+      message: "must be a redis:// or rediss:// URL",
+    }),
+    KV_REST_API_URL: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), {
+      message: "must be an http(s) URL",
+    }),
+    KV_REST_API_TOKEN: optionalString,
+    AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+      message: "must be at least 32 characters",
+    }),
+    DEFAULT_PHONE_REGION: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .default("US")
+      .refine((v) => isSupportedCountry(v), { message: "must be a two-letter country code such as US" }),
+    DEFAULT_COMPANY_NAME: z.string().trim().min(1).default("My company"),
+    API_DAILY_LIMIT: positiveInt(1000),
+    LIST_CACHE_TTL_SECONDS: positiveInt(300),
+    DATABASE_POOL_SIZE: positiveInt(10),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.KV_REST_API_URL) !== Boolean(env.KV_REST_API_TOKEN)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.KV_REST_API_URL ? "KV_REST_API_TOKEN" : "KV_REST_API_URL"],
+        message: "KV_REST_API_URL and KV_REST_API_TOKEN must be set together",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class SettingsError extends Error {
+  override name = "SettingsError";
+}
+
+/** Validates a set of settings; the message names every bad setting. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map(
+    (issue) => `  ${issue.path.join(".") || "settings"}: ${issue.message}`,
+  );
+  throw new SettingsError(`Invalid settings:\n${lines.join("\n")}`);
+}
+
+let cached: Env | undefined;
+
+/** The process's settings, read and validated once. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,17 @@
+/**
+ * The key-value port. Values are strings; callers serialise. Every adapter (memory, Redis,
+ * @vercel/kv) must behave the same, which tests/integration/kv.test.ts checks against each one.
+ */
+export interface Kv {
+  /** The stored value, or null when absent or expired. */
+  get(key: string): Promise<string | null>;
+  /** Stores a value that expires after ttlSeconds. */
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /**
+   * Atomically adds one and returns the new count. When ttlSeconds is given and the key had no expiry
+   * (it was just created), the key expires after ttlSeconds; later increments keep that expiry.
+   */
+  incr(key: string, ttlSeconds?: number): Promise<number>;
+  /** Releases connections; the adapter is unusable afterwards. */
+  close(): Promise<void>;
+}

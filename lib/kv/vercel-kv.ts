@@ -1,0 +1,30 @@
+import { createClient } from "@vercel/kv";
+import type { Kv } from "./types";
+
+/** A store on Vercel KV (Upstash Redis over HTTP). */
+export function createVercelKv(url: string, token: string): Kv {
+  // Values are strings that callers serialise themselves; left on, the client would JSON-parse anything
+  // that looks like JSON and hand back objects or numbers instead of the stored string.
+  const client = createClient({ url, token, automaticDeserialization: false });
+
+  return {
+    async get(key) {
+      return client.get<string>(key);
+    },
+
+    async set(key, value, ttlSeconds) {
+      await client.set(key, value, { ex: ttlSeconds });
+    },
+
+    async incr(key, ttlSeconds) {
+      if (ttlSeconds === undefined) return client.incr(key);
+      // One MULTI/EXEC round trip; NX sets the expiry only when the key has none, so later increments keep
+      // the first window.
+      const [count] = await client.multi().incr(key).expire(key, ttlSeconds, "NX").exec();
+      return count;
+    },
+
+    // Every call is a self-contained HTTP request, so there is no connection to release.
+    async close() {},
+  };
+}

@@ -1,0 +1,83 @@
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/lib/db/client";
+import { leads } from "@/lib/db/schema";
+import { errors } from "@/lib/api/errors";
+import { parseOrThrow, queryObject } from "@/lib/api/body";
+import { cachedLeadList } from "./cache";
+import { listLeads, type ListQuery } from "./list";
+import { normaliseLeadInput } from "./normalise";
+import {
+  type ApiLead,
+  leadInputSchema,
+  leadSchema,
+  listQuerySchema,
+  listResponseSchema,
+  upsertResponseSchema,
+} from "./schema";
+import { toApiLead } from "./serialize";
+import { upsertLead } from "./upsert";
+
+export { mergeTags } from "./tags";
+
+/** Validates a request body and upserts it; the response body is the contract's. */
+export async function upsertFromBody(
+  companyId: string,
+  body: unknown,
+): Promise<{ body: z.infer<typeof upsertResponseSchema>; created: boolean }> {
+  const input = parseOrThrow(leadInputSchema, body);
+  const { lead, created } = await upsertLead(companyId, normaliseLeadInput(input));
+  return {
+    created,
+    body: upsertResponseSchema.parse({
+      ...toApiLead(lead),
+      message: created ? "Lead created successfully" : "Lead updated successfully",
+      status: "success",
+    }),
+  };
+}
+
+const LIST_PARAMS = Object.keys(listQuerySchema.shape);
+
+export function parseListQuery(params: URLSearchParams): ListQuery {
+  return parseOrThrow(listQuerySchema, queryObject(params, LIST_PARAMS));
+}
+
+/** A stable text for a query, so equal queries share one cache entry. */
+function queryKey(query: ListQuery): string {
+  return JSON.stringify([query.archived, query.limit, query.page, query.search, query.stage, query.tags]);
+}
+
+/** The list envelope as JSON text, from the KV cache when fresh. */
+export async function leadListJson(
+  companyId: string,
+  query: ListQuery,
+): Promise<{ body: string; hit: boolean }> {
+  return cachedLeadList(companyId, queryKey(query), async () => {
+    const { rows, total } = await listLeads(companyId, query);
+    const envelope = listResponseSchema.parse({
+      data: rows.map(toApiLead),
+      pagination: {
+        has_more: query.page * query.limit < total,
+        limit: query.limit,
+        page: query.page,
+        total,
+      },
+      status: "success",
+    });
+    return JSON.stringify(envelope);
+  });
+}
+
+/** One lead of a company; another company's lead is as absent as a missing one. */
+export async function getLead(companyId: string, id: string): Promise<ApiLead> {
+  if (!z.guid().safeParse(id).success) throw errors.notFound();
+  const db = await getDb();
+  const [row] = await db
+    .select()
+    .from(leads)
+    .where(and(eq(leads.id, id), eq(leads.companyId, companyId)))
+    .limit(1);
+  if (!row) throw errors.notFound();
+  return leadSchema.parse(toApiLead(row));
+}

@@ -1,0 +1,142 @@
+import { z } from "zod";
+import { toE164 } from "./phone";
+
+/** The one zod file for leads: what the API accepts, what it returns, and the list query. */
+
+export const PRIORITIES = ["low", "medium", "high"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+const text = (max: number) =>
+  z
+    .string({ error: "Must be a string" })
+    .trim()
+    .max(max, { error: `Must be at most ${max} characters` });
+
+// `null` clears a stored value; a missing key or an empty string leaves it as it is.
+const field = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+
+export function isIsoDate(value: string): boolean {
+  return (
+    z.iso.date().safeParse(value).success ||
+    z.iso.datetime({ offset: true, local: true }).safeParse(value).success
+  );
+}
+
+export const leadInputSchema = z.object({
+  id: field(z.guid({ error: "Invalid id format" })),
+  name: field(text(500)),
+  email: field(
+    text(500).refine((v) => v === "" || z.regexes.email.test(v), { error: "Invalid email format" }),
+  ),
+  phone: field(text(50).refine((v) => v === "" || toE164(v) !== null, { error: "Invalid phone number" })),
+  address_street1: field(text(500)),
+  address_street2: field(text(500)),
+  address_city: field(text(500)),
+  address_state: field(text(500)),
+  address_zip: field(text(500)),
+  address_country: field(text(500)),
+  follow_up_date: field(
+    text(64)
+      .refine((v) => v === "" || isIsoDate(v), {
+        error: "Invalid date format: use ISO 8601, such as 2026-05-01 or 2026-05-01T15:00:00Z",
+      })
+      .meta({ format: "date-time" }),
+  ),
+  notes: field(text(2000)),
+  priority: field(
+    text(20)
+      .refine((v) => v === "" || (PRIORITIES as readonly string[]).includes(v), {
+        error: "Must be one of: low, medium, high",
+      })
+      .meta({ enum: [...PRIORITIES] }),
+  ),
+  projected_value: field(z.number({ error: "Must be a number" }).min(0, { error: "Must be zero or more" })),
+  service_type: field(text(100)),
+  source: field(text(500)),
+  stage: field(text(500)),
+  tags: field(
+    z.array(text(100), { error: "Must be an array of strings" }).max(50, { error: "At most 50 tags" }),
+  ),
+});
+export type LeadInput = z.infer<typeof leadInputSchema>;
+
+const flag = z.enum(["true", "false"], { error: "Must be true or false" }).transform((v) => v === "true");
+
+const intParam = (min: number, max: number, fallback: number) => {
+  const message = `Must be an integer from ${min} to ${max}`;
+  return z.coerce
+    .number({ error: message })
+    .int({ error: message })
+    .min(min, { error: message })
+    .max(max, { error: message })
+    .default(fallback);
+};
+
+/** The one pagination schema: coerces query strings, defaults, and caps. */
+export const paginationSchema = z.object({
+  limit: intParam(1, 1000, 50),
+  page: intParam(1, 10_000_000, 1),
+});
+
+export const listQuerySchema = paginationSchema.extend({
+  archived: flag.default(false),
+  search: text(200).optional(),
+  stage: text(500).optional(),
+  tags: text(5000).optional(),
+});
+export type ListQueryInput = z.input<typeof listQuerySchema>;
+
+const nullableText = z.string().nullable();
+
+export const leadSchema = z.object({
+  id: z.string(),
+  name: nullableText,
+  email: nullableText,
+  phone: nullableText.meta({ description: "E.164, such as +16125550100" }),
+  address_street1: nullableText,
+  address_street2: nullableText,
+  address_city: nullableText,
+  address_state: nullableText,
+  address_zip: nullableText,
+  address_country: nullableText,
+  property_street1: nullableText,
+  property_street2: nullableText,
+  property_city: nullableText,
+  property_state: nullableText,
+  property_zip: nullableText,
+  property_country: nullableText,
+  follow_up_date: nullableText,
+  notes: nullableText,
+  priority: z.enum(PRIORITIES).nullable(),
+  projected_value: z.number().nullable(),
+  service_type: nullableText,
+  source: nullableText,
+  lead_source: nullableText,
+  stage: nullableText,
+  tags: z.array(z.string()),
+  archived: z.boolean(),
+  archived_at: nullableText,
+  assigned_to: nullableText,
+  created_at: z.string(),
+  location: z.array(z.number()).meta({ description: "[latitude, longitude], or [] when unknown" }),
+  value_score: z.number().int().min(0).max(100),
+});
+export type ApiLead = z.infer<typeof leadSchema>;
+
+export const upsertResponseSchema = leadSchema.extend({
+  message: z.enum(["Lead created successfully", "Lead updated successfully"]),
+  status: z.literal("success"),
+});
+
+export const listResponseSchema = z.object({
+  data: z.array(leadSchema),
+  pagination: z.object({
+    has_more: z.boolean(),
+    limit: z.number().int(),
+    page: z.number().int(),
+    total: z.number().int(),
+  }),
+  status: z.literal("success"),
+});
+
+export const leadResponseSchema = z.object({ data: leadSchema, status: z.literal("success") });

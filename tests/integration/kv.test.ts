@@ -1,0 +1,234 @@
+import { randomUUID } from "node:crypto";
+import { createClient } from "redis";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { bumpFamily, familyVersion, kv, kvBackend } from "@/lib/kv";
+import { createMemoryKv } from "@/lib/kv/memory";
+import { createRedisKv } from "@/lib/kv/redis";
+import type { Kv } from "@/lib/kv/types";
+import { createVercelKv } from "@/lib/kv/vercel-kv";
+import { startUpstashStandin } from "@/tests/support/upstash-standin";
+
+const redisUrl = process.env.REDIS_URL ?? "";
+
+/** Every key this run writes contains the run id, so runs never collide and cleanup can find them all. */
+const runId = `kvtest:${randomUUID()}`;
+const uniqueKey = () => `${runId}:${randomUUID()}`;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+interface Subject {
+  store: Kv;
+  /** Milliseconds a key has left, read straight from Redis; absent for the memory store. */
+  pttl?: (key: string) => Promise<number>;
+}
+
+/** The behaviour every adapter must share. Tests run concurrently because the expiry checks sleep. */
+function kvContract(subject: () => Subject): void {
+  describe.concurrent("shared behaviour", () => {
+    test("get of a missing key is null", async ({ expect }) => {
+      expect(await subject().store.get(uniqueKey())).toBeNull();
+    });
+
+    test("set then get returns the exact string", async ({ expect }) => {
+      const { store } = subject();
+      const key = uniqueKey();
+      for (const value of ["plain", "", "héllo ✓ 漢字", " padded ", "line\nbreak"]) {
+        await store.set(key, value, 60);
+        expect(await store.get(key)).toBe(value);
+      }
+    });
+
+    test("set expires after its ttl", async ({ expect }) => {
+      const { store } = subject();
+      const key = uniqueKey();
+      await store.set(key, "soon gone", 1);
+      expect(await store.get(key)).toBe("soon gone");
+      await sleep(1_300);
+      expect(await store.get(key)).toBeNull();
+    });
+
+    test("incr counts 1, 2, 3", async ({ expect }) => {
+      const { store } = subject();
+      const key = uniqueKey();
+      expect([await store.incr(key), await store.incr(key), await store.incr(key)]).toEqual([1, 2, 3]);
+      expect(await store.get(key)).toBe("3");
+    });
+
+    test("incr with a ttl expires, and then starts again from 1", async ({ expect }) => {
+      const { store } = subject();
+      const key = uniqueKey();
+      expect(await store.incr(key, 1)).toBe(1);
+      await sleep(1_300);
+      expect(await store.get(key)).toBeNull();
+      expect(await store.incr(key, 1)).toBe(1);
+    });
+
+    test("later increments keep the first expiry instead of extending it", async ({ expect }) => {
+      const { store } = subject();
+      const key = uniqueKey();
+      expect(await store.incr(key, 1)).toBe(1);
+      await sleep(700);
+      expect(await store.incr(key, 1)).toBe(2);
+      // An extended window would last until ~1.7 s; the first one ended at 1 s.
+      await sleep(700);
+      expect(await store.incr(key, 1)).toBe(1);
+    });
+
+    test("incr on a key without an expiry never adds one unasked", async ({ expect }) => {
+      const { store, pttl } = subject();
+      const key = uniqueKey();
+      await store.incr(key);
+      await store.incr(key);
+      if (pttl) expect(await pttl(key)).toBe(-1);
+      expect(await store.get(key)).toBe("2");
+    });
+
+    test("50 concurrent increments give exactly 1..50", async ({ expect }) => {
+      const { store } = subject();
+      const key = uniqueKey();
+      const counts = await Promise.all(Array.from({ length: 50 }, () => store.incr(key, 60)));
+      expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    });
+
+    test("incr of a non-integer value fails and leaves the value alone", async ({ expect }) => {
+      const { store } = subject();
+      const key = uniqueKey();
+      await store.set(key, "not a number", 60);
+      await expect(store.incr(key)).rejects.toThrow(/integer/);
+      await expect(store.incr(key, 60)).rejects.toThrow(/integer/);
+      expect(await store.get(key)).toBe("not a number");
+    });
+
+    test("family versions start at 0 and grow with every bump", async ({ expect }) => {
+      const { store } = subject();
+      const family = uniqueKey();
+      expect(await familyVersion(family, store)).toBe(0);
+      expect(await bumpFamily(family, store)).toBe(1);
+      expect(await familyVersion(family, store)).toBe(1);
+      expect(await bumpFamily(family, store)).toBe(2);
+      expect(await familyVersion(family, store)).toBe(2);
+    });
+
+    test("bumping one family leaves another alone", async ({ expect }) => {
+      const { store } = subject();
+      const leads = uniqueKey();
+      const quotes = uniqueKey();
+      await bumpFamily(quotes, store);
+      await bumpFamily(leads, store);
+      await bumpFamily(leads, store);
+      expect(await familyVersion(leads, store)).toBe(2);
+      expect(await familyVersion(quotes, store)).toBe(1);
+    });
+  });
+}
+
+describe("memory store", () => {
+  const store = createMemoryKv();
+  afterAll(() => store.close());
+
+  kvContract(() => ({ store }));
+
+  test("evicts the oldest keys past 50,000, keeping counters without an expiry", async () => {
+    const bounded = createMemoryKv();
+    await bumpFamily("leads", bounded);
+    // With the counter that makes 50,001 keys, one too many.
+    for (let i = 0; i < 50_000; i += 1) await bounded.set(`key:${i}`, "v", 60);
+    expect(await bounded.get("key:0")).toBeNull();
+    expect(await bounded.get("key:1")).toBe("v");
+    expect(await bounded.get("key:49999")).toBe("v");
+    expect(await familyVersion("leads", bounded)).toBe(1);
+    await bounded.close();
+  });
+});
+
+describe("kv()", () => {
+  test("is one shared store, of the backend the settings select", () => {
+    expect(kv()).toBe(kv());
+    const expected =
+      process.env.KV_REST_API_URL && process.env.KV_REST_API_TOKEN
+        ? "vercel-kv"
+        : process.env.REDIS_URL
+          ? "redis"
+          : "memory";
+    expect(kvBackend()).toBe(expected);
+  });
+});
+
+// These need a running Redis, which not every machine has; run with REDIS_URL=redis://127.0.0.1:6379.
+describe.runIf(redisUrl !== "")("against a real Redis", () => {
+  const probe = createClient({ url: redisUrl });
+  const pttl = (key: string) => probe.pTTL(key);
+
+  beforeAll(async () => {
+    await probe.connect();
+  });
+
+  afterAll(async () => {
+    for await (const keys of probe.scanIterator({ MATCH: `*${runId}*`, COUNT: 1_000 })) {
+      if (keys.length > 0) await probe.del(keys);
+    }
+    await probe.close();
+  });
+
+  describe("redis adapter", () => {
+    const store = createRedisKv(redisUrl);
+    afterAll(() => store.close());
+
+    kvContract(() => ({ store, pttl }));
+
+    test("an incr with a longer ttl does not extend the existing expiry", async () => {
+      const key = uniqueKey();
+      await store.incr(key, 100);
+      await store.incr(key, 200);
+      const left = await pttl(key);
+      expect(left).toBeGreaterThan(90_000);
+      expect(left).toBeLessThanOrEqual(100_000);
+    });
+  });
+
+  describe("@vercel/kv adapter, through the Upstash stand-in", () => {
+    const token = randomUUID();
+    let standin: Awaited<ReturnType<typeof startUpstashStandin>> | undefined;
+    let store: Kv | undefined;
+
+    beforeAll(async () => {
+      standin = await startUpstashStandin(redisUrl, token);
+      store = createVercelKv(standin.url, token);
+    });
+
+    afterAll(async () => {
+      await store?.close();
+      await standin?.close();
+    });
+
+    const started = () => {
+      if (!store || !standin) throw new Error("the stand-in has not started");
+      return { store, url: standin.url };
+    };
+
+    kvContract(() => ({ store: started().store, pttl }));
+
+    test("an incr with a longer ttl does not extend the existing expiry", async () => {
+      const key = uniqueKey();
+      await started().store.incr(key, 100);
+      await started().store.incr(key, 200);
+      const left = await pttl(key);
+      expect(left).toBeGreaterThan(90_000);
+      expect(left).toBeLessThanOrEqual(100_000);
+    });
+
+    test("returns JSON-looking values as the exact stored strings", async () => {
+      const { store } = started();
+      const key = uniqueKey();
+      for (const value of ['{"a":1}', "[1,2]", "123", "true", "null", '"quoted"']) {
+        await store.set(key, value, 60);
+        expect(await store.get(key)).toBe(value);
+      }
+    });
+
+    test("is refused with the wrong token", async () => {
+      const intruder = createVercelKv(started().url, "not-the-token");
+      await expect(intruder.get(uniqueKey())).rejects.toThrow(/Unauthorized/);
+    });
+  });
+});

@@ -1,0 +1,16 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: { tsconfigPaths: true },
+  test: {
+    include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+    globalSetup: ["tests/support/global-setup.ts"],
+    // Tests never touch a developer's .data folder: without DATABASE_URL each process gets a fresh
+    // in-memory PGlite.
+    env: { DATA_DIR: "memory://", NODE_ENV: "test" },
+    // Integration files share one database; running them one at a time keeps counts exact.
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
