@@ -1,0 +1,96 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newTenant } from "../support/fixtures";
+import { submissions } from "../support/people";
+
+// Two processes can only share a database and a KV when both are real servers: this runs in the
+// PostgreSQL + Redis pass of the suite (.ci/run sets both), as the embedded PGlite is one process's.
+const shared = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
+
+function startApp(): Promise<{ child: ChildProcess; base: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "tests/support/app-server.ts"], {
+      env: { ...process.env, NODE_ENV: "test" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let output = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening (\d+)/.exec(output);
+      if (match) resolve({ child, base: `http://127.0.0.1:${match[1]}` });
+    });
+    child.on("exit", (code) => reject(new Error(`app process exited with ${code}`)));
+  });
+}
+
+describe.runIf(shared)("two app processes sharing one PostgreSQL and one Redis", () => {
+  const apps: { child: ChildProcess; base: string }[] = [];
+
+  beforeAll(async () => {
+    apps.push(...(await Promise.all([startApp(), startApp()])));
+  });
+
+  afterAll(() => {
+    for (const app of apps) app.child.kill();
+  });
+
+  it("200 simultaneous submissions for 20 people, split across both, make exactly 20 leads", async () => {
+    const { key, api } = await newTenant();
+    const bodies = submissions(20, 10, randomUUID().slice(0, 8));
+    const statuses = await Promise.all(
+      bodies.map(async (body, i) => {
+        const response = await fetch(`${apps[i % 2]!.base}/open-api/leads`, {
+          method: "POST",
+          headers: { "x-api-key": key, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        await response.arrayBuffer();
+        return response.status;
+      }),
+    );
+    expect(statuses.filter((s) => s === 201)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(180);
+
+    const list = await api.list<{ data: { name: string; tags: string[] }[]; pagination: { total: number } }>({
+      limit: 1000,
+    });
+    expect(list.body.pagination.total).toBe(20);
+    for (let p = 0; p < 20; p++) {
+      const lead = list.body.data.find((l) => l.name === `Person ${p}`);
+      expect(lead?.tags.slice().sort()).toEqual(Array.from({ length: 10 }, (_, s) => `p${p}-s${s}`).sort());
+    }
+  });
+
+  it("one daily limit is counted across both processes", async () => {
+    const { key } = await newTenant({ dailyLimit: 10 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const response = await fetch(`${apps[i % 2]!.base}/open-api/auth/test`, {
+        headers: { "x-api-key": key },
+      });
+      await response.arrayBuffer();
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([...Array(10).fill(200), 429, 429]);
+  });
+
+  it("a write through one process makes the other's cached list stale", async () => {
+    const { key } = await newTenant();
+    const headers = { "x-api-key": key, "content-type": "application/json" };
+    const list = async (base: string) => {
+      const response = await fetch(`${base}/open-api/leads`, { headers });
+      return { cache: response.headers.get("x-cache"), body: (await response.json()) as { data: unknown[] } };
+    };
+    await list(apps[0]!.base);
+    expect((await list(apps[1]!.base)).cache).toBe("HIT");
+    await fetch(`${apps[0]!.base}/open-api/leads`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ name: "New", email: "new@example.com" }),
+    }).then((r) => r.arrayBuffer());
+    const after = await list(apps[1]!.base);
+    expect(after.cache).toBe("MISS");
+    expect(after.body.data).toHaveLength(1);
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * One app process for tests that need several: a plain Node HTTP server in front of the app's own
+ * route handlers (the ones Next.js serves), configured by the environment it is started with.
+ * Prints "listening PORT" once ready.
+ */
+import { createServer } from "node:http";
+import { Readable } from "node:stream";
+import * as leadRoute from "@/app/open-api/leads/[id]/route";
+import * as leadsRoute from "@/app/open-api/leads/route";
+import * as authTestRoute from "@/app/open-api/auth/test/route";
+
+type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+function route(method: string, pathname: string): [RouteHandler, Record<string, string>] | null {
+  const pick = (mod: Record<string, unknown>) => (mod[method] as RouteHandler | undefined) ?? null;
+  if (pathname === "/open-api/leads") return pick(leadsRoute) && [pick(leadsRoute)!, {}];
+  if (pathname === "/open-api/auth/test") return pick(authTestRoute) && [pick(authTestRoute)!, {}];
+  const match = /^\/open-api\/leads\/([^/]+)$/.exec(pathname);
+  if (match) return pick(leadRoute) && [pick(leadRoute)!, { id: decodeURIComponent(match[1]!) }];
+  return null;
+}
+
+const server = createServer(async (req, res) => {
+  const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  const found = route(req.method ?? "GET", url.pathname);
+  if (!found) {
+    res
+      .writeHead(404, { "content-type": "application/json" })
+      .end('{"status":"error","message":"Not found"}');
+    return;
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const request = new Request(url, {
+    method: req.method,
+    headers: req.headers as Record<string, string>,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
+    duplex: "half",
+  } as RequestInit);
+  const response = await found[0](request, { params: Promise.resolve(found[1]) });
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(Buffer.from(await response.arrayBuffer()));
+});
+
+server.listen(0, "127.0.0.1", () => {
+  const address = server.address();
+  if (address && typeof address === "object") console.log(`listening ${address.port}`);
+});
