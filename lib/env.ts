@@ -7,12 +7,16 @@ const optionalString = z
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
+// An empty value counts as unset, as it does for every other setting.
 const positiveInt = (fallback: number) =>
-  z.coerce
-    .number({ error: "must be a positive integer" })
-    .int("must be a positive integer")
-    .positive("must be a positive integer")
-    .default(fallback);
+  z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce
+      .number({ error: "must be a positive integer" })
+      .int("must be a positive integer")
+      .positive("must be a positive integer")
+      .default(fallback),
+  );
 
 const envSchema = z
   .object({

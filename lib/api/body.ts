@@ -12,7 +12,10 @@ async function readLimitedText(req: Request): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch(() => {
+      // The client went away mid-body: nobody reads the answer, and it is not a server fault.
+      throw errors.validation([{ field: "body", message: "The request body could not be read" }]);
+    });
     if (done) break;
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {

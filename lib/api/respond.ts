@@ -24,7 +24,15 @@ export function errorResponse(error: unknown, headers: Record<string, string> = 
     return jsonResponse(error.body, error.status, { ...headers, ...error.headers });
   const kind = error instanceof Error ? error.name : typeof error;
   const code = (error as { code?: unknown })?.code;
-  const frames = error instanceof Error ? (error.stack ?? "").split("\n").slice(1, 6).join("\n") : "";
+  // Only the "at ..." frames: a message, which may span several lines, can quote stored values.
+  const frames =
+    error instanceof Error
+      ? (error.stack ?? "")
+          .split("\n")
+          .filter((line) => /^\s+at /.test(line))
+          .slice(0, 5)
+          .join("\n")
+      : "";
   console.error(`[${where}] unhandled ${kind}${code ? ` (${String(code)})` : ""}\n${frames}`);
   const internal = errors.internal();
   return jsonResponse(internal.body, internal.status, headers);

@@ -57,6 +57,13 @@ export const leads = pgTable(
     archived: boolean("archived").notNull().default(false),
     archivedAt: timestamp("archived_at", { withTimezone: true, mode: "date" }),
     assignedTo: text("assigned_to"),
+    // One text to search: name, email and phone digits, separated by a control character that a
+    // search term cannot contain, so that a match never spans two fields. Kept by the database.
+    searchText: text("search_text")
+      .notNull()
+      .generatedAlwaysAs(
+        sql`lower(coalesce(name, '')) || chr(31) || coalesce(email_lc, '') || chr(31) || coalesce(phone_digits, '')`,
+      ),
     latitude: doublePrecision("latitude"),
     longitude: doublePrecision("longitude"),
     createdAt: createdAt(),
@@ -73,10 +80,8 @@ export const leads = pgTable(
     index("leads_company_email_idx").on(t.companyId, t.emailLc),
     index("leads_company_stage_idx").on(t.companyId, sql`lower(${t.stage})`),
     index("leads_tags_idx").using("gin", t.tagsLc),
-    // Substring search: trigram indexes serve LIKE '%term%' on each searchable field.
-    index("leads_name_trgm_idx").using("gin", sql`lower(${t.name}) gin_trgm_ops`),
-    index("leads_email_trgm_idx").using("gin", sql`${t.emailLc} gin_trgm_ops`),
-    index("leads_phone_trgm_idx").using("gin", sql`${t.phoneDigits} gin_trgm_ops`),
+    // Substring search: a trigram index serves LIKE '%term%' over name, email and phone at once.
+    index("leads_search_trgm_idx").using("gin", sql`${t.searchText} gin_trgm_ops`),
   ],
 );
 

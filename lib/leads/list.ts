@@ -1,4 +1,4 @@
-import { and, count, desc, eq, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { type LeadRow, leads } from "@/lib/db/schema";
 import { parseTagFilter } from "./tags";
@@ -24,11 +24,12 @@ function phoneSearchDigits(search: string): string | undefined {
 export function listConditions(companyId: string, query: ListQuery): SQL {
   const conditions: (SQL | undefined)[] = [eq(leads.companyId, companyId)];
   if (!query.archived) conditions.push(eq(leads.archived, false));
-  if (query.search) {
-    const pattern = likePattern(query.search.toLowerCase());
-    const digits = phoneSearchDigits(query.search);
-    const matches = [sql`lower(${leads.name}) like ${pattern}`, sql`${leads.emailLc} like ${pattern}`];
-    if (digits) matches.push(sql`${leads.phoneDigits} like ${likePattern(digits)}`);
+  // Control characters separate the fields inside search_text, so they never take part in a search.
+  const search = query.search?.replace(/[\u0000-\u001f]/g, "").toLowerCase();
+  if (search) {
+    const matches = [sql`${leads.searchText} like ${likePattern(search)}`];
+    const digits = phoneSearchDigits(search);
+    if (digits && digits !== search) matches.push(sql`${leads.searchText} like ${likePattern(digits)}`);
     conditions.push(sql`(${sql.join(matches, sql` or `)})`);
   }
   if (query.stage) conditions.push(sql`lower(${leads.stage}) = ${query.stage.toLowerCase()}`);
@@ -52,15 +53,37 @@ export async function listLeads(
   const db = await getDb();
   const where = listConditions(companyId, query);
   const offset = (query.page - 1) * query.limit;
-  const [[totalRow], rows] = await Promise.all([
-    db.select({ total: count() }).from(leads).where(where),
-    db
-      .select()
-      .from(leads)
-      .where(where)
-      .orderBy(desc(leads.createdAt), desc(leads.id))
-      .limit(query.limit)
-      .offset(offset),
-  ]);
-  return { rows, total: totalRow?.total ?? 0 };
+  const count = () => db.$count(leads, where);
+  if (!query.search) {
+    // Without a search the order index gives the page directly, and the count is a separate scan.
+    const [rows, total] = await Promise.all([
+      db
+        .select()
+        .from(leads)
+        .where(where)
+        .orderBy(desc(leads.createdAt), desc(leads.id))
+        .limit(query.limit)
+        .offset(offset),
+      count(),
+    ]);
+    return { rows, total };
+  }
+  // With a search, the matches are collected once through the trigram index (a CTE used twice is
+  // materialised), then counted and sorted; walking the order index instead would read every lead.
+  const matches = db
+    .$with("matches")
+    .as(db.select({ id: leads.id, createdAt: leads.createdAt }).from(leads).where(where));
+  const page = await db
+    .with(matches)
+    .select({
+      lead: getTableColumns(leads),
+      total: sql<number>`(select count(*) from ${matches})`.mapWith(Number),
+    })
+    .from(matches)
+    .innerJoin(leads, eq(leads.id, matches.id))
+    .orderBy(desc(matches.createdAt), desc(matches.id))
+    .limit(query.limit)
+    .offset(offset);
+  if (page.length > 0) return { rows: page.map((r) => r.lead), total: page[0]!.total };
+  return { rows: [], total: query.page === 1 ? 0 : await count() };
 }

@@ -56,7 +56,7 @@ export function normaliseLeadInput(input: LeadInput): LeadChanges {
   if (input.projected_value !== undefined) fields.projectedValue = input.projected_value;
 
   return {
-    id: input.id ?? undefined,
+    id: input.id || undefined,
     fields,
     tags: mergeTags([], input.tags ?? []),
   };

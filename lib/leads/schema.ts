@@ -10,20 +10,27 @@ const text = (max: number) =>
   z
     .string({ error: "Must be a string" })
     .trim()
-    .max(max, { error: `Must be at most ${max} characters` });
+    .max(max, { error: `Must be at most ${max} characters` })
+    // PostgreSQL cannot store NUL in text, and no person types one.
+    .refine((v) => !v.includes("\u0000"), { error: "Must not contain NUL characters" });
 
 // `null` clears a stored value; a missing key or an empty string leaves it as it is.
 const field = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
 
+/** An ISO 8601 date or date-time in years 1 to 9999 (PostgreSQL has no year 0). */
 export function isIsoDate(value: string): boolean {
-  return (
+  const iso =
     z.iso.date().safeParse(value).success ||
-    z.iso.datetime({ offset: true, local: true }).safeParse(value).success
-  );
+    z.iso.datetime({ offset: true, local: true }).safeParse(value).success;
+  return iso && !value.startsWith("0000");
 }
 
 export const leadInputSchema = z.object({
-  id: field(z.guid({ error: "Invalid id format" })),
+  id: field(
+    text(64)
+      .refine((v) => v === "" || z.guid().safeParse(v).success, { error: "Invalid id format" })
+      .meta({ format: "uuid" }),
+  ),
   name: field(text(500)),
   email: field(
     text(500).refine((v) => v === "" || z.regexes.email.test(v), { error: "Invalid email format" }),

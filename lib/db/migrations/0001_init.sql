@@ -44,6 +44,7 @@ CREATE TABLE "leads" (
 	"archived" boolean DEFAULT false NOT NULL,
 	"archived_at" timestamp with time zone,
 	"assigned_to" text,
+	"search_text" text GENERATED ALWAYS AS (lower(coalesce(name, '')) || chr(31) || coalesce(email_lc, '') || chr(31) || coalesce(phone_digits, '')) STORED NOT NULL,
 	"latitude" double precision,
 	"longitude" double precision,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -59,6 +60,4 @@ CREATE INDEX "leads_company_phone_idx" ON "leads" USING btree ("company_id","pho
 CREATE INDEX "leads_company_email_idx" ON "leads" USING btree ("company_id","email_lc");--> statement-breakpoint
 CREATE INDEX "leads_company_stage_idx" ON "leads" USING btree ("company_id",lower("stage"));--> statement-breakpoint
 CREATE INDEX "leads_tags_idx" ON "leads" USING gin ("tags_lc");--> statement-breakpoint
-CREATE INDEX "leads_name_trgm_idx" ON "leads" USING gin (lower("name") gin_trgm_ops);--> statement-breakpoint
-CREATE INDEX "leads_email_trgm_idx" ON "leads" USING gin ("email_lc" gin_trgm_ops);--> statement-breakpoint
-CREATE INDEX "leads_phone_trgm_idx" ON "leads" USING gin ("phone_digits" gin_trgm_ops);
+CREATE INDEX "leads_search_trgm_idx" ON "leads" USING gin ("search_text" gin_trgm_ops);

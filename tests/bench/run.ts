@@ -1,0 +1,216 @@
+/**
+ * npm run bench: builds the app, then for the embedded default (PGlite + memory KV) and for
+ * PostgreSQL + Redis seeds 100,000 leads, starts `next start` on loopback and measures each
+ * scenario at 50 connections, printing req/s, p50/p99 and the ratio to the authenticated floor.
+ * Options: --no-build, --duration SECONDS (default 8), --only pglite|postgres.
+ * Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/lead_portal_bench,
+ * created when missing and emptied each run), BENCH_REDIS_URL (default redis://127.0.0.1:6379).
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { runScenario, type ScenarioResult, type ScenarioSpec } from "./load";
+import { searchQueries } from "./data";
+
+const { values: opts } = parseArgs({
+  options: {
+    "no-build": { type: "boolean", default: false },
+    duration: { type: "string", default: "8" },
+    only: { type: "string" },
+  },
+});
+const duration = Number(opts.duration);
+const PORT = 3107;
+const BASE = `http://127.0.0.1:${PORT}`;
+const LEADS = 100_000;
+const pgUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/lead_portal_bench";
+const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+const benchEnv = {
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: "1",
+  NODE_ENV: "production",
+} as NodeJS.ProcessEnv;
+delete benchEnv.DATABASE_URL;
+delete benchEnv.REDIS_URL;
+delete benchEnv.KV_REST_API_URL;
+delete benchEnv.KV_REST_API_TOKEN;
+
+function tsx(args: string[], env: NodeJS.ProcessEnv): string {
+  return execFileSync(process.execPath, ["--import", "tsx", ...args], { env, encoding: "utf8" }).trim();
+}
+
+async function resetPostgres(url: string): Promise<boolean> {
+  const target = new URL(url);
+  const name = target.pathname.slice(1);
+  const admin = new pg.Client({
+    connectionString: Object.assign(new URL(url), { pathname: "/postgres" }).href,
+  });
+  try {
+    await admin.connect();
+  } catch {
+    return false;
+  }
+  try {
+    await admin.query(`drop database if exists "${name}" with (force)`);
+    await admin.query(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  return true;
+}
+
+async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(PORT)],
+    {
+      env,
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  for (let i = 0; i < 200; i++) {
+    try {
+      const response = await fetch(`${BASE}/open-api/openapi.json`);
+      if (response.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill();
+  throw new Error("the app did not start");
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+interface BackendReport {
+  backend: string;
+  results: ScenarioResult[];
+  db: { p50: number; p95: number; max: number; n: number };
+}
+
+async function benchBackend(backend: "pglite" | "postgres"): Promise<BackendReport | null> {
+  const env: NodeJS.ProcessEnv = { ...benchEnv };
+  let dataDir: string | undefined;
+  if (backend === "pglite") {
+    dataDir = mkdtempSync(path.join(tmpdir(), "lead-portal-bench-"));
+    env.DATA_DIR = dataDir;
+  } else {
+    if (!(await resetPostgres(pgUrl))) {
+      console.log(`PostgreSQL at ${new URL(pgUrl).host} is not reachable: skipping that run.`);
+      return null;
+    }
+    env.DATABASE_URL = pgUrl;
+    env.REDIS_URL = redisUrl;
+    tsx(["scripts/db-migrate.ts"], env);
+  }
+  try {
+    console.log(`\n[${backend}] seeding ${LEADS.toLocaleString("en-US")} leads...`);
+    const key = tsx(["tests/bench/db.ts", "seed", String(LEADS)], env)
+      .split("\n")
+      .pop()!;
+    const server = await startServer(env);
+    const results: ScenarioResult[] = [];
+    try {
+      const headers = { "x-api-key": key, "content-type": "application/json" };
+      const run = async (name: string, spec: Omit<ScenarioSpec, "url" | "headers" | "duration">) => {
+        const result = await runScenario(name, { ...spec, url: BASE, headers, duration });
+        results.push(result);
+        console.log(`  ${name}: ${result.rps.toFixed(0)} req/s`);
+      };
+      await run("(a) GET /open-api/auth/test (floor)", { path: () => "/open-api/auth/test" });
+      let created = 0;
+      await run("(b) POST /open-api/leads, creating", {
+        method: "POST",
+        path: () => "/open-api/leads",
+        body: () => {
+          created++;
+          return JSON.stringify({
+            name: `Bench Create ${created}`,
+            phone: `+1651${2000000 + created}`,
+            email: `create${created}@bench.example`,
+            tags: ["bench"],
+          });
+        },
+      });
+      let updated = 0;
+      await run("(c) POST /open-api/leads, updating", {
+        method: "POST",
+        path: () => "/open-api/leads",
+        body: () => {
+          updated++;
+          return JSON.stringify({
+            phone: `+1612${2000000 + 1 + (updated % 1000)}`,
+            tags: [`u${updated % 7}`],
+          });
+        },
+      });
+      const queries = searchQueries(4000).map(
+        (q) => `/open-api/leads?search=${encodeURIComponent(q.search!)}&page=${q.page}`,
+      );
+      let next = 0;
+      await run("(d) GET /open-api/leads?search=, uncached", {
+        path: () => queries[next++ % queries.length]!,
+      });
+      await run("(d) GET /open-api/leads?search=, cached", {
+        path: () => "/open-api/leads?search=smith&page=2",
+      });
+    } finally {
+      await stop(server);
+    }
+    const db = JSON.parse(tsx(["tests/bench/db.ts", "time"], env)) as BackendReport["db"];
+    return { backend, results, db };
+  } finally {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function report(r: BackendReport) {
+  const floor = r.results[0]!.rps;
+  console.log(
+    `\n## ${r.backend === "pglite" ? "PGlite + memory KV (embedded default)" : "PostgreSQL + Redis"}`,
+  );
+  console.log("| scenario | req/s | p50 ms | p99 ms | ratio to (a) | non-2xx | cache hits |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const s of r.results) {
+    console.log(
+      `| ${s.name} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${(s.rps / floor).toFixed(2)} | ${s.non2xx} | ${s.cacheHits ?? "-"} |`,
+    );
+  }
+  console.log(
+    `Uncached list query with search in the database (count + page, ${r.db.n} searches): p50 ${r.db.p50.toFixed(2)} ms, p95 ${r.db.p95.toFixed(2)} ms, max ${r.db.max.toFixed(2)} ms`,
+  );
+}
+
+async function main() {
+  if (!opts["no-build"]) {
+    console.log("Building (next build)...");
+    execFileSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+      env: benchEnv,
+      stdio: "inherit",
+    });
+  }
+  const backends = (["pglite", "postgres"] as const).filter((b) => !opts.only || opts.only === b);
+  const reports: BackendReport[] = [];
+  for (const backend of backends) {
+    const r = await benchBackend(backend);
+    if (r) reports.push(r);
+  }
+  console.log(
+    `\n# Benchmark: ${LEADS.toLocaleString("en-US")} leads, 50 connections, ${duration} s a scenario`,
+  );
+  reports.forEach(report);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv, SettingsError } from "@/lib/env";
+
+/** The thrown message, failing the test when parseEnv does not throw. */
+function failure(source: Record<string, string | undefined>): string {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SettingsError);
+    return (error as Error).message;
+  }
+  throw new Error(`parseEnv accepted ${JSON.stringify(source)}`);
+}
+
+describe("parseEnv", () => {
+  it("gives every default with no settings", () => {
+    expect(parseEnv({})).toEqual({
+      NODE_ENV: "development",
+      DATA_DIR: ".data",
+      DEFAULT_PHONE_REGION: "US",
+      DEFAULT_COMPANY_NAME: "My company",
+      API_DAILY_LIMIT: 1000,
+      LIST_CACHE_TTL_SECONDS: 300,
+      DATABASE_POOL_SIZE: 10,
+    });
+  });
+
+  it("leaves the optional URLs unset by default and treats empty ones as unset", () => {
+    const env = parseEnv({ DATABASE_URL: "", REDIS_URL: "  ", KV_REST_API_URL: "", KV_REST_API_TOKEN: "" });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
+    expect(env.KV_REST_API_URL).toBeUndefined();
+    expect(env.KV_REST_API_TOKEN).toBeUndefined();
+  });
+
+  it("accepts good values, trimmed, with numbers coerced and the region upper-cased", () => {
+    const env = parseEnv({
+      NODE_ENV: "production",
+      DATABASE_URL: " postgresql://u:p@db.example:5432/leads ",
+      REDIS_URL: "rediss://cache.example:6380",
+      KV_REST_API_URL: "https://kv.example",
+      KV_REST_API_TOKEN: "token",
+      DEFAULT_PHONE_REGION: " gb ",
+      DEFAULT_COMPANY_NAME: "Acme Windows",
+      API_DAILY_LIMIT: "250",
+      LIST_CACHE_TTL_SECONDS: "60",
+      DATABASE_POOL_SIZE: "3",
+    });
+    expect(env).toMatchObject({
+      NODE_ENV: "production",
+      DATABASE_URL: "postgresql://u:p@db.example:5432/leads",
+      REDIS_URL: "rediss://cache.example:6380",
+      KV_REST_API_URL: "https://kv.example",
+      KV_REST_API_TOKEN: "token",
+      DEFAULT_PHONE_REGION: "GB",
+      DEFAULT_COMPANY_NAME: "Acme Windows",
+      API_DAILY_LIMIT: 250,
+      LIST_CACHE_TTL_SECONDS: 60,
+      DATABASE_POOL_SIZE: 3,
+    });
+    expect(
+      parseEnv({ DATABASE_URL: "postgres://localhost/x", REDIS_URL: "redis://localhost" }),
+    ).toMatchObject({
+      DATABASE_URL: "postgres://localhost/x",
+      REDIS_URL: "redis://localhost",
+    });
+  });
+
+  it("names DATABASE_URL when it is not a postgres URL", () => {
+    for (const url of ["mysql://localhost/db", "localhost:5432", "https://db.example"]) {
+      const message = failure({ DATABASE_URL: url });
+      expect(message).toContain("DATABASE_URL");
+      expect(message).toContain("postgres");
+    }
+  });
+
+  it("names REDIS_URL when it is not a redis URL", () => {
+    for (const url of ["http://cache.example", "127.0.0.1:6379"]) {
+      const message = failure({ REDIS_URL: url });
+      expect(message).toContain("REDIS_URL");
+      expect(message).not.toContain("DATABASE_URL");
+    }
+  });
+
+  it('names DEFAULT_PHONE_REGION for "XX"', () => {
+    const message = failure({ DEFAULT_PHONE_REGION: "XX" });
+    expect(message).toContain("DEFAULT_PHONE_REGION");
+    expect(failure({ DEFAULT_PHONE_REGION: "USA" })).toContain("DEFAULT_PHONE_REGION");
+  });
+
+  it('names API_DAILY_LIMIT for "abc", "0", "-5" and "1.5"', () => {
+    for (const value of ["abc", "0", "-5", "1.5"]) {
+      const message = failure({ API_DAILY_LIMIT: value });
+      expect(message).toContain("API_DAILY_LIMIT");
+      expect(message).toContain("must be a positive integer");
+    }
+  });
+
+  it("names the other numeric settings when they are bad", () => {
+    expect(failure({ LIST_CACHE_TTL_SECONDS: "soon" })).toContain("LIST_CACHE_TTL_SECONDS");
+    expect(failure({ DATABASE_POOL_SIZE: "0" })).toContain("DATABASE_POOL_SIZE");
+  });
+
+  it("names the missing half when KV_REST_API_URL or KV_REST_API_TOKEN is set alone", () => {
+    const withoutToken = failure({ KV_REST_API_URL: "https://kv.example" });
+    expect(withoutToken).toContain("KV_REST_API_TOKEN");
+    expect(withoutToken).toContain("must be set together");
+
+    const withoutUrl = failure({ KV_REST_API_TOKEN: "token" });
+    expect(withoutUrl).toMatch(/KV_REST_API_URL: /);
+    expect(withoutUrl).toContain("must be set together");
+  });
+
+  it("names KV_REST_API_URL when it is not an http(s) URL", () => {
+    expect(failure({ KV_REST_API_URL: "redis://kv.example", KV_REST_API_TOKEN: "t" })).toMatch(
+      /KV_REST_API_URL: must be an http\(s\) URL/,
+    );
+  });
+
+  it("names every bad setting at once", () => {
+    const message = failure({
+      DATABASE_URL: "mysql://x",
+      REDIS_URL: "http://x",
+      DEFAULT_PHONE_REGION: "XX",
+      API_DAILY_LIMIT: "0",
+      NODE_ENV: "staging",
+    });
+    for (const name of ["DATABASE_URL", "REDIS_URL", "DEFAULT_PHONE_REGION", "API_DAILY_LIMIT", "NODE_ENV"]) {
+      expect(message).toMatch(new RegExp(`^  ${name}: `, "m"));
+    }
+    expect(message.startsWith("Invalid settings:")).toBe(true);
+  });
+
+  it("does not echo a bad URL's secret in the message", () => {
+    const message = failure({ DATABASE_URL: "mysql://admin:hunter2@db.example/leads" });
+    expect(message).not.toContain("hunter2");
+  });
+});
