@@ -18,8 +18,6 @@ import {
 import { toApiLead } from "./serialize";
 import { upsertLead } from "./upsert";
 
-export { mergeTags } from "./tags";
-
 /** Validates a request body and upserts it; the response body is the contract's. */
 export async function upsertFromBody(
   companyId: string,

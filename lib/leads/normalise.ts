@@ -1,6 +1,5 @@
 import { toE164, phoneDigits } from "./phone";
 import type { LeadInput } from "./schema";
-import { mergeTags } from "./tags";
 import type { NewLeadRow } from "@/lib/db/schema";
 
 /** Columns an upsert may set; the generated and bookkeeping ones are left out. */
@@ -58,7 +57,8 @@ export function normaliseLeadInput(input: LeadInput): LeadChanges {
   return {
     id: input.id || undefined,
     fields,
-    tags: mergeTags([], input.tags ?? []),
+    // Merged with the stored tags (and duplicates dropped) by the database's lead_upsert.
+    tags: (input.tags ?? []).filter((t) => t !== ""),
   };
 }
 

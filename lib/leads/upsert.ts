@@ -1,93 +1,56 @@
-import { createHash } from "node:crypto";
-import { and, asc, eq, or, sql } from "drizzle-orm";
+import { getTableColumns, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { type LeadRow, leads } from "@/lib/db/schema";
 import { errors } from "@/lib/api/errors";
 import { now } from "@/lib/clock";
 import { invalidateLeadLists } from "./cache";
 import type { LeadChanges } from "./normalise";
-import { mergeTags } from "./tags";
 
 export interface UpsertResult {
   lead: LeadRow;
   created: boolean;
 }
 
-/** A 64-bit advisory lock number for one identity (a phone or an email) of one company. */
-function lockKey(companyId: string, kind: "phone" | "email", value: string): bigint {
-  const digest = createHash("sha256").update(`${companyId}\u0000${kind}\u0000${value}`).digest();
-  return digest.readBigInt64BE(0);
+const columns = Object.entries(getTableColumns(leads));
+
+/** The given fields under their column names, as the database function reads them. */
+function fieldsJson(fields: LeadChanges["fields"]): string {
+  const byColumn: Record<string, unknown> = {};
+  for (const [key, column] of columns) {
+    const value = (fields as Record<string, unknown>)[key];
+    if (value !== undefined) byColumn[column.name] = value;
+  }
+  return JSON.stringify(byColumn);
+}
+
+/** A lead row from the JSON the database function returns. */
+function rowFromJson(json: Record<string, unknown>): LeadRow {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of columns) {
+    const value = json[column.name] ?? null;
+    row[key] = value !== null && column.dataType === "date" ? new Date(value as string) : value;
+  }
+  return row as LeadRow;
 }
 
 /**
  * Creates or updates a lead of one company: by id; else the lead with the same phone; else the one
- * with the same email; else a new lead. Concurrent submissions of the same person serialise on
- * transaction-scoped advisory locks of their phone and email, so the database, not a race between
- * a read and a write, decides that they make one lead, across any number of app instances.
+ * with the same email; else a new lead, with tags merged. The whole upsert, locks included, is the
+ * database function lead_upsert (migration 0002): one round trip, and the database, not a race
+ * between a read and a write, decides that one person makes one lead.
  */
 export async function upsertLead(companyId: string, changes: LeadChanges): Promise<UpsertResult> {
   const db = await getDb();
   const { fields } = changes;
-  const phone = typeof fields.phone === "string" ? fields.phone : undefined;
-  const emailLc = typeof fields.emailLc === "string" ? fields.emailLc : undefined;
-
-  const result = await db.transaction(async (tx) => {
-    let existing: LeadRow | undefined;
-    if (changes.id) {
-      [existing] = await tx
-        .select()
-        .from(leads)
-        .where(and(eq(leads.id, changes.id), eq(leads.companyId, companyId)))
-        .for("update");
-      if (!existing) throw errors.notFound();
-    } else if (phone || emailLc) {
-      const keys: bigint[] = [];
-      if (phone) keys.push(lockKey(companyId, "phone", phone));
-      if (emailLc) keys.push(lockKey(companyId, "email", emailLc));
-      // Always in ascending order, so two transactions wanting the same pair cannot deadlock.
-      keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      for (const key of keys) await tx.execute(sql`select pg_advisory_xact_lock(${key.toString()}::bigint)`);
-
-      const phoneMatch = phone ? eq(leads.phone, phone) : undefined;
-      const emailMatch = emailLc ? eq(leads.emailLc, emailLc) : undefined;
-      [existing] = await tx
-        .select()
-        .from(leads)
-        .where(and(eq(leads.companyId, companyId), or(phoneMatch, emailMatch)))
-        // A phone match wins over an email match; among equals the oldest lead is the one.
-        .orderBy(
-          phone ? sql`coalesce(${leads.phone} = ${phone}, false) desc` : sql`1`,
-          asc(leads.createdAt),
-          asc(leads.id),
-        )
-        .limit(1)
-        .for("update");
-    }
-
-    const at = now();
-    if (existing) {
-      const tags = mergeTags(existing.tags, changes.tags);
-      const [updated] = await tx
-        .update(leads)
-        .set({ ...fields, tags, tagsLc: tags.map((t) => t.toLowerCase()), updatedAt: at })
-        .where(eq(leads.id, existing.id))
-        .returning();
-      return { lead: updated!, created: false };
-    }
-    const [inserted] = await tx
-      .insert(leads)
-      .values({
-        ...fields,
-        companyId,
-        tags: changes.tags,
-        tagsLc: changes.tags.map((t) => t.toLowerCase()),
-        createdAt: at,
-        updatedAt: at,
-      })
-      .returning();
-    return { lead: inserted!, created: true };
-  });
-
+  const phone = typeof fields.phone === "string" ? fields.phone : null;
+  const emailLc = typeof fields.emailLc === "string" ? fields.emailLc : null;
+  const { rows } = (await db.execute(
+    sql`select lead_upsert(${companyId}::uuid, ${changes.id ?? null}::uuid, ${phone}::text, ${emailLc}::text,
+      ${fieldsJson(fields)}::jsonb,
+      array(select jsonb_array_elements_text(${JSON.stringify(changes.tags)}::jsonb)), ${now().toISOString()}::timestamptz) as result`,
+  )) as unknown as { rows: { result: { created: boolean; lead: Record<string, unknown> } | null }[] };
+  const result = rows[0]?.result;
+  if (!result) throw errors.notFound();
   await invalidateLeadLists(companyId);
-  return result;
+  return { lead: rowFromJson(result.lead), created: result.created };
 }

@@ -3,41 +3,8 @@ import type { LeadRow } from "@/lib/db/schema";
 import { normaliseLeadInput } from "@/lib/leads/normalise";
 import { phoneDigits, toE164 } from "@/lib/leads/phone";
 import { leadInputSchema } from "@/lib/leads/schema";
-import { mergeTags, parseTagFilter } from "@/lib/leads/tags";
+import { parseTagFilter } from "@/lib/leads/tags";
 import { valueScore } from "@/lib/leads/value-score";
-
-describe("mergeTags", () => {
-  it("keeps existing tags first and appends new ones in order", () => {
-    expect(mergeTags(["Roof", "gutter"], ["roof", "Windows"])).toEqual(["Roof", "gutter", "Windows"]);
-  });
-
-  it("compares case-insensitively and keeps the first spelling", () => {
-    expect(mergeTags(["GUTTER"], ["gutter", "Gutter", "gUtTeR"])).toEqual(["GUTTER"]);
-    expect(mergeTags([], ["Deck", "deck", "DECK", "patio"])).toEqual(["Deck", "patio"]);
-  });
-
-  it("collapses duplicates inside the existing list too", () => {
-    expect(mergeTags(["a", "A", "b"], [])).toEqual(["a", "b"]);
-  });
-
-  it("drops empty tags", () => {
-    expect(mergeTags(["", "x"], ["", "y"])).toEqual(["x", "y"]);
-  });
-
-  it("handles empty inputs", () => {
-    expect(mergeTags([], [])).toEqual([]);
-    expect(mergeTags(["only"], [])).toEqual(["only"]);
-    expect(mergeTags([], ["only"])).toEqual(["only"]);
-  });
-
-  it("does not mutate its arguments", () => {
-    const existing = ["a"];
-    const incoming = ["b"];
-    mergeTags(existing, incoming);
-    expect(existing).toEqual(["a"]);
-    expect(incoming).toEqual(["b"]);
-  });
-});
 
 describe("parseTagFilter", () => {
   it("is empty for a missing or empty value", () => {
@@ -296,10 +263,12 @@ describe("normaliseLeadInput", () => {
     expect(normalise({ projected_value: 1234.5 }).fields).toEqual({ projectedValue: 1234.5 });
   });
 
-  it("trims tags and collapses duplicates case-insensitively, first spelling kept", () => {
+  it("trims tags and drops empty ones, leaving the merge to the database", () => {
     expect(normalise({ tags: [" Roof ", "roof", "gutter", "", "  ", "GUTTER"] }).tags).toEqual([
       "Roof",
+      "roof",
       "gutter",
+      "GUTTER",
     ]);
   });
 
