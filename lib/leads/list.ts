@@ -69,21 +69,30 @@ export async function listLeads(
     return { rows, total };
   }
   // With a search, the matches are collected once through the trigram index (a CTE used twice is
-  // materialised), then counted and sorted; walking the order index instead would read every lead.
+  // materialised), counted, and sorted by their own (id, created_at); only the page's leads are then
+  // read in full. Walking the order index instead would read every lead of the company.
   const matches = db
     .$with("matches")
     .as(db.select({ id: leads.id, createdAt: leads.createdAt }).from(leads).where(where));
+  const pageIds = db
+    .$with("page_ids")
+    .as(
+      db
+        .select({ id: matches.id, createdAt: matches.createdAt })
+        .from(matches)
+        .orderBy(desc(matches.createdAt), desc(matches.id))
+        .limit(query.limit)
+        .offset(offset),
+    );
   const page = await db
-    .with(matches)
+    .with(matches, pageIds)
     .select({
       lead: getTableColumns(leads),
       total: sql<number>`(select count(*) from ${matches})`.mapWith(Number),
     })
-    .from(matches)
-    .innerJoin(leads, eq(leads.id, matches.id))
-    .orderBy(desc(matches.createdAt), desc(matches.id))
-    .limit(query.limit)
-    .offset(offset);
+    .from(pageIds)
+    .innerJoin(leads, eq(leads.id, pageIds.id))
+    .orderBy(desc(pageIds.createdAt), desc(pageIds.id));
   if (page.length > 0) return { rows: page.map((r) => r.lead), total: page[0]!.total };
   return { rows: [], total: query.page === 1 ? 0 : await count() };
 }

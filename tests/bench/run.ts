@@ -126,6 +126,8 @@ async function benchBackend(backend: "pglite" | "postgres"): Promise<BackendRepo
         results.push(result);
         console.log(`  ${name}: ${result.rps.toFixed(0)} req/s`);
       };
+      // Warm-up, not reported: the first seconds of a fresh server include JIT compilation.
+      await runScenario("warm-up", { url: BASE, headers, duration: 3, path: () => "/open-api/auth/test" });
       await run("(a) GET /open-api/auth/test (floor)", { path: () => "/open-api/auth/test" });
       let created = 0;
       await run("(b) POST /open-api/leads, creating", {
