@@ -78,7 +78,6 @@ export const leads = pgTable(
     ),
     index("leads_company_phone_idx").on(t.companyId, t.phone),
     index("leads_company_email_idx").on(t.companyId, t.emailLc),
-    index("leads_company_stage_idx").on(t.companyId, sql`lower(${t.stage})`),
     index("leads_tags_idx").using("gin", t.tagsLc),
     // Substring search: a trigram index serves LIKE '%term%' over name, email and phone at once.
     index("leads_search_trgm_idx").using("gin", sql`${t.searchText} gin_trgm_ops`),

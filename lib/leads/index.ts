@@ -10,7 +10,7 @@ import { normaliseLeadInput } from "./normalise";
 import {
   type ApiLead,
   leadInputSchema,
-  leadSchema,
+  leadResponseSchema,
   listQuerySchema,
   listResponseSchema,
   upsertResponseSchema,
@@ -68,7 +68,14 @@ export async function leadListJson(
 }
 
 /** One lead of a company; another company's lead is as absent as a missing one. */
-export async function getLead(companyId: string, id: string): Promise<ApiLead> {
+export async function getLeadBody(
+  companyId: string,
+  id: string,
+): Promise<z.infer<typeof leadResponseSchema>> {
+  return leadResponseSchema.parse({ data: await getLead(companyId, id), status: "success" });
+}
+
+async function getLead(companyId: string, id: string): Promise<ApiLead> {
   if (!z.guid().safeParse(id).success) throw errors.notFound();
   const db = await getDb();
   const [row] = await db
@@ -77,5 +84,5 @@ export async function getLead(companyId: string, id: string): Promise<ApiLead> {
     .where(and(eq(leads.id, id), eq(leads.companyId, companyId)))
     .limit(1);
   if (!row) throw errors.notFound();
-  return leadSchema.parse(toApiLead(row));
+  return toApiLead(row);
 }

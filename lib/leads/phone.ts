@@ -1,10 +1,19 @@
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
 import { env } from "@/lib/env";
 
+// Validation and normalisation both parse the same number; the last few answers are kept.
+const recent = new Map<string, string | null>();
+
 /** E.164 form of a phone number, or null when it cannot be a valid number. */
 export function toE164(input: string, region: string = env().DEFAULT_PHONE_REGION): string | null {
+  const key = `${region} ${input}`;
+  const known = recent.get(key);
+  if (known !== undefined) return known;
   const parsed = parsePhoneNumberFromString(input, region as CountryCode);
-  return parsed?.isValid() ? parsed.number : null;
+  const e164 = parsed?.isValid() ? parsed.number : null;
+  if (recent.size >= 256) recent.clear();
+  recent.set(key, e164);
+  return e164;
 }
 
 /** The digits of a phone number as stored for search (E.164 without the plus). */

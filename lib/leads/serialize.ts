@@ -1,16 +1,16 @@
 import type { LeadRow } from "@/lib/db/schema";
-import { type ApiLead, leadSchema } from "./schema";
+import type { ApiLead } from "./schema";
 import { valueScore } from "./value-score";
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 /**
  * The lead as the API shows it: every key present (null when absent), address_* mirrored as
- * property_* and source as lead_source, as Rotor does. Parsed through the response schema so that
- * no column can leak by accident.
+ * property_* and source as lead_source, as Rotor does. Callers parse the whole response through
+ * its schema once, so that no column can leak by accident.
  */
 export function toApiLead(row: LeadRow): ApiLead {
-  return leadSchema.parse({
+  return {
     id: row.id,
     name: row.name,
     email: row.email,
@@ -42,5 +42,5 @@ export function toApiLead(row: LeadRow): ApiLead {
     created_at: row.createdAt.toISOString(),
     location: row.latitude !== null && row.longitude !== null ? [row.latitude, row.longitude] : [],
     value_score: valueScore(row),
-  });
+  };
 }

@@ -58,6 +58,5 @@ CREATE INDEX "api_keys_company_idx" ON "api_keys" USING btree ("company_id");-->
 CREATE INDEX "leads_company_created_idx" ON "leads" USING btree ("company_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "leads_company_phone_idx" ON "leads" USING btree ("company_id","phone");--> statement-breakpoint
 CREATE INDEX "leads_company_email_idx" ON "leads" USING btree ("company_id","email_lc");--> statement-breakpoint
-CREATE INDEX "leads_company_stage_idx" ON "leads" USING btree ("company_id",lower("stage"));--> statement-breakpoint
 CREATE INDEX "leads_tags_idx" ON "leads" USING gin ("tags_lc");--> statement-breakpoint
 CREATE INDEX "leads_search_trgm_idx" ON "leads" USING gin ("search_text" gin_trgm_ops);

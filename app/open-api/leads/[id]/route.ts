@@ -1,9 +1,9 @@
 import { withApiKey, methodNotAllowed } from "@/lib/api/handler";
 import { jsonResponse } from "@/lib/api/respond";
-import { getLead } from "@/lib/leads";
+import { getLeadBody } from "@/lib/leads";
 
 export const GET = withApiKey<{ id: string }>("leads:read", async ({ key, params }) => {
-  return jsonResponse({ data: await getLead(key.companyId, params.id), status: "success" });
+  return jsonResponse(await getLeadBody(key.companyId, params.id));
 });
 
 export const POST = methodNotAllowed(["GET"]);
