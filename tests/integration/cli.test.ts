@@ -1,0 +1,115 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+
+// The command runs in its own process with the app's settings: against DATABASE_URL when set,
+// else against an embedded database in a folder of its own (PGlite allows one process at a time).
+const dataDir = mkdtempSync(path.join(tmpdir(), "lead-portal-cli-"));
+const env = { ...process.env, DATA_DIR: dataDir };
+
+async function apikey(...args: string[]) {
+  try {
+    const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/apikey.ts", ...args], {
+      env,
+    });
+    return { code: 0, stdout, stderr: "" };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function startApp(): Promise<{ child: ChildProcess; base: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "tests/support/app-server.ts"], {
+      env,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let output = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening (\d+)/.exec(output);
+      if (match) resolve({ child, base: `http://127.0.0.1:${match[1]}` });
+    });
+    child.on("exit", (code) => reject(new Error(`app process exited with ${code}`)));
+  });
+}
+
+async function authTest(base: string, key: string) {
+  const response = await fetch(`${base}/open-api/auth/test`, { headers: { "x-api-key": key } });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe("npm run apikey", () => {
+  const company = `cli-${Date.now().toString(36)}`;
+
+  it("creates a key, printed alone on the last line, that the app accepts; lists and revokes it", async () => {
+    const created = await apikey(
+      "create",
+      "--name",
+      "website",
+      "--scopes",
+      "leads:read,leads:write",
+      "--daily-limit",
+      "250",
+      "--company",
+      company,
+    );
+    expect(created.code).toBe(0);
+    const lines = created.stdout.trim().split("\n");
+    const key = lines.at(-1)!;
+    expect(key).toMatch(/^lip_[A-Za-z0-9_-]{43}$/);
+    const id = /Created key ([0-9a-f-]{36})/.exec(created.stdout)![1]!;
+
+    const listed = await apikey("list");
+    const row = listed.stdout.split("\n").find((line) => line.startsWith(id))!;
+    expect(row).toContain(key.slice(0, 12));
+    expect(row).not.toContain(key);
+    expect(row).toContain(company);
+    expect(row).toContain("limit 250/day");
+    expect(row).toContain("active");
+
+    let app = await startApp();
+    try {
+      const ok = await authTest(app.base, key);
+      expect(ok.status).toBe(200);
+      expect(ok.body.scopes).toEqual(["leads:read", "leads:write"]);
+    } finally {
+      app.child.kill();
+      await new Promise((r) => app.child.once("exit", r));
+    }
+
+    expect((await apikey("revoke", id)).stdout).toContain(`Revoked ${id}`);
+    expect((await apikey("list")).stdout.split("\n").find((l) => l.startsWith(id))).toContain("revoked");
+    app = await startApp();
+    try {
+      const refused = await authTest(app.base, key);
+      expect(refused.status).toBe(401);
+      expect(refused.body.error_code).toBe("INVALID_API_KEY");
+    } finally {
+      app.child.kill();
+      await new Promise((r) => app.child.once("exit", r));
+    }
+  });
+
+  it("refuses bad arguments with a message and the usage, writing nothing", async () => {
+    const noScopes = await apikey("create", "--name", "x");
+    expect(noScopes.code).toBe(2);
+    expect(noScopes.stderr).toContain("--scopes must list one or more of leads:read, leads:write");
+    const badScope = await apikey("create", "--name", "x", "--scopes", "leads:admin");
+    expect(badScope.code).toBe(2);
+    const badLimit = await apikey("create", "--name", "x", "--scopes", "leads:read", "--daily-limit", "0");
+    expect(badLimit.stderr).toContain("--daily-limit must be a positive integer");
+    const unknown = await apikey("revoke", "00000000-0000-4000-8000-000000000000");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("No active key");
+    expect((await apikey("list")).stdout).not.toContain(" x ");
+  });
+});
