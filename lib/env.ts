@@ -32,9 +32,6 @@ const envSchema = z
       message: "must be an http(s) URL",
     }),
     KV_REST_API_TOKEN: optionalString,
-    AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
-      message: "must be at least 32 characters",
-    }),
     DEFAULT_PHONE_REGION: z
       .string()
       .trim()

@@ -1,16 +1,10 @@
 import { and, desc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { type LeadRow, leads } from "@/lib/db/schema";
+import type { ListQuery } from "./schema";
 import { parseTagFilter } from "./tags";
 
-export interface ListQuery {
-  archived: boolean;
-  limit: number;
-  page: number;
-  search?: string;
-  stage?: string;
-  tags?: string;
-}
+export type { ListQuery };
 
 const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 

@@ -1,5 +1,5 @@
 import { toE164, phoneDigits } from "./phone";
-import type { LeadInput } from "./schema";
+import { type LeadInput, parseIsoDate } from "./schema";
 import type { NewLeadRow } from "@/lib/db/schema";
 
 /** Columns an upsert may set; the generated and bookkeeping ones are left out. */
@@ -49,7 +49,7 @@ export function normaliseLeadInput(input: LeadInput): LeadChanges {
     fields.phoneDigits = e164 === null ? null : phoneDigits(e164);
   }
   if (given(input.follow_up_date)) {
-    fields.followUpDate = input.follow_up_date === null ? null : parseIsoToDate(input.follow_up_date);
+    fields.followUpDate = input.follow_up_date === null ? null : parseIsoDate(input.follow_up_date);
   }
   if (given(input.priority)) fields.priority = input.priority as LeadFields["priority"];
   if (input.projected_value !== undefined) fields.projectedValue = input.projected_value;
@@ -60,11 +60,4 @@ export function normaliseLeadInput(input: LeadInput): LeadChanges {
     // Merged with the stored tags (and duplicates dropped) by the database's lead_upsert.
     tags: (input.tags ?? []).filter((t) => t !== ""),
   };
-}
-
-/** A date alone is midnight UTC; a date-time without an offset is read as UTC. */
-function parseIsoToDate(value: string): Date {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(`${value}T00:00:00Z`);
-  const hasOffset = /(Z|[+-]\d{2}(:?\d{2})?)$/i.test(value);
-  return new Date(hasOffset ? value : `${value}Z`);
 }

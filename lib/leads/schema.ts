@@ -4,25 +4,35 @@ import { toE164 } from "./phone";
 /** The one zod file for leads: what the API accepts, what it returns, and the list query. */
 
 export const PRIORITIES = ["low", "medium", "high"] as const;
-export type Priority = (typeof PRIORITIES)[number];
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const text = (max: number) =>
   z
     .string({ error: "Must be a string" })
     .trim()
     .max(max, { error: `Must be at most ${max} characters` })
-    // PostgreSQL cannot store NUL in text, and no person types one.
-    .refine((v) => !v.includes("\u0000"), { error: "Must not contain NUL characters" });
+    // PostgreSQL cannot store NUL or a lone UTF-16 surrogate, and no person types either.
+    .refine((v) => !v.includes("\u0000"), { error: "Must not contain NUL characters" })
+    .refine((v) => !LONE_SURROGATE.test(v), { error: "Must be valid Unicode text" });
 
 // `null` clears a stored value; a missing key or an empty string leaves it as it is.
 const field = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
 
-/** An ISO 8601 date or date-time in years 1 to 9999 (PostgreSQL has no year 0). */
-export function isIsoDate(value: string): boolean {
-  const iso =
-    z.iso.date().safeParse(value).success ||
-    z.iso.datetime({ offset: true, local: true }).safeParse(value).success;
-  return iso && !value.startsWith("0000");
+/**
+ * The instant an ISO 8601 date or date-time stands for: a date alone is midnight UTC, a date-time
+ * without an offset is read as UTC. Null when the text is not ISO 8601 or the instant falls outside
+ * years 1 to 9999 in UTC (PostgreSQL has no year 0).
+ */
+export function parseIsoDate(value: string): Date | null {
+  let date: Date;
+  if (z.iso.date().safeParse(value).success) date = new Date(`${value}T00:00:00Z`);
+  else if (z.iso.datetime({ offset: true, local: true }).safeParse(value).success) {
+    const hasOffset = /(Z|[+-]\d{2}(:?\d{2})?)$/i.test(value);
+    date = new Date(hasOffset ? value : `${value}Z`);
+  } else return null;
+  const year = date.getUTCFullYear();
+  return Number.isNaN(date.getTime()) || year < 1 || year > 9999 ? null : date;
 }
 
 export const leadInputSchema = z.object({
@@ -44,7 +54,7 @@ export const leadInputSchema = z.object({
   address_country: field(text(500)),
   follow_up_date: field(
     text(64)
-      .refine((v) => v === "" || isIsoDate(v), {
+      .refine((v) => v === "" || parseIsoDate(v) !== null, {
         error: "Invalid date format: use ISO 8601, such as 2026-05-01 or 2026-05-01T15:00:00Z",
       })
       .meta({ format: "date-time" }),
@@ -69,20 +79,23 @@ export type LeadInput = z.infer<typeof leadInputSchema>;
 
 const flag = z.enum(["true", "false"], { error: "Must be true or false" }).transform((v) => v === "true");
 
-const intParam = (min: number, max: number, fallback: number) => {
-  const message = `Must be an integer from ${min} to ${max}`;
-  return z.coerce
-    .number({ error: message })
-    .int({ error: message })
-    .min(min, { error: message })
-    .max(max, { error: message })
-    .default(fallback);
+/** Query strings of digits only: "0x10", "1e2" and "1.0" are refused, not read as numbers. */
+const intParam = (min: number, max: number, fallback: number, range: string) => {
+  const message = `Must be an integer ${range}`;
+  return z
+    .string()
+    .regex(/^\d{1,16}$/, { error: message })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { error: message }).max(max, { error: message }))
+    .default(fallback)
+    .meta({ description: `An integer ${range}; default ${fallback}` });
 };
 
 /** The one pagination schema: coerces query strings, defaults, and caps. */
 export const paginationSchema = z.object({
-  limit: intParam(1, 1000, 50),
-  page: intParam(1, 10_000_000, 1),
+  limit: intParam(1, 1000, 50, "from 1 to 1000"),
+  // Any page from 1 on; the cap only keeps the row offset within PostgreSQL's bigint.
+  page: intParam(1, 1_000_000_000_000, 1, "of at least 1"),
 });
 
 export const listQuerySchema = paginationSchema.extend({
@@ -91,7 +104,7 @@ export const listQuerySchema = paginationSchema.extend({
   stage: text(500).optional(),
   tags: text(5000).optional(),
 });
-export type ListQueryInput = z.input<typeof listQuerySchema>;
+export type ListQuery = z.output<typeof listQuerySchema>;
 
 const nullableText = z.string().nullable();
 
