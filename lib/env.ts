@@ -21,6 +21,8 @@ const positiveInt = (fallback: number) =>
 const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    // Set by Vercel on its builds and functions.
+    VERCEL: optionalString,
     DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
       message: "must be a postgres:// or postgresql:// URL",
     }),
@@ -44,6 +46,24 @@ const envSchema = z
     DATABASE_POOL_SIZE: positiveInt(10),
   })
   .superRefine((env, ctx) => {
+    // On Vercel the disk is read-only and instances come and go: an embedded database would be
+    // lost and an in-process KV would give each instance its own limits and cache.
+    if (env.VERCEL) {
+      if (!env.DATABASE_URL) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["DATABASE_URL"],
+          message: "is required on Vercel (use Vercel Postgres or Neon)",
+        });
+      }
+      if (!env.KV_REST_API_URL && !env.REDIS_URL) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["KV_REST_API_URL"],
+          message: "or REDIS_URL is required on Vercel (connect a KV store)",
+        });
+      }
+    }
     if (Boolean(env.KV_REST_API_URL) !== Boolean(env.KV_REST_API_TOKEN)) {
       ctx.addIssue({
         code: "custom",

@@ -44,7 +44,16 @@ export function withApiKey<P extends Record<string, string> = Record<string, nev
   };
 }
 
-/** Handlers for the methods a route does not serve: a JSON 405 naming the ones it does. */
-export function methodNotAllowed(allowed: string[]) {
-  return async (): Promise<Response> => errorResponse(errors.methodNotAllowed(allowed));
+/**
+ * Handlers for the methods a route does not serve, so that every answer is JSON: a 405 naming the
+ * ones it does, and OPTIONS listing them (Next.js would otherwise list every exported method).
+ */
+export function otherMethods(allowed: string[]) {
+  const refuse = async (): Promise<Response> => errorResponse(errors.methodNotAllowed(allowed));
+  const options = async (): Promise<Response> =>
+    new Response(null, {
+      status: 204,
+      headers: { allow: [...allowed, "OPTIONS"].join(", "), "rotor-api-version": API_VERSION },
+    });
+  return { GET: refuse, POST: refuse, PUT: refuse, PATCH: refuse, DELETE: refuse, OPTIONS: options };
 }

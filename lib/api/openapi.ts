@@ -49,8 +49,15 @@ function queryParameters() {
   return Object.entries(properties).map(([name, s]) => ({ name, in: "query", required: false, schema: s }));
 }
 
+let cached: ReturnType<typeof buildDocument> | undefined;
+
 /** The OpenAPI 3.1 document, generated from the same zod schemas the handlers validate with. */
 export function openApiDocument() {
+  cached ??= buildDocument();
+  return cached;
+}
+
+function buildDocument() {
   const versionHeader = {
     name: "rotor-api-version",
     in: "header",

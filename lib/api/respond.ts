@@ -10,6 +10,7 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
       "content-type": "application/json; charset=utf-8",
       "rotor-api-version": API_VERSION,
       "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
       ...headers,
     },
   });
@@ -19,11 +20,13 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
  * Maps any thrown value to the contract's body. Unknown errors become the generic 500 and are
  * logged by kind and stack only: their messages can quote stored values, which may be personal.
  */
-export function errorResponse(error: unknown, headers: Record<string, string> = {}, where = "api"): Response {
+export function errorResponse(error: unknown, headers: Record<string, string> = {}): Response {
   if (error instanceof ApiError)
     return jsonResponse(error.body, error.status, { ...headers, ...error.headers });
   const kind = error instanceof Error ? error.name : typeof error;
-  const code = (error as { code?: unknown })?.code;
+  // Drivers' codes (SQLSTATE, errno) say what failed without quoting any value; drizzle keeps the
+  // driver's error as the cause.
+  const code = (error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
   // Only the "at ..." frames: a message, which may span several lines, can quote stored values.
   const frames =
     error instanceof Error
@@ -33,7 +36,7 @@ export function errorResponse(error: unknown, headers: Record<string, string> = 
           .slice(0, 5)
           .join("\n")
       : "";
-  console.error(`[${where}] unhandled ${kind}${code ? ` (${String(code)})` : ""}\n${frames}`);
+  console.error(`[api] unhandled ${kind}${code ? ` (${String(code)})` : ""}\n${frames}`);
   const internal = errors.internal();
   return jsonResponse(internal.body, internal.status, headers);
 }

@@ -70,11 +70,6 @@ export async function getDb(): Promise<Db> {
   return (await holder.__leadPortalDb).db;
 }
 
-export async function dbKind(): Promise<DbHandle["kind"]> {
-  await getDb();
-  return (await holder.__leadPortalDb!).kind;
-}
-
 export async function closeDb(): Promise<void> {
   const pending = holder.__leadPortalDb;
   holder.__leadPortalDb = undefined;

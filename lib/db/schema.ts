@@ -70,7 +70,7 @@ export const leads = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [
-    // The list's order (newest first, id as tie-break) per company, with archived as the common filter.
+    // The list's order per company: newest first, id as the tie-break.
     index("leads_company_created_idx").on(
       t.companyId,
       t.createdAt.desc().nullsFirst(),
@@ -106,4 +106,3 @@ export const apiKeys = pgTable(
 export type Company = typeof companies.$inferSelect;
 export type LeadRow = typeof leads.$inferSelect;
 export type NewLeadRow = typeof leads.$inferInsert;
-export type ApiKeyRow = typeof apiKeys.$inferSelect;

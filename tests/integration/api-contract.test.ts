@@ -4,7 +4,7 @@ import { BASE, client, newTenant, type ApiResult } from "../support/fixtures";
 import * as leadsRoute from "@/app/open-api/leads/route";
 import * as leadRoute from "@/app/open-api/leads/[id]/route";
 import * as authTestRoute from "@/app/open-api/auth/test/route";
-import * as catchAll from "@/app/open-api/[...path]/route";
+import * as catchAll from "@/app/open-api/[[...path]]/route";
 import { revokeApiKey } from "@/lib/auth/api-keys";
 import { errorResponse } from "@/lib/api/respond";
 import { setClock } from "@/lib/clock";

@@ -135,4 +135,21 @@ describe("parseEnv", () => {
     const message = failure({ DATABASE_URL: "mysql://admin:hunter2@db.example/leads" });
     expect(message).not.toContain("hunter2");
   });
+
+  it("on Vercel, refuses the embedded database and the in-process KV, naming the settings to add", () => {
+    const message = failure({ VERCEL: "1" });
+    expect(message).toMatch(/^ {2}DATABASE_URL: is required on Vercel/m);
+    expect(message).toMatch(/^ {2}KV_REST_API_URL: or REDIS_URL is required on Vercel/m);
+    expect(() =>
+      parseEnv({ VERCEL: "1", DATABASE_URL: "postgres://db.example/leads", REDIS_URL: "redis://kv.example" }),
+    ).not.toThrow();
+    expect(() => parseEnv({ NODE_ENV: "production" })).not.toThrow();
+  });
+
+  it("an empty numeric setting counts as unset", () => {
+    expect(parseEnv({ API_DAILY_LIMIT: "", LIST_CACHE_TTL_SECONDS: "" })).toMatchObject({
+      API_DAILY_LIMIT: 1000,
+      LIST_CACHE_TTL_SECONDS: 300,
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import { withApiKey, methodNotAllowed } from "@/lib/api/handler";
+import { withApiKey, otherMethods } from "@/lib/api/handler";
 import { readJsonObject } from "@/lib/api/body";
 import { jsonResponse } from "@/lib/api/respond";
 import { leadListJson, parseListQuery, upsertFromBody } from "@/lib/leads";
@@ -14,6 +14,4 @@ export const GET = withApiKey("leads:read", async ({ req, key }) => {
   return jsonResponse(body, 200, { "x-cache": hit ? "HIT" : "MISS" });
 });
 
-export const PUT = methodNotAllowed(["GET", "POST"]);
-export const PATCH = PUT;
-export const DELETE = PUT;
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET", "POST"]);

@@ -1,4 +1,4 @@
-import { withApiKey, methodNotAllowed } from "@/lib/api/handler";
+import { withApiKey, otherMethods } from "@/lib/api/handler";
 import { API_VERSION, jsonResponse } from "@/lib/api/respond";
 import { now } from "@/lib/clock";
 
@@ -16,4 +16,4 @@ export const GET = withApiKey(null, async ({ key }) =>
   }),
 );
 
-export const POST = methodNotAllowed(["GET"]);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

@@ -1,4 +1,4 @@
-import { withApiKey, methodNotAllowed } from "@/lib/api/handler";
+import { withApiKey, otherMethods } from "@/lib/api/handler";
 import { jsonResponse } from "@/lib/api/respond";
 import { getLeadBody } from "@/lib/leads";
 
@@ -6,7 +6,4 @@ export const GET = withApiKey<{ id: string }>("leads:read", async ({ key, params
   return jsonResponse(await getLeadBody(key.companyId, params.id));
 });
 
-export const POST = methodNotAllowed(["GET"]);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);
