@@ -1,7 +1,8 @@
 import type { Kv } from "./types";
 
-/** Past this many keys the oldest are evicted, so a busy process cannot grow without bound. */
+/** Past this many keys, or this many characters of keys and values, the oldest are evicted. */
 const MAX_KEYS = 50_000;
+const MAX_CHARS = 32 * 1024 * 1024;
 
 interface Entry {
   value: string;
@@ -11,7 +12,8 @@ interface Entry {
 
 /**
  * An in-process store for development and single-instance deployments. Expired entries are dropped when
- * read, and the oldest entries are evicted once there are more than 50,000 keys.
+ * read, and the least recently written are evicted past 50,000 keys or 32 Mi characters (a cached
+ * list of 1,000 leads is near a million), so a busy process cannot grow without bound.
  */
 export function createMemoryKv(): Kv {
   // Keys without an expiry (counters such as family versions) are kept apart and evicted only after every
@@ -19,6 +21,7 @@ export function createMemoryKv(): Kv {
   // Both maps are ordered by last write, because every write re-inserts its key.
   const expiring = new Map<string, Entry>();
   const persistent = new Map<string, string>();
+  let chars = 0;
   let closed = false;
 
   function checkOpen(): void {
@@ -29,23 +32,31 @@ export function createMemoryKv(): Kv {
     const entry = expiring.get(key);
     if (entry) {
       if (entry.expiresAt > Date.now()) return entry;
-      expiring.delete(key);
+      remove(key);
       return undefined;
     }
     const value = persistent.get(key);
     return value === undefined ? undefined : { value };
   }
 
-  function write(key: string, value: string, expiresAt: number | undefined): void {
+  function remove(key: string): void {
+    const value = expiring.get(key)?.value ?? persistent.get(key);
+    if (value === undefined) return;
+    chars -= key.length + value.length;
     expiring.delete(key);
     persistent.delete(key);
+  }
+
+  function write(key: string, value: string, expiresAt: number | undefined): void {
+    remove(key);
     if (expiresAt === undefined) persistent.set(key, value);
     else expiring.set(key, { value, expiresAt });
-    while (expiring.size + persistent.size > MAX_KEYS) {
+    chars += key.length + value.length;
+    while (expiring.size + persistent.size > MAX_KEYS || chars > MAX_CHARS) {
       const victims = expiring.size > 0 ? expiring : persistent;
       const oldest = victims.keys().next();
       if (oldest.done) break;
-      victims.delete(oldest.value);
+      remove(oldest.value);
     }
   }
 
@@ -78,6 +89,7 @@ export function createMemoryKv(): Kv {
       closed = true;
       expiring.clear();
       persistent.clear();
+      chars = 0;
     },
   };
 }

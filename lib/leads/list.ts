@@ -1,5 +1,5 @@
 import { and, desc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
-import { getDb } from "@/lib/db/client";
+import { type Db, getDb } from "@/lib/db/client";
 import { type LeadRow, leads } from "@/lib/db/schema";
 import type { ListQuery } from "./schema";
 import { parseTagFilter } from "./tags";
@@ -39,6 +39,8 @@ export function listConditions(companyId: string, query: ListQuery): SQL {
   return and(...conditions)!;
 }
 
+type PageRows = { lead: LeadRow; total: number }[];
+
 /** One page of a company's leads, newest first with ties broken by id, and the total that match. */
 export async function listLeads(
   companyId: string,
@@ -46,25 +48,37 @@ export async function listLeads(
 ): Promise<{ rows: LeadRow[]; total: number }> {
   const db = await getDb();
   const where = listConditions(companyId, query);
-  const offset = (query.page - 1) * query.limit;
-  const count = () => db.$count(leads, where);
-  if (!query.search) {
-    // Without a search the order index gives the page directly, and the count is a separate scan.
-    const [rows, total] = await Promise.all([
-      db
-        .select()
-        .from(leads)
-        .where(where)
-        .orderBy(desc(leads.createdAt), desc(leads.id))
-        .limit(query.limit)
-        .offset(offset),
-      count(),
-    ]);
-    return { rows, total };
-  }
-  // With a search, the matches are collected once through the trigram index (a CTE used twice is
-  // materialised), counted, and sorted by their own (id, created_at); only the page's leads are then
-  // read in full. Walking the order index instead would read every lead of the company.
+  const page = await (query.search ? searchPage : plainPage)(db, where, query);
+  if (page.length > 0) return { rows: page.map((r) => r.lead), total: page[0]!.total };
+  // Only a page past the end needs a count of its own.
+  return { rows: [], total: query.page === 1 ? 0 : await db.$count(leads, where) };
+}
+
+const offsetOf = (query: ListQuery) => (query.page - 1) * query.limit;
+
+/**
+ * Without a search the order index gives the page directly; the count rides in the same statement,
+ * so the page and its total come from one snapshot.
+ */
+function plainPage(db: Db, where: SQL, query: ListQuery): Promise<PageRows> {
+  return db
+    .select({
+      lead: getTableColumns(leads),
+      total: sql<number>`(select count(*) from ${leads} where ${where})`.mapWith(Number),
+    })
+    .from(leads)
+    .where(where)
+    .orderBy(desc(leads.createdAt), desc(leads.id))
+    .limit(query.limit)
+    .offset(offsetOf(query));
+}
+
+/**
+ * With a search, the matches are collected once through the trigram index (a CTE used twice is
+ * materialised), counted, and sorted by their own (id, created_at); only the page's leads are then
+ * read in full. Walking the order index instead would read every lead of the company.
+ */
+function searchPage(db: Db, where: SQL, query: ListQuery): Promise<PageRows> {
   const matches = db
     .$with("matches")
     .as(db.select({ id: leads.id, createdAt: leads.createdAt }).from(leads).where(where));
@@ -76,9 +90,9 @@ export async function listLeads(
         .from(matches)
         .orderBy(desc(matches.createdAt), desc(matches.id))
         .limit(query.limit)
-        .offset(offset),
+        .offset(offsetOf(query)),
     );
-  const page = await db
+  return db
     .with(matches, pageIds)
     .select({
       lead: getTableColumns(leads),
@@ -87,6 +101,4 @@ export async function listLeads(
     .from(pageIds)
     .innerJoin(leads, eq(leads.id, pageIds.id))
     .orderBy(desc(pageIds.createdAt), desc(pageIds.id));
-  if (page.length > 0) return { rows: page.map((r) => r.lead), total: page[0]!.total };
-  return { rows: [], total: query.page === 1 ? 0 : await count() };
 }

@@ -15,7 +15,7 @@ const COMPANY = "bench";
 async function seed(count: number) {
   const db = await getDb();
   const company = await ensureCompany(COMPANY);
-  const literal = (names: readonly string[]) => sql.raw(`array[${names.map((n) => `'${n}'`).join(",")}]`);
+  const names = (list: readonly string[]) => sql`string_to_array(${list.join(",")}, ',')`;
   // Names, emails, phones (+1 612 200-0001 upwards), stages, sources and tags spread over a year.
   await db.execute(sql`
     insert into leads (company_id, name, email, email_lc, phone, phone_digits, stage, source, tags, tags_lc,
@@ -35,8 +35,8 @@ async function seed(count: number) {
            now() - (i || ' minutes')::interval,
            now()
     from generate_series(1, ${count}) as i,
-         lateral (select (${literal(FIRST_NAMES)})[1 + i % ${FIRST_NAMES.length}] as f,
-                         (${literal(LAST_NAMES)})[1 + (i * 7919) % ${LAST_NAMES.length}] as l) as n`);
+         lateral (select (${names(FIRST_NAMES)})[1 + i % ${FIRST_NAMES.length}] as f,
+                         (${names(LAST_NAMES)})[1 + (i * 7919) % ${LAST_NAMES.length}] as l) as n`);
   await db.execute(sql`analyze leads`);
   const { key } = await createApiKey({
     companyId: company.id,

@@ -1,9 +1,10 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { spawnApp } from "../support/spawn-app";
 
 const run = promisify(execFile);
 
@@ -22,22 +23,6 @@ async function apikey(...args: string[]) {
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
-}
-
-function startApp(): Promise<{ child: ChildProcess; base: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "tests/support/app-server.ts"], {
-      env,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening (\d+)/.exec(output);
-      if (match) resolve({ child, base: `http://127.0.0.1:${match[1]}` });
-    });
-    child.on("exit", (code) => reject(new Error(`app process exited with ${code}`)));
-  });
 }
 
 async function authTest(base: string, key: string) {
@@ -76,26 +61,24 @@ describe("npm run apikey", () => {
     expect(row).toContain("limit 250/day");
     expect(row).toContain("active");
 
-    let app = await startApp();
+    let app = await spawnApp(env);
     try {
       const ok = await authTest(app.base, key);
       expect(ok.status).toBe(200);
       expect(ok.body.scopes).toEqual(["leads:read", "leads:write"]);
     } finally {
-      app.child.kill();
-      await new Promise((r) => app.child.once("exit", r));
+      await app.stop();
     }
 
     expect((await apikey("revoke", id)).stdout).toContain(`Revoked ${id}`);
     expect((await apikey("list")).stdout.split("\n").find((l) => l.startsWith(id))).toContain("revoked");
-    app = await startApp();
+    app = await spawnApp(env);
     try {
       const refused = await authTest(app.base, key);
       expect(refused.status).toBe(401);
       expect(refused.body.error_code).toBe("INVALID_API_KEY");
     } finally {
-      app.child.kill();
-      await new Promise((r) => app.child.once("exit", r));
+      await app.stop();
     }
   });
 

@@ -66,12 +66,12 @@ function kvContract(subject: () => Subject): void {
     test("later increments keep the first expiry instead of extending it", async ({ expect }) => {
       const { store } = subject();
       const key = uniqueKey();
-      expect(await store.incr(key, 1)).toBe(1);
-      await sleep(700);
-      expect(await store.incr(key, 1)).toBe(2);
-      // An extended window would last until ~1.7 s; the first one ended at 1 s.
-      await sleep(700);
-      expect(await store.incr(key, 1)).toBe(1);
+      expect(await store.incr(key, 3)).toBe(1);
+      await sleep(1_500);
+      expect(await store.incr(key, 3)).toBe(2);
+      // The first window ends at 3 s; one extended by the second increment would last until 4.5 s.
+      await sleep(2_100);
+      expect(await store.incr(key, 3)).toBe(1);
     });
 
     test("incr on a key without an expiry never adds one unasked", async ({ expect }) => {
@@ -137,6 +137,24 @@ describe("memory store", () => {
     expect(await bounded.get("key:1")).toBe("v");
     expect(await bounded.get("key:49999")).toBe("v");
     expect(await familyVersion("leads", bounded)).toBe(1);
+    await bounded.close();
+  });
+
+  test("evicts the least recently written values past 32 Mi characters, whatever their count", async () => {
+    const bounded = createMemoryKv();
+    const body = "x".repeat(1024 * 1024);
+    for (let i = 0; i < 40; i += 1) {
+      await bounded.set(`list:${i}`, body, 60);
+      // A counter written all along stays among the most recent writes.
+      await bounded.incr("ratelimit:key", 60);
+    }
+    expect(await bounded.get("list:0")).toBeNull();
+    expect(await bounded.get("list:39")).toBe(body);
+    expect(await bounded.get("ratelimit:key")).toBe("40");
+    let kept = 0;
+    for (let i = 0; i < 40; i += 1) if ((await bounded.get(`list:${i}`)) !== null) kept += 1;
+    expect(kept).toBeLessThanOrEqual(32);
+    expect(kept).toBeGreaterThanOrEqual(30);
     await bounded.close();
   });
 });

@@ -1,39 +1,22 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newTenant } from "../support/fixtures";
 import { submissions } from "../support/people";
+import { type AppProcess, spawnApp } from "../support/spawn-app";
 
 // Two processes can only share a database and a KV when both are real servers: this runs in the
 // PostgreSQL + Redis pass of the suite (.ci/run sets both), as the embedded PGlite is one process's.
 const shared = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 
-function startApp(): Promise<{ child: ChildProcess; base: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "tests/support/app-server.ts"], {
-      env: { ...process.env, NODE_ENV: "test" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening (\d+)/.exec(output);
-      if (match) resolve({ child, base: `http://127.0.0.1:${match[1]}` });
-    });
-    child.on("exit", (code) => reject(new Error(`app process exited with ${code}`)));
-  });
-}
-
 describe.runIf(shared)("two app processes sharing one PostgreSQL and one Redis", () => {
-  const apps: { child: ChildProcess; base: string }[] = [];
+  const apps: AppProcess[] = [];
 
   beforeAll(async () => {
-    apps.push(...(await Promise.all([startApp(), startApp()])));
+    const env = { ...process.env, NODE_ENV: "test" as const };
+    apps.push(...(await Promise.all([spawnApp(env), spawnApp(env)])));
   });
 
-  afterAll(() => {
-    for (const app of apps) app.child.kill();
-  });
+  afterAll(() => Promise.all(apps.map((app) => app.stop())));
 
   it("200 simultaneous submissions for 20 people, split across both, make exactly 20 leads", async () => {
     const { key, api } = await newTenant();
