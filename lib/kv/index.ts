@@ -53,21 +53,24 @@ function versionKey(family: string): string {
 }
 
 /**
- * The current version of a key family, 0 until first bumped. Build the family's keys from it so that
- * bumpFamily makes them all stale at once.
- */
-export async function familyVersion(family: string, store: Kv = kv()): Promise<number> {
-  const raw = await store.get(versionKey(family));
-  if (raw === null) return 0;
-  const version = Number(raw);
-  if (!Number.isSafeInteger(version)) throw new Error("kv: a family version key holds a non-integer");
-  return version;
-}
-
-/**
- * Moves a key family to a new version, making every key built from the old one stale. Version keys never
- * expire: a version that went back to 0 would revive entries written under it.
+ * Moves a key family to a new version, making every entry stored under the old one stale. Version keys
+ * never expire: a version that went back to 0 would revive entries written under it.
  */
 export async function bumpFamily(family: string, store: Kv = kv()): Promise<number> {
   return store.incr(versionKey(family));
+}
+
+/**
+ * A key's value together with its family's current version, in one round trip. A value written with
+ * the version it was computed under (see lib/leads/cache.ts) is fresh only while the two still match.
+ */
+export async function getWithFamilyVersion(
+  family: string,
+  key: string,
+  store: Kv = kv(),
+): Promise<{ version: number; value: string | null }> {
+  const [raw, value] = await store.mget([versionKey(family), key]);
+  const version = raw === null || raw === undefined ? 0 : Number(raw);
+  if (!Number.isSafeInteger(version)) throw new Error("kv: a family version key holds a non-integer");
+  return { version, value: value ?? null };
 }

@@ -66,6 +66,11 @@ export function createMemoryKv(): Kv {
       return read(key)?.value ?? null;
     },
 
+    async mget(keys) {
+      checkOpen();
+      return keys.map((key) => read(key)?.value ?? null);
+    },
+
     async set(key, value, ttlSeconds) {
       checkOpen();
       write(key, value, Date.now() + ttlSeconds * 1000);

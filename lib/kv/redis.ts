@@ -55,6 +55,10 @@ export function createRedisKv(url: string): Kv {
       return (await ready()).get(key);
     },
 
+    async mget(keys) {
+      return (await ready()).mGet(keys);
+    },
+
     async set(key, value, ttlSeconds) {
       await (await ready()).set(key, value, { expiration: { type: "EX", value: ttlSeconds } });
     },

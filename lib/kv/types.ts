@@ -5,6 +5,8 @@
 export interface Kv {
   /** The stored value, or null when absent or expired. */
   get(key: string): Promise<string | null>;
+  /** Several values in one round trip, in the order of the keys; null for each absent one. */
+  mget(keys: string[]): Promise<(string | null)[]>;
   /** Stores a value that expires after ttlSeconds. */
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   /**

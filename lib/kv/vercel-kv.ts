@@ -12,6 +12,10 @@ export function createVercelKv(url: string, token: string): Kv {
       return client.get<string>(key);
     },
 
+    async mget(keys) {
+      return client.mget<(string | null)[]>(...keys);
+    },
+
     async set(key, value, ttlSeconds) {
       await client.set(key, value, { ex: ttlSeconds });
     },

@@ -165,14 +165,16 @@ async function benchBackend(backend: "pglite" | "postgres"): Promise<BackendRepo
           });
         },
       });
-      const queries = searchQueries(4000);
+      const terms = [...new Set(searchQueries(4000).map((q) => q.search!))];
       let next = 0;
-      // Every request a query not asked before: the search cycles, the page size moves on each cycle.
+      // Every request a query not asked before: the term cycles fastest, then the page size, then the page.
       await run("(d) GET /open-api/leads?search=, uncached", {
         path: () => {
           const n = next++;
-          const q = queries[n % queries.length]!;
-          return `/open-api/leads?search=${encodeURIComponent(q.search!)}&page=${q.page}&limit=${50 + Math.floor(n / queries.length)}`;
+          const search = encodeURIComponent(terms[n % terms.length]!);
+          const limit = 10 + (Math.floor(n / terms.length) % 90);
+          const page = 1 + (Math.floor(n / (terms.length * 90)) % 3);
+          return `/open-api/leads?search=${search}&page=${page}&limit=${limit}`;
         },
       });
       await run("(d) GET /open-api/leads?search=, cached", {

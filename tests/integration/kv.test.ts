@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { bumpFamily, familyVersion, kv, kvBackend } from "@/lib/kv";
+import { bumpFamily, getWithFamilyVersion, kv, kvBackend } from "@/lib/kv";
 import { createMemoryKv } from "@/lib/kv/memory";
 import { createRedisKv } from "@/lib/kv/redis";
 import type { Kv } from "@/lib/kv/types";
 import { createVercelKv } from "@/lib/kv/vercel-kv";
 import { startUpstashStandin } from "@/tests/support/upstash-standin";
+
+const familyVersion = async (family: string, store: Kv) =>
+  (await getWithFamilyVersion(family, "unused", store)).version;
 
 const redisUrl = process.env.REDIS_URL ?? "";
 
@@ -97,6 +100,24 @@ function kvContract(subject: () => Subject): void {
       await expect(store.incr(key)).rejects.toThrow(/integer/);
       await expect(store.incr(key, 60)).rejects.toThrow(/integer/);
       expect(await store.get(key)).toBe("not a number");
+    });
+
+    test("mget reads several keys at once, in order, null for the absent", async ({ expect }) => {
+      const { store } = subject();
+      const [a, b, missing] = [uniqueKey(), uniqueKey(), uniqueKey()];
+      await store.set(a, "first", 60);
+      await store.set(b, '{"looks":"like json"}', 60);
+      expect(await store.mget([a, missing, b])).toEqual(["first", null, '{"looks":"like json"}']);
+    });
+
+    test("a value and its family's version come back together", async ({ expect }) => {
+      const { store } = subject();
+      const family = uniqueKey();
+      const key = uniqueKey();
+      expect(await getWithFamilyVersion(family, key, store)).toEqual({ version: 0, value: null });
+      await bumpFamily(family, store);
+      await store.set(key, "cached", 60);
+      expect(await getWithFamilyVersion(family, key, store)).toEqual({ version: 1, value: "cached" });
     });
 
     test("family versions start at 0 and grow with every bump", async ({ expect }) => {
