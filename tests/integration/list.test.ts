@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { setClock } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { leads } from "@/lib/db/schema";
-import { newTenant } from "../support/fixtures";
+import { fullLead, newTenant } from "../support/fixtures";
 
 type Lead = Record<string, unknown> & { id: string; created_at: string; tags: string[] };
 type Api = Awaited<ReturnType<typeof newTenant>>["api"];
@@ -406,25 +406,11 @@ describe("GET /open-api/leads: items", () => {
     const { api } = await newTenant();
     const created = await createInOrder(api, [
       {},
-      {
-        name: "Jane Doe",
+      fullLead({
         email: "Jane@Example.com",
-        phone: "(612) 555-0100",
-        address_street1: "1 Main St",
-        address_street2: "Apt 2",
-        address_city: "Minneapolis",
-        address_state: "MN",
-        address_zip: "55401",
-        address_country: "US",
         follow_up_date: "2026-05-01T15:30:00+02:00",
-        notes: "Call after 5",
-        priority: "high",
-        projected_value: 1234.56,
-        service_type: "roofing",
-        source: "website",
-        stage: "new",
         tags: ["Roof", "gutter"],
-      },
+      }),
     ]);
     const res = await list(api);
     expect(res.data).toEqual([stored(created[1]!), stored(created[0]!)]);

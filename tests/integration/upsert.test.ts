@@ -3,7 +3,17 @@ import { afterEach, describe, expect, it } from "vitest";
 import { setClock } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { leads } from "@/lib/db/schema";
-import { newTenant } from "../support/fixtures";
+import { fullLead, newTenant } from "../support/fixtures";
+
+/** A 400 with the contract's body, naming only this field. */
+function expectRefusedOn(res: { status: number; body: unknown }, field: string) {
+  expect(res.status).toBe(400);
+  expect(res.body).toEqual({
+    status: "error",
+    message: "Validation failed",
+    errors: [{ field, message: expect.any(String) }],
+  });
+}
 
 type Lead = Record<string, unknown> & { id: string; tags: string[] };
 type Api = Awaited<ReturnType<typeof newTenant>>["api"];
@@ -149,25 +159,7 @@ describe("POST /open-api/leads: the response", () => {
 
   it("mirrors address_* as property_* and source as lead_source, with every field filled", async () => {
     const { api } = await newTenant();
-    const body = await create(api, {
-      name: "Jane Doe",
-      email: "jane@example.com",
-      phone: "(612) 555-0100",
-      address_street1: "1 Main St",
-      address_street2: "Apt 2",
-      address_city: "Minneapolis",
-      address_state: "MN",
-      address_zip: "55401",
-      address_country: "US",
-      follow_up_date: "2026-05-01",
-      notes: "Call after 5",
-      priority: "high",
-      projected_value: 1234.56,
-      service_type: "roofing",
-      source: "website",
-      stage: "new",
-      tags: ["roof"],
-    });
+    const body = await create(api, fullLead());
     expect(body).toEqual({
       id: expect.stringMatching(UUID),
       name: "Jane Doe",
@@ -246,12 +238,7 @@ describe("POST /open-api/leads: matching", () => {
   it("answers 400 on id for an id that is not a uuid", async () => {
     const { api } = await newTenant();
     const res = await api.post({ id: "not-a-uuid" });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      status: "error",
-      message: "Validation failed",
-      errors: [{ field: "id", message: expect.any(String) }],
-    });
+    expectRefusedOn(res, "id");
   });
 
   it("treats an empty id as not given, like any other empty string", async () => {
@@ -361,12 +348,7 @@ describe("POST /open-api/leads: matching", () => {
     async (phone) => {
       const { api } = await newTenant();
       const res = await api.post({ phone, name: "Jane" });
-      expect(res.status).toBe(400);
-      expect(res.body).toEqual({
-        status: "error",
-        message: "Validation failed",
-        errors: [{ field: "phone", message: expect.any(String) }],
-      });
+      expectRefusedOn(res, "phone");
       expect((await allLeads(api)).pagination.total).toBe(0);
     },
   );
@@ -422,25 +404,7 @@ describe("POST /open-api/leads: matching", () => {
 });
 
 describe("POST /open-api/leads: field updates", () => {
-  const full = {
-    name: "Jane Doe",
-    email: "jane@example.com",
-    phone: "(612) 555-0100",
-    address_street1: "1 Main St",
-    address_street2: "Apt 2",
-    address_city: "Minneapolis",
-    address_state: "MN",
-    address_zip: "55401",
-    address_country: "US",
-    follow_up_date: "2026-05-01",
-    notes: "Call after 5",
-    priority: "high",
-    projected_value: 5000,
-    service_type: "roofing",
-    source: "website",
-    stage: "new",
-    tags: ["roof"],
-  };
+  const full = fullLead({ projected_value: 5000 });
 
   it("keeps every stored field when it is absent", async () => {
     const { api } = await newTenant();
@@ -638,12 +602,7 @@ describe("POST /open-api/leads: field updates", () => {
     async (value) => {
       const { api } = await newTenant();
       const res = await api.post({ follow_up_date: value });
-      expect(res.status).toBe(400);
-      expect(res.body).toEqual({
-        status: "error",
-        message: "Validation failed",
-        errors: [{ field: "follow_up_date", message: expect.any(String) }],
-      });
+      expectRefusedOn(res, "follow_up_date");
     },
   );
 

@@ -8,6 +8,30 @@ import * as authTestRoute from "@/app/open-api/auth/test/route";
 
 export const BASE = "http://127.0.0.1:3000/open-api";
 
+/** A lead with every field the API accepts filled in; tests override what they look at. */
+export function fullLead(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: "Jane Doe",
+    email: "jane@example.com",
+    phone: "(612) 555-0100",
+    address_street1: "1 Main St",
+    address_street2: "Apt 2",
+    address_city: "Minneapolis",
+    address_state: "MN",
+    address_zip: "55401",
+    address_country: "US",
+    follow_up_date: "2026-05-01",
+    notes: "Call after 5",
+    priority: "high",
+    projected_value: 1234.56,
+    service_type: "roofing",
+    source: "website",
+    stage: "new",
+    tags: ["roof"],
+    ...overrides,
+  };
+}
+
 /** A company of its own for each test, so tests never see each other's leads, on any database. */
 export async function newTenant(options: { scopes?: Scope[]; dailyLimit?: number } = {}) {
   const slug = `t-${randomUUID().slice(0, 12)}`;
