@@ -1,0 +1,18 @@
+import { getDb } from "@/lib/db/client";
+import { env, SettingsError } from "@/lib/env";
+
+/**
+ * Server start-up, in the Node.js runtime: a bad setting stops the process with a message naming it
+ * (a server that cannot read its settings would answer every request with a 500), and the embedded
+ * database is opened (and migrated) before the first request rather than during it.
+ */
+export async function startServer(): Promise<void> {
+  try {
+    env();
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  await getDb();
+}
