@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { env } from "@/lib/env";
+import { lockDataDir } from "./data-dir-lock";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -26,16 +27,27 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
     import("drizzle-orm/pglite/migrator"),
   ]);
   let location = IN_MEMORY;
+  let release = () => {};
   if (dataDir !== IN_MEMORY) {
     // PGlite does not create missing parent folders itself.
     await mkdir(dataDir, { recursive: true });
+    release = lockDataDir(dataDir);
     location = path.join(dataDir, "pglite");
   }
-  const client = await PGlite.create(location, { extensions: { pg_trgm } });
-  const db = drizzle(client, { schema });
-  // The embedded database belongs to this process alone, so it is migrated on start.
-  await migrate(db, { migrationsFolder });
-  return { db: db as unknown as Db, kind: "pglite", close: () => client.close() };
+  try {
+    const client = await PGlite.create(location, { extensions: { pg_trgm } });
+    const db = drizzle(client, { schema });
+    // The embedded database belongs to this process alone, so it is migrated on start.
+    await migrate(db, { migrationsFolder });
+    const close = async () => {
+      await client.close();
+      release();
+    };
+    return { db: db as unknown as Db, kind: "pglite", close };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<DbHandle> {

@@ -66,6 +66,14 @@ describe("npm run apikey", () => {
       const ok = await authTest(app.base, key);
       expect(ok.status).toBe(200);
       expect(ok.body.scopes).toEqual(["leads:read", "leads:write"]);
+      if (!process.env.DATABASE_URL) {
+        // Two processes writing one PGlite folder would corrupt it: the second is refused.
+        const refused = await apikey("list");
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toContain(
+          `The embedded database in ${dataDir} is open in process ${app.child.pid}`,
+        );
+      }
     } finally {
       await app.stop();
     }
