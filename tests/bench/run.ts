@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { runScenario, type ScenarioResult, type ScenarioSpec } from "./load";
 import { searchQueries } from "./data";
+import { submissions } from "../support/people";
 
 const { values: opts } = parseArgs({
   options: {
@@ -62,10 +63,10 @@ async function resetPostgres(url: string): Promise<boolean> {
   return true;
 }
 
-async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+async function startServer(env: NodeJS.ProcessEnv, port = PORT): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(PORT)],
+    ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)],
     {
       env,
       stdio: ["ignore", "ignore", "inherit"],
@@ -73,7 +74,7 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   );
   for (let i = 0; i < 200; i++) {
     try {
-      const response = await fetch(`${BASE}/open-api/openapi.json`);
+      const response = await fetch(`http://127.0.0.1:${port}/open-api/openapi.json`);
       if (response.ok) return child;
     } catch {
       // not listening yet
@@ -95,6 +96,39 @@ interface BackendReport {
   backend: string;
   results: ScenarioResult[];
   db: { p50: number; p95: number; max: number; n: number };
+  dedupe?: { submissions: number; statuses: Record<number, number>; leads: number };
+}
+
+/**
+ * 200 simultaneous submissions for 20 people, split across two `next start` processes sharing one
+ * PostgreSQL and one Redis; returns how many leads they made (the tests show the same through the
+ * route handlers, this through the built app).
+ */
+async function dedupeAcrossTwoServers(env: NodeJS.ProcessEnv, key: string): Promise<BackendReport["dedupe"]> {
+  const second = await startServer(env, PORT + 1);
+  try {
+    const runId = `dedupe${Date.now().toString(36)}`;
+    const bases = [BASE, `http://127.0.0.1:${PORT + 1}`];
+    const headers = { "x-api-key": key, "content-type": "application/json" };
+    const bodies = submissions(20, 10, runId);
+    const statuses: Record<number, number> = {};
+    await Promise.all(
+      bodies.map(async (body, i) => {
+        const response = await fetch(`${bases[i % 2]}/open-api/leads`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify(body),
+        });
+        await response.arrayBuffer();
+        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      }),
+    );
+    const list = await fetch(`${BASE}/open-api/leads?search=${runId}&limit=1000`, { headers });
+    const { pagination } = (await list.json()) as { pagination: { total: number } };
+    return { submissions: bodies.length, statuses, leads: pagination.total };
+  } finally {
+    await stop(second);
+  }
 }
 
 async function benchBackend(backend: "pglite" | "postgres"): Promise<BackendReport | null> {
@@ -119,6 +153,7 @@ async function benchBackend(backend: "pglite" | "postgres"): Promise<BackendRepo
       .pop()!;
     const server = await startServer(env);
     const results: ScenarioResult[] = [];
+    let dedupe: BackendReport["dedupe"];
     try {
       const headers = { "x-api-key": key, "content-type": "application/json" };
       const run = async (name: string, spec: Omit<ScenarioSpec, "url" | "headers" | "duration">) => {
@@ -182,11 +217,12 @@ async function benchBackend(backend: "pglite" | "postgres"): Promise<BackendRepo
       });
       // The floor again: the ratios use the mean of both runs, so drift during the run cancels out.
       await run("(a) GET /open-api/auth/test (floor, again)", { path: () => "/open-api/auth/test" });
+      if (backend === "postgres") dedupe = await dedupeAcrossTwoServers(env, key);
     } finally {
       await stop(server);
     }
     const db = JSON.parse(tsx(["tests/bench/db.ts", "time"], env)) as BackendReport["db"];
-    return { backend, results, db };
+    return { backend, results, db, dedupe };
   } finally {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
@@ -209,6 +245,11 @@ function report(r: BackendReport) {
   console.log(
     `Uncached list query with search in the database (count + page, ${r.db.n} searches): p50 ${r.db.p50.toFixed(2)} ms, p95 ${r.db.p95.toFixed(2)} ms, max ${r.db.max.toFixed(2)} ms`,
   );
+  if (r.dedupe) {
+    console.log(
+      `Dedupe across two next start processes: ${r.dedupe.submissions} simultaneous submissions for 20 people made ${r.dedupe.leads} leads (statuses ${JSON.stringify(r.dedupe.statuses)})`,
+    );
+  }
 }
 
 async function main() {
