@@ -4,7 +4,7 @@ import { errors, type FieldError } from "./errors";
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Reads the body as text, refusing more than MAX_BODY_BYTES before buffering it all. */
-async function readLimitedText(req: Request): Promise<string> {
+export async function readLimitedText(req: Request): Promise<string> {
   const declared = Number(req.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw errors.payloadTooLarge(MAX_BODY_BYTES);
   if (!req.body) return "";

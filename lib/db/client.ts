@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { eq } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { env } from "@/lib/env";
 import { lockDataDir } from "./data-dir-lock";
@@ -59,15 +60,29 @@ async function openPostgres(url: string, poolSize: number): Promise<DbHandle> {
   return { db: db as unknown as Db, kind: "postgres", close: () => pool.end() };
 }
 
+/** First start: the default company and its contact form (both left alone when they exist). */
+async function bootstrap(db: Db, companyName: string): Promise<void> {
+  await db
+    .insert(schema.companies)
+    .values({ slug: DEFAULT_COMPANY_SLUG, name: companyName })
+    .onConflictDoNothing({ target: schema.companies.slug });
+  const [company] = await db
+    .select({ id: schema.companies.id })
+    .from(schema.companies)
+    .where(eq(schema.companies.slug, DEFAULT_COMPANY_SLUG));
+  const { CONTACT_FORM } = await import("@/lib/forms/schema");
+  await db
+    .insert(schema.forms)
+    .values({ ...CONTACT_FORM, companyId: company!.id })
+    .onConflictDoNothing({ target: schema.forms.slug });
+}
+
 async function open(): Promise<DbHandle> {
   const settings = env();
   const handle = settings.DATABASE_URL
     ? await openPostgres(settings.DATABASE_URL, settings.DATABASE_POOL_SIZE)
     : await openPglite(settings.DATA_DIR);
-  await handle.db
-    .insert(schema.companies)
-    .values({ slug: DEFAULT_COMPANY_SLUG, name: settings.DEFAULT_COMPANY_NAME })
-    .onConflictDoNothing({ target: schema.companies.slug });
+  await bootstrap(handle.db, settings.DEFAULT_COMPANY_NAME);
   return handle;
 }
 

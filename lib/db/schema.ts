@@ -4,6 +4,7 @@ import {
   doublePrecision,
   index,
   integer,
+  jsonb,
   pgTable,
   text,
   timestamp,
@@ -103,6 +104,32 @@ export const apiKeys = pgTable(
   (t) => [uniqueIndex("api_keys_hash_idx").on(t.keyHash), index("api_keys_company_idx").on(t.companyId)],
 );
 
+export const forms = pgTable(
+  "forms",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    companyId: uuid("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    // Public: the form lives at /f/{slug}, so slugs are unique across companies.
+    slug: text("slug").notNull().unique(),
+    title: text("title").notNull(),
+    intro: text("intro"),
+    // Which fields show, their labels, which are required: lib/forms/schema.ts validates it.
+    settings: jsonb("settings").notNull(),
+    defaultSource: text("default_source"),
+    defaultStage: text("default_stage"),
+    defaultTags: text("default_tags").array().notNull().default(sql`'{}'::text[]`),
+    allowedOrigins: text("allowed_origins").array().notNull().default(sql`'{}'::text[]`),
+    thankYouMessage: text("thank_you_message"),
+    redirectUrl: text("redirect_url"),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("forms_company_idx").on(t.companyId)],
+);
+
 export type Company = typeof companies.$inferSelect;
+export type FormRow = typeof forms.$inferSelect;
 export type LeadRow = typeof leads.$inferSelect;
 export type NewLeadRow = typeof leads.$inferInsert;

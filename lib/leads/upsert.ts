@@ -39,14 +39,19 @@ function rowFromJson(json: Record<string, unknown>): LeadRow {
  * database function lead_upsert (migration 0002): one round trip, and the database, not a race
  * between a read and a write, decides that one person makes one lead.
  */
-export async function upsertLead(companyId: string, changes: LeadChanges): Promise<UpsertResult> {
+export async function upsertLead(
+  companyId: string,
+  changes: LeadChanges,
+  /** Values a new lead takes where the changes give none (an intake form's source and stage). */
+  defaults: LeadChanges["fields"] = {},
+): Promise<UpsertResult> {
   const db = await getDb();
   const { fields } = changes;
   const phone = typeof fields.phone === "string" ? fields.phone : null;
   const emailLc = typeof fields.emailLc === "string" ? fields.emailLc : null;
   const { rows } = (await db.execute(
     sql`select lead_upsert(${companyId}::uuid, ${changes.id ?? null}::uuid, ${phone}::text, ${emailLc}::text,
-      ${fieldsJson(fields)}::jsonb,
+      ${fieldsJson(fields)}::jsonb, ${fieldsJson(defaults)}::jsonb,
       array(select jsonb_array_elements_text(${JSON.stringify(changes.tags)}::jsonb)), ${now().toISOString()}::timestamptz) as result`,
   )) as unknown as { rows: { result: { created: boolean; lead: Record<string, unknown> } | null }[] };
   const result = rows[0]?.result;

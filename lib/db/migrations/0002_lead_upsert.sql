@@ -3,6 +3,8 @@
 --
 -- p_fields holds only the columns the request gave: a value replaces, JSON null clears, and a
 -- missing key keeps the stored value (jsonb_populate_record over the existing row does exactly that).
+-- p_defaults (an intake form's source and stage) fill a new lead's columns that p_fields leaves out,
+-- and leave an existing lead as it is.
 -- Tags are merged: existing ones first, compared case-insensitively, the first spelling kept.
 --
 -- Concurrency: the same person submitting at once, from any number of app instances, must make
@@ -16,6 +18,7 @@ CREATE OR REPLACE FUNCTION lead_upsert(
   p_phone text,
   p_email_lc text,
   p_fields jsonb,
+  p_defaults jsonb,
   p_tags text[],
   p_now timestamptz
 ) RETURNS jsonb
@@ -86,7 +89,7 @@ BEGIN
     WHERE id = v_lead.id
     RETURNING * INTO v_lead;
   ELSE
-    v_new := jsonb_populate_record(NULL::leads, p_fields);
+    v_new := jsonb_populate_record(NULL::leads, coalesce(p_defaults, '{}') || p_fields);
     INSERT INTO leads (
       company_id, name, email, email_lc, phone, phone_digits, address_street1, address_street2,
       address_city, address_state, address_zip, address_country, follow_up_date, notes, priority,

@@ -1,0 +1,70 @@
+import type { ReactNode } from "react";
+import { errors as apiErrors } from "@/lib/api/errors";
+import { readJsonObject, readLimitedText } from "@/lib/api/body";
+import { renderHtml } from "./render";
+import type { Form } from "./store";
+
+/** Whether a request may submit this form: no Origin (not a browser), the portal itself, or an allowed one. */
+export function originAllowed(form: Form, req: Request): boolean {
+  const origin = req.headers.get("origin");
+  return origin === null || origin === new URL(req.url).origin || form.allowedOrigins.includes(origin);
+}
+
+/** CORS headers, built per request from the form's allowed origins: none for any other origin. */
+export function corsHeaders(form: Form, req: Request): Record<string, string> {
+  const origin = req.headers.get("origin");
+  const headers: Record<string, string> = { vary: "Origin" };
+  if (origin && form.allowedOrigins.includes(origin)) {
+    headers["access-control-allow-origin"] = origin;
+    headers["access-control-allow-methods"] = "POST, OPTIONS";
+    headers["access-control-allow-headers"] = "content-type";
+    headers["access-control-max-age"] = "600";
+  }
+  return headers;
+}
+
+/**
+ * The page's policy: no script at all, inline style only, posting to the portal (and following a
+ * redirect to the form's thank-you address), framed only by the portal and the form's allowed origins.
+ */
+function contentSecurityPolicy(form: Form | undefined): string {
+  const frameAncestors = ["'self'", ...(form?.allowedOrigins ?? [])].join(" ");
+  const formAction = ["'self'", ...(form?.redirectUrl ? [new URL(form.redirectUrl).origin] : [])].join(" ");
+  return [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    "img-src 'self' data:",
+    `form-action ${formAction}`,
+    `frame-ancestors ${frameAncestors}`,
+    "base-uri 'none'",
+  ].join("; ");
+}
+
+export async function htmlResponse(page: ReactNode, status: number, form?: Form): Promise<Response> {
+  return new Response(await renderHtml(page), {
+    status,
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "content-security-policy": contentSecurityPolicy(form),
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "strict-origin-when-cross-origin",
+      "cache-control": "no-store",
+    },
+  });
+}
+
+export function isJsonRequest(req: Request): boolean {
+  return (req.headers.get("content-type") ?? "").toLowerCase().includes("application/json");
+}
+
+/** A submission's fields: a JSON object, or an HTML form's url-encoded body. */
+export async function readSubmission(req: Request): Promise<Record<string, unknown>> {
+  if (isJsonRequest(req)) return readJsonObject(req);
+  const type = (req.headers.get("content-type") ?? "").toLowerCase();
+  if (!type.includes("application/x-www-form-urlencoded")) {
+    throw apiErrors.validation([
+      { field: "body", message: "Send application/x-www-form-urlencoded or application/json" },
+    ]);
+  }
+  return Object.fromEntries(new URLSearchParams(await readLimitedText(req)));
+}

@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+/** The lead fields a form may show, in the names the API uses. */
+export const FORM_FIELDS = [
+  "name",
+  "email",
+  "phone",
+  "address_street1",
+  "address_street2",
+  "address_city",
+  "address_state",
+  "address_zip",
+  "address_country",
+  "service_type",
+  "follow_up_date",
+  "notes",
+] as const;
+export type FormFieldName = (typeof FORM_FIELDS)[number];
+
+export const formFieldSchema = z.object({
+  name: z.enum(FORM_FIELDS),
+  label: z.string().trim().min(1).max(100),
+  required: z.boolean().default(false),
+  /** service_type only: the choices offered. */
+  choices: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+});
+
+/** A form's settings, kept as JSON in forms.settings. */
+export const formSettingsSchema = z.object({
+  fields: z.array(formFieldSchema).min(1),
+  /** At least one of these must be given ("phone or email required"). */
+  oneOf: z.array(z.enum(["phone", "email"])).default([]),
+  consent: z
+    .object({ text: z.string().trim().min(1).max(1000), required: z.boolean().default(true) })
+    .nullable()
+    .default(null),
+});
+export type FormSettings = z.output<typeof formSettingsSchema>;
+export type FormField = FormSettings["fields"][number];
+
+/** The form every company gets on first start, at /f/contact. */
+export const CONTACT_FORM = {
+  slug: "contact",
+  title: "Contact us",
+  intro: "Tell us what you need and how to reach you. We reply within one business day.",
+  settings: formSettingsSchema.parse({
+    fields: [
+      { name: "name", label: "Name", required: true },
+      { name: "phone", label: "Phone" },
+      { name: "email", label: "Email" },
+      { name: "address_street1", label: "Street address" },
+      { name: "address_city", label: "City" },
+      { name: "address_zip", label: "ZIP code" },
+      { name: "notes", label: "How can we help?" },
+    ],
+    oneOf: ["phone", "email"],
+  }),
+  defaultSource: "website",
+  defaultStage: "new",
+  defaultTags: ["website"],
+  thankYouMessage: "Thank you! We received your request and will be in touch soon.",
+};

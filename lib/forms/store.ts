@@ -1,0 +1,41 @@
+import { eq } from "drizzle-orm";
+import { getDb } from "@/lib/db/client";
+import { type FormRow, forms } from "@/lib/db/schema";
+import { type FormSettings, formSettingsSchema } from "./schema";
+
+export interface Form extends Omit<FormRow, "settings"> {
+  settings: FormSettings;
+}
+
+function toForm(row: FormRow): Form {
+  return { ...row, settings: formSettingsSchema.parse(row.settings) };
+}
+
+export async function findForm(slug: string): Promise<Form | undefined> {
+  const db = await getDb();
+  const [row] = await db.select().from(forms).where(eq(forms.slug, slug)).limit(1);
+  return row ? toForm(row) : undefined;
+}
+
+export type NewForm = Pick<Form, "slug" | "title" | "settings"> &
+  Partial<
+    Pick<
+      Form,
+      | "intro"
+      | "defaultSource"
+      | "defaultStage"
+      | "defaultTags"
+      | "allowedOrigins"
+      | "thankYouMessage"
+      | "redirectUrl"
+    >
+  >;
+
+export async function createForm(companyId: string, form: NewForm): Promise<Form> {
+  const db = await getDb();
+  const [row] = await db
+    .insert(forms)
+    .values({ ...form, companyId, settings: formSettingsSchema.parse(form.settings) })
+    .returning();
+  return toForm(row!);
+}

@@ -1,0 +1,77 @@
+import type { FieldError } from "@/lib/api/errors";
+import { fieldErrors } from "@/lib/api/body";
+import { normaliseLeadInput } from "@/lib/leads/normalise";
+import { leadInputSchema } from "@/lib/leads/schema";
+import { upsertLead } from "@/lib/leads/upsert";
+import type { Form } from "./store";
+
+/** What a visitor typed, field by field, as text: what the form shows back beside any error. */
+export type SubmittedValues = Record<string, string>;
+
+export type SubmissionResult =
+  | { ok: true; leadId: string; created: boolean }
+  | { ok: false; errors: FieldError[]; values: SubmittedValues };
+
+const CONSENT = "consent";
+
+/** The visitor's values for this form's fields (and consent), as text; anything else is dropped. */
+export function submittedValues(form: Form, raw: Record<string, unknown>): SubmittedValues {
+  const values: SubmittedValues = {};
+  const names = [...form.settings.fields.map((f) => f.name), ...(form.settings.consent ? [CONSENT] : [])];
+  for (const name of names) {
+    const value = raw[name];
+    if (typeof value === "string") values[name] = value;
+    else if (typeof value === "boolean" && name === CONSENT) values[name] = value ? "on" : "";
+    else if (typeof value === "number") values[name] = String(value);
+  }
+  return values;
+}
+
+/** The form's own rules (required fields, one of phone or email, choices, consent), then the API's. */
+function validate(form: Form, values: SubmittedValues): FieldError[] {
+  const errors = new Map<string, string>();
+  const given = (name: string) => (values[name] ?? "").trim() !== "";
+  for (const field of form.settings.fields) {
+    if (field.required && !given(field.name))
+      errors.set(field.name, `Please enter your ${field.label.toLowerCase()}`);
+    if (field.choices && given(field.name) && !field.choices.includes(values[field.name]!.trim())) {
+      errors.set(field.name, "Please choose one of the options");
+    }
+  }
+  const { oneOf, consent } = form.settings;
+  if (oneOf.length > 0 && !oneOf.some(given)) {
+    const message =
+      oneOf.length > 1 ? "Please enter a phone number or an email address" : "Please fill this in";
+    for (const name of oneOf) if (!errors.has(name)) errors.set(name, message);
+  }
+  if (consent?.required && !given(CONSENT)) errors.set(CONSENT, "Please tick the box to continue");
+
+  const parsed = leadInputSchema.safeParse(leadFields(values));
+  if (!parsed.success) {
+    for (const { field, message } of fieldErrors(parsed.error))
+      if (!errors.has(field)) errors.set(field, message);
+  }
+  return [...errors].map(([field, message]) => ({ field, message }));
+}
+
+function leadFields(values: SubmittedValues): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([name]) => name !== CONSENT));
+}
+
+/**
+ * Validates a visitor's submission and upserts it as a lead of the form's company, exactly as the
+ * API would (phone, then email; tags merged), with the form's tags added and its source and stage
+ * given to a new lead.
+ */
+export async function submitForm(form: Form, raw: Record<string, unknown>): Promise<SubmissionResult> {
+  const values = submittedValues(form, raw);
+  const errors = validate(form, values);
+  if (errors.length > 0) return { ok: false, errors, values };
+  const changes = normaliseLeadInput(leadInputSchema.parse(leadFields(values)));
+  changes.tags = [...changes.tags, ...form.defaultTags];
+  const { lead, created } = await upsertLead(form.companyId, changes, {
+    source: form.defaultSource,
+    stage: form.defaultStage,
+  });
+  return { ok: true, leadId: lead.id, created };
+}

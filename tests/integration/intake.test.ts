@@ -1,0 +1,265 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import * as formPage from "@/app/(public)/f/[slug]/route";
+import * as thanksPage from "@/app/(public)/f/[slug]/thanks/route";
+import * as intake from "@/app/api/intake/[slug]/route";
+import { createForm, findForm, type NewForm } from "@/lib/forms/store";
+import { newTenant } from "../support/fixtures";
+
+const PORTAL = "http://127.0.0.1:3000";
+const SHOP = "https://shop.example";
+
+async function tenantWithForm(overrides: Partial<NewForm> = {}) {
+  const tenant = await newTenant();
+  const slug = `quote-${randomUUID().slice(0, 8)}`;
+  const form = await createForm(tenant.company.id, {
+    slug,
+    title: "Get a quote",
+    settings: {
+      fields: [
+        { name: "name", label: "Name", required: true },
+        { name: "phone", label: "Phone", required: false },
+        { name: "email", label: "Email", required: false },
+        { name: "service_type", label: "Service", required: false, choices: ["Windows", "Gutters"] },
+        { name: "notes", label: "Notes", required: false },
+      ],
+      oneOf: ["phone", "email"],
+      consent: { text: "You may contact me about my request.", required: true },
+    },
+    defaultSource: "website",
+    defaultStage: "new",
+    defaultTags: ["website", "utm:google"],
+    allowedOrigins: [SHOP],
+    thankYouMessage: "Thanks, we will call you.",
+    ...overrides,
+  });
+  return { ...tenant, form, slug };
+}
+
+const params = (slug: string) => ({ params: Promise.resolve({ slug }) });
+
+function postForm(slug: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+  return intake.POST(
+    new Request(`${PORTAL}/api/intake/${slug}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+      body: new URLSearchParams(fields).toString(),
+    }),
+    params(slug),
+  );
+}
+
+function postJson(slug: string, body: unknown, headers: Record<string, string> = {}) {
+  return intake.POST(
+    new Request(`${PORTAL}/api/intake/${slug}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    }),
+    params(slug),
+  );
+}
+
+type Lead = {
+  id: string;
+  name: string;
+  phone: string;
+  email: string;
+  source: string;
+  stage: string;
+  tags: string[];
+};
+
+describe("the form page, GET /f/{slug}", () => {
+  it("is plain HTML with no script, a label for every field, framable only by allowed origins", async () => {
+    const { slug } = await tenantWithForm();
+    const res = await formPage.GET(new Request(`${PORTAL}/f/${slug}`), params(slug));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    const csp = res.headers.get("content-security-policy")!;
+    expect(csp).toContain(`frame-ancestors 'self' ${SHOP}`);
+    expect(csp).toContain("default-src 'none'");
+    const html = await res.text();
+    expect(html).not.toContain("<script");
+    expect(html).toContain(`action="/api/intake/${slug}"`);
+    for (const name of ["name", "phone", "email", "service_type", "notes", "consent"]) {
+      expect(html).toContain(`for="f-${name}"`);
+      expect(html).toContain(`id="f-${name}"`);
+    }
+    expect(html).toContain('<option value="Gutters">Gutters</option>');
+  });
+
+  it("answers 404 for an unknown form, and shows the thank-you message", async () => {
+    const { slug } = await tenantWithForm();
+    expect((await formPage.GET(new Request(`${PORTAL}/f/nope`), params("nope-x"))).status).toBe(404);
+    const thanks = await thanksPage.GET(new Request(`${PORTAL}/f/${slug}/thanks`), params(slug));
+    expect(await thanks.text()).toContain("Thanks, we will call you.");
+  });
+
+  it("exists for the default company as /f/contact from the first start", async () => {
+    const contact = await findForm("contact");
+    expect(contact?.settings.oneOf).toEqual(["phone", "email"]);
+    expect(contact?.settings.fields.find((f) => f.name === "name")?.required).toBe(true);
+  });
+});
+
+describe("POST /api/intake/{slug} from an HTML form (no JavaScript)", () => {
+  it("stores the lead with the form's source, stage and tags, and sends the visitor to the thank-you page", async () => {
+    const { slug, api } = await tenantWithForm();
+    const res = await postForm(slug, { name: "Ann Lee", phone: "(612) 555-0100", consent: "on" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`${PORTAL}/f/${slug}/thanks`);
+    const list = await api.list<{ data: Lead[] }>();
+    expect(list.body.data).toHaveLength(1);
+    expect(list.body.data[0]).toMatchObject({
+      name: "Ann Lee",
+      phone: "+16125550100",
+      source: "website",
+      stage: "new",
+      tags: ["website", "utm:google"],
+    });
+  });
+
+  it("shows the form again with 422, every typed value kept and each message beside its field", async () => {
+    const { slug, api } = await tenantWithForm();
+    const res = await postForm(slug, {
+      name: "",
+      email: "ann@",
+      notes: "Two <b>floors</b>",
+      service_type: "Roofs",
+    });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('role="alert"');
+    expect(html).toMatch(/<input id="f-name" aria-invalid="true" aria-describedby="f-name-error"/);
+    expect(html).toContain('<p class="error" id="f-name-error">Please enter your name</p>');
+    expect(html).toContain('<p class="error" id="f-email-error">Invalid email format</p>');
+    expect(html).toContain('<p class="error" id="f-service_type-error">Please choose one of the options</p>');
+    expect(html).toContain('<p class="error" id="f-consent-error">Please tick the box to continue</p>');
+    // Typed values come back, escaped.
+    expect(html).toContain('value="ann@"');
+    expect(html).toContain("Two &lt;b&gt;floors&lt;/b&gt;</textarea>");
+    expect((await api.list<{ data: Lead[] }>()).body.data).toHaveLength(0);
+  });
+
+  it("asks for a phone or an email when neither is given", async () => {
+    const { slug } = await tenantWithForm();
+    const html = await (await postForm(slug, { name: "Ann", consent: "on" })).text();
+    expect(html).toContain(
+      '<p class="error" id="f-phone-error">Please enter a phone number or an email address</p>',
+    );
+    expect(html).toContain(
+      '<p class="error" id="f-email-error">Please enter a phone number or an email address</p>',
+    );
+  });
+
+  it("redirects to the form's own thank-you address when it has one", async () => {
+    const { slug } = await tenantWithForm({ redirectUrl: "https://shop.example/thanks" });
+    const res = await postForm(slug, { name: "Ann", email: "ann@example.com", consent: "on" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("https://shop.example/thanks");
+    const page = await formPage.GET(new Request(`${PORTAL}/f/${slug}`), params(slug));
+    expect(page.headers.get("content-security-policy")).toContain("form-action 'self' https://shop.example");
+  });
+});
+
+describe("POST /api/intake/{slug} with JSON", () => {
+  it("answers {status, lead_id, created} and dedupes through the same upsert as the API", async () => {
+    const { slug, api } = await tenantWithForm();
+    const made = await api.post<Lead>({
+      name: "Ann",
+      email: "Ann@Example.com",
+      stage: "quoted",
+      tags: ["Vip"],
+    });
+    const res = await postJson(slug, {
+      name: "Ann Lee",
+      email: "ann@example.com",
+      phone: "612.555.0100",
+      consent: true,
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "success", lead_id: made.body.id, created: false });
+    const lead = (await api.get<{ data: Lead }>(made.body.id)).body.data;
+    // The form's tags are merged; its default stage and source are for new leads only.
+    expect(lead).toMatchObject({ name: "Ann Lee", phone: "+16125550100", stage: "quoted", source: null });
+    expect(lead.tags).toEqual(["Vip", "website", "utm:google"]);
+
+    const fresh = await postJson(slug, { name: "Bo", phone: "+1 612 555 0199", consent: true });
+    expect(fresh.status).toBe(201);
+    expect(await fresh.json()).toMatchObject({ status: "success", created: true });
+  });
+
+  it("refuses bad input with the API's 400 body, and malformed JSON on field body", async () => {
+    const { slug } = await tenantWithForm();
+    const res = await postJson(slug, { name: "Ann", email: "nope", consent: true });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      status: "error",
+      message: "Validation failed",
+      errors: [{ field: "email", message: "Invalid email format" }],
+    });
+    const malformed = await postJson(slug, "{");
+    expect(await malformed.json()).toEqual({
+      status: "error",
+      message: "Validation failed",
+      errors: [{ field: "body", message: "Malformed JSON" }],
+    });
+  });
+
+  it("answers 404 in JSON for an unknown form", async () => {
+    const res = await postJson("no-such-form", { name: "Ann" });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ status: "error", message: "Not found" });
+  });
+});
+
+describe("CORS and origins", () => {
+  it("allows the form's own origins, with a preflight, and no other", async () => {
+    const { slug, api } = await tenantWithForm();
+    const allowed = await postJson(
+      slug,
+      { name: "Ann", email: "a@example.com", consent: true },
+      { origin: SHOP },
+    );
+    expect(allowed.status).toBe(201);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe(SHOP);
+    expect(allowed.headers.get("vary")).toContain("Origin");
+
+    const preflight = await intake.OPTIONS(
+      new Request(`${PORTAL}/api/intake/${slug}`, { method: "OPTIONS", headers: { origin: SHOP } }),
+      params(slug),
+    );
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe(SHOP);
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("content-type");
+
+    const other = "https://elsewhere.example";
+    const refusedPreflight = await intake.OPTIONS(
+      new Request(`${PORTAL}/api/intake/${slug}`, { method: "OPTIONS", headers: { origin: other } }),
+      params(slug),
+    );
+    expect(refusedPreflight.headers.get("access-control-allow-origin")).toBeNull();
+    for (const res of [
+      await postJson(slug, { name: "Eve", email: "eve@example.com", consent: true }, { origin: other }),
+      await postForm(slug, { name: "Eve", email: "eve@example.com", consent: "on" }, { origin: other }),
+    ]) {
+      expect(res.status).toBe(403);
+      expect(res.headers.get("access-control-allow-origin")).toBeNull();
+      expect(await res.json()).toMatchObject({ error_code: "ORIGIN_NOT_ALLOWED" });
+    }
+    expect((await api.list<{ data: Lead[] }>()).body.data.map((l) => l.name)).toEqual(["Ann"]);
+  });
+
+  it("accepts the portal's own page and callers that send no Origin", async () => {
+    const { slug } = await tenantWithForm();
+    const own = await postForm(
+      slug,
+      { name: "Ann", email: "a@example.com", consent: "on" },
+      { origin: PORTAL },
+    );
+    expect(own.status).toBe(303);
+    const server = await postJson(slug, { name: "Bo", email: "b@example.com", consent: true });
+    expect(server.status).toBe(201);
+  });
+});
