@@ -119,8 +119,14 @@ export const forms = pgTable(
     settings: jsonb("settings").notNull(),
     defaultSource: text("default_source"),
     defaultStage: text("default_stage"),
-    defaultTags: text("default_tags").array().notNull().default(sql`'{}'::text[]`),
-    allowedOrigins: text("allowed_origins").array().notNull().default(sql`'{}'::text[]`),
+    defaultTags: text("default_tags")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    allowedOrigins: text("allowed_origins")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     thankYouMessage: text("thank_you_message"),
     redirectUrl: text("redirect_url"),
     createdAt: createdAt(),
