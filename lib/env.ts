@@ -44,6 +44,16 @@ const envSchema = z
     API_DAILY_LIMIT: positiveInt(1000),
     LIST_CACHE_TTL_SECONDS: positiveInt(300),
     DATABASE_POOL_SIZE: positiveInt(10),
+    // Signs the tokens in rendered forms; generated into DATA_DIR when unset (see lib/secret.ts).
+    AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+      message: "must be at least 32 characters (openssl rand -base64 32)",
+    }),
+    INTAKE_MIN_FILL_SECONDS: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.coerce.number({ error: "must be a number of seconds" }).min(0, "must be zero or more").default(3),
+    ),
+    INTAKE_PER_IP_PER_HOUR: positiveInt(20),
+    INTAKE_PER_FORM_PER_HOUR: positiveInt(1000),
   })
   .superRefine((env, ctx) => {
     // On Vercel the disk is read-only and instances come and go: an embedded database would be
@@ -55,6 +65,9 @@ const envSchema = z
           path: ["DATABASE_URL"],
           message: "is required on Vercel (use Vercel Postgres or Neon)",
         });
+      }
+      if (!env.AUTH_SECRET) {
+        ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required on Vercel" });
       }
       if (!env.KV_REST_API_URL && !env.REDIS_URL) {
         ctx.addIssue({

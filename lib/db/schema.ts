@@ -129,6 +129,8 @@ export const forms = pgTable(
       .default(sql`'{}'::text[]`),
     thankYouMessage: text("thank_you_message"),
     redirectUrl: text("redirect_url"),
+    // Submissions refused as spam (answered as if accepted), so that staff can see what is stopped.
+    spamCount: integer("spam_count").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { FieldError } from "@/lib/api/errors";
+import { HONEYPOT_FIELD, TOKEN_FIELD } from "./guard";
 import type { FormField } from "./schema";
 import type { Form } from "./store";
 import type { SubmittedValues } from "./submit";
@@ -13,6 +14,7 @@ textarea{min-height:120px}input:focus,select:focus,textarea:focus,button:focus{o
 [aria-invalid=true]{border-color:#b91c1c}.error{color:#b91c1c;margin:4px 0 0}
 .summary{border:2px solid #b91c1c;border-radius:6px;padding:12px;margin:0 0 16px}
 .check{display:flex;gap:8px;align-items:flex-start}.check input{width:auto;margin-top:4px}
+.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 button{font:inherit;font-weight:600;padding:12px 20px;border:0;border-radius:6px;background:#1d4ed8;color:#fff;cursor:pointer}`;
 
 function Page({ title, children }: { title: string; children: ReactNode }) {
@@ -101,10 +103,12 @@ function Field({ field, value, error }: { field: FormField; value: string; error
 export function FormPage(props: {
   form: Form;
   action: string;
+  /** The signed render time and one-time key (lib/forms/guard.ts). */
+  token: string;
   values: SubmittedValues;
   errors: FieldError[];
 }) {
-  const { form, action, values, errors } = props;
+  const { form, action, token, values, errors } = props;
   const errorOf = (name: string) => errors.find((e) => e.field === name)?.message;
   const { consent } = form.settings;
   return (
@@ -124,6 +128,19 @@ export function FormPage(props: {
         </div>
       )}
       <form method="post" action={action} noValidate>
+        <input type="hidden" name={TOKEN_FIELD} value={token} />
+        {/* A trap for bots that fill every field; people neither see it nor reach it by keyboard. */}
+        <div className="hp" aria-hidden="true">
+          <label htmlFor="f-hp">Leave this field empty</label>
+          <input
+            id="f-hp"
+            type="text"
+            name={HONEYPOT_FIELD}
+            tabIndex={-1}
+            autoComplete="off"
+            defaultValue=""
+          />
+        </div>
         {form.settings.fields.map((field) => (
           <Field
             key={field.name}

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import * as formPage from "@/app/(public)/f/[slug]/route";
 import * as thanksPage from "@/app/(public)/f/[slug]/thanks/route";
 import * as intake from "@/app/api/intake/[slug]/route";
+import { setClock } from "@/lib/clock";
 import { createForm, findForm, type NewForm } from "@/lib/forms/store";
+import { kv } from "@/lib/kv";
 import { newTenant } from "../support/fixtures";
 
 const PORTAL = "http://127.0.0.1:3000";
@@ -261,5 +263,139 @@ describe("CORS and origins", () => {
     expect(own.status).toBe(303);
     const server = await postJson(slug, { name: "Bo", email: "b@example.com", consent: true });
     expect(server.status).toBe(201);
+  });
+});
+
+describe("spam defences, on the server", () => {
+  afterEach(() => setClock(null));
+
+  async function renderedToken(slug: string): Promise<string> {
+    const html = await (await formPage.GET(new Request(`${PORTAL}/f/${slug}`), params(slug))).text();
+    return /name="_token" value="([^"]+)"/.exec(html)![1]!;
+  }
+
+  async function spamCount(slug: string) {
+    return (await findForm(slug))!.spamCount;
+  }
+
+  it("answers a filled honeypot as if accepted, stores nothing and counts it", async () => {
+    const { slug, api } = await tenantWithForm();
+    const form = await postForm(slug, {
+      name: "Bot",
+      email: "bot@example.com",
+      consent: "on",
+      website_url: "x",
+    });
+    expect(form.status).toBe(303);
+    const json = await postJson(slug, {
+      name: "Bot",
+      email: "bot@example.com",
+      consent: true,
+      website_url: "x",
+    });
+    expect(json.status).toBe(201);
+    expect(await json.json()).toMatchObject({ status: "success", created: true });
+    expect((await api.list<{ data: Lead[] }>()).body.data).toHaveLength(0);
+    expect(await spamCount(slug)).toBe(2);
+  });
+
+  it("refuses a form sent back faster than a person fills it, and a forged or foreign token", async () => {
+    const { slug, api } = await tenantWithForm();
+    const other = await tenantWithForm();
+    const start = Date.parse("2031-01-01T10:00:00Z");
+    setClock(() => new Date(start));
+    const token = await renderedToken(slug);
+    const fields = { name: "Ann", email: "ann@example.com", consent: "on" };
+    expect((await postForm(slug, { ...fields, _token: token })).status).toBe(303);
+    expect(await spamCount(slug)).toBe(1);
+
+    setClock(() => new Date(start + 10_000));
+    const [payload, signature] = token.split(".");
+    await postForm(slug, { ...fields, _token: `${payload}.${signature!.slice(1)}x` });
+    await postForm(slug, { ...fields, _token: await renderedToken(other.slug) });
+    expect(await spamCount(slug)).toBe(3);
+    expect((await api.list<{ data: Lead[] }>()).body.data).toHaveLength(0);
+
+    expect((await postForm(slug, { ...fields, _token: token })).status).toBe(303);
+    expect((await api.list<{ data: Lead[] }>()).body.data.map((l) => l.name)).toEqual(["Ann"]);
+  });
+
+  it("limits submissions per address per hour, and per form", async () => {
+    const { slug, form, api } = await tenantWithForm();
+    const from = (ip: string) => ({ "x-forwarded-for": `${ip}, 10.0.0.1` });
+    for (let i = 0; i < 20; i++) {
+      const res = await postJson(
+        slug,
+        { name: `P${i}`, email: `p${i}@example.com`, consent: true },
+        from("203.0.113.7"),
+      );
+      expect(res.status).toBe(201);
+    }
+    const over = await postJson(
+      slug,
+      { name: "P20", email: "p20@example.com", consent: true },
+      from("203.0.113.7"),
+    );
+    expect(over.status).toBe(201);
+    expect(await spamCount(slug)).toBe(1);
+    const elsewhere = await postJson(
+      slug,
+      { name: "Q", email: "q@example.com", consent: true },
+      from("198.51.100.2"),
+    );
+    expect(elsewhere.status).toBe(201);
+    expect((await api.list<{ pagination: { total: number } }>()).body.pagination.total).toBe(21);
+
+    // The form's hourly count at its limit: the next submission from anywhere is refused.
+    await kv().set(`intake:form:${form.id}:${Math.floor(Date.now() / 3_600_000)}`, "1000", 3600);
+    await postJson(slug, { name: "R", email: "r@example.com", consent: true }, from("192.0.2.9"));
+    expect(await spamCount(slug)).toBe(2);
+    expect((await api.list<{ pagination: { total: number } }>()).body.pagination.total).toBe(21);
+  });
+});
+
+describe("resubmissions get the first answer", () => {
+  afterEach(() => setClock(null));
+
+  it("a rendered form's one-time key: a second send of it changes nothing", async () => {
+    const { slug, api } = await tenantWithForm();
+    const start = Date.parse("2031-01-01T10:00:00Z");
+    setClock(() => new Date(start));
+    const html = await (await formPage.GET(new Request(`${PORTAL}/f/${slug}`), params(slug))).text();
+    const token = /name="_token" value="([^"]+)"/.exec(html)![1]!;
+    setClock(() => new Date(start + 8_000));
+    const first = await postForm(slug, {
+      name: "Ann",
+      email: "ann@example.com",
+      consent: "on",
+      _token: token,
+    });
+    const again = await postForm(slug, {
+      name: "Ann B",
+      email: "annb@example.com",
+      consent: "on",
+      _token: token,
+    });
+    expect([first.status, again.status]).toEqual([303, 303]);
+    expect((await api.list<{ data: Lead[] }>()).body.data.map((l) => l.name)).toEqual(["Ann"]);
+  });
+
+  it("an Idempotency-Key, or the same payload within minutes, is stored once", async () => {
+    const { slug, api } = await tenantWithForm();
+    const body = { name: "Ann", email: "ann@example.com", consent: true, notes: "Gutters" };
+    const first = (await (await postJson(slug, body)).json()) as { lead_id: string; created: boolean };
+    const second = await postJson(slug, body);
+    expect(second.status).toBe(201);
+    expect(await second.json()).toEqual({ status: "success", lead_id: first.lead_id, created: true });
+
+    const keyed = { "idempotency-key": "order-42" };
+    const a = (await (
+      await postJson(slug, { name: "Bo", phone: "6125550123", consent: true }, keyed)
+    ).json()) as {
+      lead_id: string;
+    };
+    const b = await postJson(slug, { name: "Bo B", phone: "6125550199", consent: true }, keyed);
+    expect(((await b.json()) as { lead_id: string }).lead_id).toBe(a.lead_id);
+    expect((await api.list<{ data: Lead[] }>()).body.data.map((l) => l.name).sort()).toEqual(["Ann", "Bo"]);
   });
 });

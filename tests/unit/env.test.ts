@@ -22,6 +22,9 @@ describe("parseEnv", () => {
       API_DAILY_LIMIT: 1000,
       LIST_CACHE_TTL_SECONDS: 300,
       DATABASE_POOL_SIZE: 10,
+      INTAKE_MIN_FILL_SECONDS: 3,
+      INTAKE_PER_IP_PER_HOUR: 20,
+      INTAKE_PER_FORM_PER_HOUR: 1000,
     });
   });
 
@@ -140,8 +143,14 @@ describe("parseEnv", () => {
     const message = failure({ VERCEL: "1" });
     expect(message).toMatch(/^ {2}DATABASE_URL: is required on Vercel/m);
     expect(message).toMatch(/^ {2}KV_REST_API_URL: or REDIS_URL is required on Vercel/m);
+    expect(message).toMatch(/^ {2}AUTH_SECRET: is required on Vercel/m);
     expect(() =>
-      parseEnv({ VERCEL: "1", DATABASE_URL: "postgres://db.example/leads", REDIS_URL: "redis://kv.example" }),
+      parseEnv({
+        VERCEL: "1",
+        DATABASE_URL: "postgres://db.example/leads",
+        REDIS_URL: "redis://kv.example",
+        AUTH_SECRET: "s".repeat(32),
+      }),
     ).not.toThrow();
     expect(() => parseEnv({ NODE_ENV: "production" })).not.toThrow();
   });
@@ -151,5 +160,11 @@ describe("parseEnv", () => {
       API_DAILY_LIMIT: 1000,
       LIST_CACHE_TTL_SECONDS: 300,
     });
+  });
+
+  it("refuses a short AUTH_SECRET and a negative fill time", () => {
+    const message = failure({ AUTH_SECRET: "short", INTAKE_MIN_FILL_SECONDS: "-1" });
+    expect(message).toMatch(/^ {2}AUTH_SECRET: must be at least 32 characters/m);
+    expect(message).toMatch(/^ {2}INTAKE_MIN_FILL_SECONDS: must be zero or more/m);
   });
 });

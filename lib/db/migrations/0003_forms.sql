@@ -11,6 +11,7 @@ CREATE TABLE "forms" (
 	"allowed_origins" text[] DEFAULT '{}'::text[] NOT NULL,
 	"thank_you_message" text,
 	"redirect_url" text,
+	"spam_count" integer DEFAULT 0 NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "forms_slug_unique" UNIQUE("slug")

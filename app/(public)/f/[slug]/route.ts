@@ -1,4 +1,5 @@
 import { createElement } from "react";
+import { issueToken } from "@/lib/forms/guard";
 import { htmlResponse } from "@/lib/forms/http";
 import { FormPage, MessagePage } from "@/lib/forms/render";
 import { findForm } from "@/lib/forms/store";
@@ -12,6 +13,12 @@ export async function GET(_req: Request, { params }: { params: Promise<{ slug: s
       404,
     );
   }
-  const page = createElement(FormPage, { form, action: `/api/intake/${form.slug}`, values: {}, errors: [] });
+  const page = createElement(FormPage, {
+    form,
+    action: `/api/intake/${form.slug}`,
+    token: issueToken(form),
+    values: {},
+    errors: [],
+  });
   return htmlResponse(page, 200, form);
 }

@@ -1,26 +1,51 @@
+import { randomUUID } from "node:crypto";
 import { createElement } from "react";
 import { ApiError, errors } from "@/lib/api/errors";
 import { errorResponse, jsonResponse } from "@/lib/api/respond";
+import {
+  type Answer,
+  answerKeys,
+  countSpam,
+  firstAnswer,
+  issueToken,
+  keepAnswer,
+  screen,
+  TOKEN_FIELD,
+} from "@/lib/forms/guard";
 import { corsHeaders, htmlResponse, isJsonRequest, originAllowed, readSubmission } from "@/lib/forms/http";
 import { FormPage, MessagePage } from "@/lib/forms/render";
-import { findForm } from "@/lib/forms/store";
-import { submitForm } from "@/lib/forms/submit";
+import { type Form, findForm } from "@/lib/forms/store";
+import { submitForm, submittedValues } from "@/lib/forms/submit";
 
 type Context = { params: Promise<{ slug: string }> };
+
+const notFoundPage = () =>
+  htmlResponse(
+    createElement(MessagePage, { title: "Form not found", message: "There is no form here." }),
+    404,
+  );
+
+/** The answer to an accepted submission: JSON for scripts, a 303 to the thank-you page for a form. */
+function accepted(form: Form, req: Request, answer: Answer, cors: Record<string, string>): Response {
+  if (isJsonRequest(req)) {
+    const body = { status: "success", lead_id: answer.leadId, created: answer.created };
+    return jsonResponse(body, answer.created ? 201 : 200, cors);
+  }
+  const location = form.redirectUrl ?? new URL(`/f/${form.slug}/thanks`, req.url).href;
+  return new Response(null, { status: 303, headers: { location, ...cors } });
+}
 
 /**
  * A visitor's submission. An HTML form (url-encoded) gets a 303 to the thank-you page, or the form
  * again with status 422, every typed value kept and each message beside its field. A script or a
- * business's own site (JSON) gets {status, lead_id, created} or the API's 400 body.
+ * business's own site (JSON) gets {status, lead_id, created} or the API's 400 body. Spam is
+ * answered as if accepted and counted; a resubmission (same one-time key, or the same payload
+ * within minutes) gets the first answer.
  */
 export async function POST(req: Request, { params }: Context): Promise<Response> {
   const json = isJsonRequest(req);
   const form = await findForm((await params).slug);
-  if (!form) {
-    if (json) return errorResponse(errors.notFound());
-    const page = createElement(MessagePage, { title: "Form not found", message: "There is no form here." });
-    return htmlResponse(page, 404);
-  }
+  if (!form) return json ? errorResponse(errors.notFound()) : notFoundPage();
   const cors = corsHeaders(form, req);
   if (!originAllowed(form, req)) {
     return jsonResponse(
@@ -30,30 +55,37 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
     );
   }
   try {
-    const result = await submitForm(form, await readSubmission(req));
-    if (json) {
-      if (!result.ok) throw errors.validation(result.errors);
-      const body = { status: "success", lead_id: result.leadId, created: result.created };
-      return jsonResponse(body, result.created ? 201 : 200, cors);
+    const raw = await readSubmission(req);
+    const verdict = await screen(form, req, raw);
+    if (verdict.spam) {
+      await countSpam(form);
+      return accepted(form, req, { leadId: randomUUID(), created: true }, cors);
     }
-    if (!result.ok) {
-      const page = createElement(FormPage, {
-        form,
-        action: `/api/intake/${form.slug}`,
-        values: result.values,
-        errors: result.errors,
-      });
-      return htmlResponse(page, 422, form);
+    const header = req.headers.get("idempotency-key")?.slice(0, 200) ?? null;
+    const keys = answerKeys(form, submittedValues(form, raw), verdict.token?.key ?? header);
+    const first = await firstAnswer(keys);
+    if (first) return accepted(form, req, first, cors);
+
+    const result = await submitForm(form, raw);
+    if (result.ok) {
+      const answer = { leadId: result.leadId, created: result.created };
+      await keepAnswer(keys, answer);
+      return accepted(form, req, answer, cors);
     }
-    const location = form.redirectUrl ?? new URL(`/f/${form.slug}/thanks`, req.url).href;
-    return new Response(null, { status: 303, headers: { location, ...cors } });
+    if (json) throw errors.validation(result.errors);
+    const page = createElement(FormPage, {
+      form,
+      action: `/api/intake/${form.slug}`,
+      // The same rendering continues: its render time and one-time key carry over.
+      token: verdict.token ? String(raw[TOKEN_FIELD]) : issueToken(form),
+      values: result.values,
+      errors: result.errors,
+    });
+    return htmlResponse(page, 422, form);
   } catch (error) {
     if (!json && error instanceof ApiError && error.status < 500) {
-      const page = createElement(MessagePage, {
-        title: form.title,
-        message: error.body.errors?.[0]?.message ?? error.body.message,
-      });
-      return htmlResponse(page, error.status, form);
+      const message = error.body.errors?.[0]?.message ?? error.body.message;
+      return htmlResponse(createElement(MessagePage, { title: form.title, message }), error.status, form);
     }
     return errorResponse(error, cors);
   }

@@ -1,0 +1,130 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { now } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
+import { forms } from "@/lib/db/schema";
+import { env } from "@/lib/env";
+import { kv } from "@/lib/kv";
+import { appSecret } from "@/lib/secret";
+import type { Form } from "./store";
+import type { SubmittedValues } from "./submit";
+
+/** Hidden fields of a rendered form: the signed token and the honeypot people never see. */
+export const TOKEN_FIELD = "_token";
+export const HONEYPOT_FIELD = "website_url";
+
+export type SpamReason = "honeypot" | "too-fast" | "bad-token" | "rate-ip" | "rate-form";
+
+interface Token {
+  /** When the form was rendered, epoch milliseconds. */
+  issuedAt: number;
+  /** One-time key: a resubmit of the same rendered form gets the first answer. */
+  key: string;
+}
+
+const sign = (payload: string) => createHmac("sha256", appSecret()).update(payload).digest("base64url");
+
+/** A token for one rendering of a form: when it was shown and a one-time key, signed. */
+export function issueToken(form: Form): string {
+  const payload = Buffer.from(
+    JSON.stringify({ f: form.id, t: now().getTime(), k: randomBytes(12).toString("base64url") }),
+  ).toString("base64url");
+  return `${payload}.${sign(payload)}`;
+}
+
+/** The token's contents when it is this form's and its signature holds; null otherwise. */
+export function readToken(form: Form, token: string): Token | null {
+  const [payload, signature] = token.split(".");
+  if (!payload || !signature) return null;
+  const expected = Buffer.from(sign(payload));
+  const given = Buffer.from(signature);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  try {
+    const { f, t, k } = JSON.parse(Buffer.from(payload, "base64url").toString()) as Record<string, unknown>;
+    if (f !== form.id || typeof t !== "number" || typeof k !== "string") return null;
+    return { issuedAt: t, key: k };
+  } catch {
+    return null;
+  }
+}
+
+/** The client's address as the platform's proxy reports it; only ever kept hashed. */
+function clientAddress(req: Request): string {
+  const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || req.headers.get("x-real-ip") || "unknown";
+}
+
+async function overLimit(key: string, limit: number): Promise<boolean> {
+  return (await kv().incr(key, 3600)) > limit;
+}
+
+/**
+ * The server's spam checks, which a direct POST meets as much as the page does: the honeypot, the
+ * signed render time (a person takes a few seconds), and hourly limits per address and per form.
+ * A submission without a token (a business's own HTML form) skips only the fill-time check.
+ */
+export async function screen(
+  form: Form,
+  req: Request,
+  raw: Record<string, unknown>,
+): Promise<{ spam: SpamReason } | { spam: null; token: Token | null }> {
+  const honeypot = raw[HONEYPOT_FIELD];
+  if (typeof honeypot === "string" && honeypot.trim() !== "") return { spam: "honeypot" };
+  let token: Token | null = null;
+  const presented = raw[TOKEN_FIELD];
+  if (typeof presented === "string" && presented !== "") {
+    token = readToken(form, presented);
+    if (!token) return { spam: "bad-token" };
+    if (now().getTime() - token.issuedAt < env().INTAKE_MIN_FILL_SECONDS * 1000) return { spam: "too-fast" };
+  }
+  const hour = Math.floor(now().getTime() / 3_600_000);
+  const address = createHash("sha256")
+    .update(`${appSecret()}:${clientAddress(req)}`)
+    .digest("base64url");
+  if (await overLimit(`intake:ip:${form.id}:${address}:${hour}`, env().INTAKE_PER_IP_PER_HOUR)) {
+    return { spam: "rate-ip" };
+  }
+  if (await overLimit(`intake:form:${form.id}:${hour}`, env().INTAKE_PER_FORM_PER_HOUR))
+    return { spam: "rate-form" };
+  return { spam: null, token };
+}
+
+export async function countSpam(form: Form): Promise<void> {
+  const db = await getDb();
+  await db
+    .update(forms)
+    .set({ spamCount: sql`${forms.spamCount} + 1` })
+    .where(eq(forms.id, form.id));
+}
+
+export interface Answer {
+  leadId: string;
+  created: boolean;
+}
+
+const DUPLICATE_WINDOW_SECONDS = 600;
+const IDEMPOTENCY_SECONDS = 86_400;
+
+/** Where the first answer to a submission is kept: by its one-time key, and by its exact payload. */
+export function answerKeys(form: Form, values: SubmittedValues, oneTimeKey: string | null): string[] {
+  const payload = createHash("sha256")
+    .update(JSON.stringify(Object.entries(values).sort(([a], [b]) => a.localeCompare(b))))
+    .digest("base64url");
+  const keys = [`intake:dup:${form.id}:${payload}`];
+  if (oneTimeKey) keys.push(`intake:once:${form.id}:${oneTimeKey}`);
+  return keys;
+}
+
+export async function firstAnswer(keys: string[]): Promise<Answer | null> {
+  for (const value of await kv().mget(keys)) if (value) return JSON.parse(value) as Answer;
+  return null;
+}
+
+export async function keepAnswer(keys: string[], answer: Answer): Promise<void> {
+  const [duplicate, ...once] = keys;
+  const value = JSON.stringify(answer);
+  await Promise.all([
+    kv().set(duplicate!, value, DUPLICATE_WINDOW_SECONDS),
+    ...once.map((key) => kv().set(key, value, IDEMPOTENCY_SECONDS)),
+  ]);
+}
