@@ -44,7 +44,7 @@ const envSchema = z
     API_DAILY_LIMIT: positiveInt(1000),
     LIST_CACHE_TTL_SECONDS: positiveInt(300),
     DATABASE_POOL_SIZE: positiveInt(10),
-    // Signs the tokens in rendered forms; generated into DATA_DIR when unset (see lib/secret.ts).
+    // Signs the tokens in rendered forms; generated and kept in the database when unset (lib/secret.ts).
     AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
       message: "must be at least 32 characters (openssl rand -base64 32)",
     }),
@@ -65,9 +65,6 @@ const envSchema = z
           path: ["DATABASE_URL"],
           message: "is required on Vercel (use Vercel Postgres or Neon)",
         });
-      }
-      if (!env.AUTH_SECRET) {
-        ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required on Vercel" });
       }
       if (!env.KV_REST_API_URL && !env.REDIS_URL) {
         ctx.addIssue({

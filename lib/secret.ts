@@ -1,32 +1,31 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { eq } from "drizzle-orm";
+import { getDb } from "@/lib/db/client";
+import { appSecrets } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 
-let cached: string | undefined;
+let cached: Promise<string> | undefined;
 
 /**
- * The secret that signs form tokens: AUTH_SECRET, or one generated on first start and kept in
- * DATA_DIR so that it survives restarts (a process with an in-memory database keeps its own).
+ * The secret that signs form tokens: AUTH_SECRET, or one generated on first use and kept in the
+ * database, so that every instance sharing it signs and checks alike and restarts keep it.
  */
-export function appSecret(): string {
-  if (cached) return cached;
-  const { AUTH_SECRET, DATA_DIR } = env();
-  if (AUTH_SECRET) return (cached = AUTH_SECRET);
-  if (DATA_DIR === "memory://") return (cached = randomBytes(32).toString("base64url"));
-  const file = path.join(DATA_DIR, "secret");
-  try {
-    cached = readFileSync(file, "utf8").trim();
-  } catch {
-    const fresh = randomBytes(32).toString("base64url");
-    mkdirSync(DATA_DIR, { recursive: true });
-    try {
-      writeFileSync(file, fresh, { flag: "wx", mode: 0o600 });
-      cached = fresh;
-    } catch {
-      // Another process wrote it first: use theirs.
-      cached = readFileSync(file, "utf8").trim();
-    }
-  }
+export function appSecret(): Promise<string> {
+  cached ??= load().catch((error: unknown) => {
+    cached = undefined;
+    throw error;
+  });
   return cached;
+}
+
+async function load(): Promise<string> {
+  const configured = env().AUTH_SECRET;
+  if (configured) return configured;
+  const db = await getDb();
+  await db
+    .insert(appSecrets)
+    .values({ name: "signing", value: randomBytes(32).toString("base64url") })
+    .onConflictDoNothing();
+  const [row] = await db.select().from(appSecrets).where(eq(appSecrets.name, "signing"));
+  return row!.value;
 }

@@ -137,6 +137,12 @@ export const forms = pgTable(
   (t) => [index("forms_company_idx").on(t.companyId)],
 );
 
+/** Secrets the app generates for itself, shared by every instance through the database. */
+export const appSecrets = pgTable("app_secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+});
+
 export type Company = typeof companies.$inferSelect;
 export type FormRow = typeof forms.$inferSelect;
 export type LeadRow = typeof leads.$inferSelect;

@@ -22,21 +22,24 @@ interface Token {
   key: string;
 }
 
-const sign = (payload: string) => createHmac("sha256", appSecret()).update(payload).digest("base64url");
+const sign = async (payload: string) =>
+  createHmac("sha256", await appSecret())
+    .update(payload)
+    .digest("base64url");
 
 /** A token for one rendering of a form: when it was shown and a one-time key, signed. */
-export function issueToken(form: Form): string {
+export async function issueToken(form: Form): Promise<string> {
   const payload = Buffer.from(
     JSON.stringify({ f: form.id, t: now().getTime(), k: randomBytes(12).toString("base64url") }),
   ).toString("base64url");
-  return `${payload}.${sign(payload)}`;
+  return `${payload}.${await sign(payload)}`;
 }
 
 /** The token's contents when it is this form's and its signature holds; null otherwise. */
-export function readToken(form: Form, token: string): Token | null {
+export async function readToken(form: Form, token: string): Promise<Token | null> {
   const [payload, signature] = token.split(".");
   if (!payload || !signature) return null;
-  const expected = Buffer.from(sign(payload));
+  const expected = Buffer.from(await sign(payload));
   const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
@@ -73,7 +76,7 @@ export async function screen(
   let token: Token | null = null;
   const presented = raw[TOKEN_FIELD];
   if (typeof presented === "string" && presented !== "") {
-    token = readToken(form, presented);
+    token = await readToken(form, presented);
     if (!token) return { spam: "bad-token" };
     if (now().getTime() - token.issuedAt < env().INTAKE_MIN_FILL_SECONDS * 1000) return { spam: "too-fast" };
   }

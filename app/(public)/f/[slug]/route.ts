@@ -16,7 +16,7 @@ export async function GET(_req: Request, { params }: { params: Promise<{ slug: s
   const page = createElement(FormPage, {
     form,
     action: `/api/intake/${form.slug}`,
-    token: issueToken(form),
+    token: await issueToken(form),
     values: {},
     errors: [],
   });

@@ -77,7 +77,7 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
       form,
       action: `/api/intake/${form.slug}`,
       // The same rendering continues: its render time and one-time key carry over.
-      token: verdict.token ? String(raw[TOKEN_FIELD]) : issueToken(form),
+      token: verdict.token ? String(raw[TOKEN_FIELD]) : await issueToken(form),
       values: result.values,
       errors: result.errors,
     });
