@@ -39,3 +39,24 @@ export async function createForm(companyId: string, form: NewForm): Promise<Form
     .returning();
   return toForm(row!);
 }
+
+export async function listForms(): Promise<Form[]> {
+  const db = await getDb();
+  return (await db.select().from(forms).orderBy(forms.createdAt)).map(toForm);
+}
+
+export type FormChanges = Partial<Omit<NewForm, "slug">>;
+
+/** Changes a form; the settings, when given, are validated as a whole. */
+export async function updateForm(slug: string, changes: FormChanges): Promise<Form | undefined> {
+  const db = await getDb();
+  const values = changes.settings
+    ? { ...changes, settings: formSettingsSchema.parse(changes.settings) }
+    : changes;
+  const [row] = await db
+    .update(forms)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(forms.slug, slug))
+    .returning();
+  return row ? toForm(row) : undefined;
+}

@@ -13,17 +13,18 @@ const run = promisify(execFile);
 const dataDir = mkdtempSync(path.join(tmpdir(), "lead-portal-cli-"));
 const env = { ...process.env, DATA_DIR: dataDir };
 
-async function apikey(...args: string[]) {
+async function command(script: string, args: string[]) {
   try {
-    const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/apikey.ts", ...args], {
-      env,
-    });
+    const { stdout } = await run(process.execPath, ["--import", "tsx", script, ...args], { env });
     return { code: 0, stdout, stderr: "" };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
+
+const apikey = (...args: string[]) => command("scripts/apikey.ts", args);
+const formCommand = (...args: string[]) => command("scripts/form.ts", args);
 
 async function authTest(base: string, key: string) {
   const response = await fetch(`${base}/open-api/auth/test`, { headers: { "x-api-key": key } });
@@ -102,5 +103,73 @@ describe("npm run apikey", () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("No active key");
     expect((await apikey("list")).stdout).not.toContain(" x ");
+  });
+});
+
+describe("npm run form", () => {
+  const slug = `quote-${Date.now().toString(36)}`;
+
+  it("creates a form whose allowed origins the intake then honours, and changes it", async () => {
+    const created = await formCommand(
+      "create",
+      slug,
+      "--title",
+      "Get a quote",
+      "--origins",
+      "https://shop.example",
+      "--tags",
+      "website,quote",
+    );
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      slug,
+      title: "Get a quote",
+      allowedOrigins: ["https://shop.example"],
+      defaultTags: ["website", "quote"],
+      settings: { oneOf: ["phone", "email"] },
+    });
+    expect((await formCommand("list")).stdout).toContain(
+      `${slug}  Get a quote  origins: https://shop.example`,
+    );
+
+    const app = await spawnApp(env);
+    try {
+      const post = (origin: string) =>
+        fetch(`${app.base}/api/intake/${slug}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", origin },
+          body: JSON.stringify({ name: "Ann", email: `ann.${origin.length}@example.com` }),
+        });
+      const allowed = await post("https://shop.example");
+      expect(allowed.status).toBe(201);
+      expect(allowed.headers.get("access-control-allow-origin")).toBe("https://shop.example");
+      expect((await post("https://other.example")).status).toBe(403);
+    } finally {
+      await app.stop();
+    }
+
+    const changed = await formCommand(
+      "set",
+      slug,
+      "--origins",
+      "",
+      "--redirect",
+      "https://shop.example/thanks",
+    );
+    expect(JSON.parse(changed.stdout)).toMatchObject({
+      allowedOrigins: [],
+      redirectUrl: "https://shop.example/thanks",
+    });
+  });
+
+  it("refuses what is not an origin, a bad redirect and an unknown form, with the usage", async () => {
+    const path = await formCommand("set", "contact", "--origins", "https://shop.example/page");
+    expect(path.code).toBe(2);
+    expect(path.stderr).toContain("must be an origin such as https://www.example.com");
+    expect((await formCommand("set", "contact", "--redirect", "/thanks")).stderr).toContain(
+      "--redirect must be an absolute http(s) URL",
+    );
+    expect((await formCommand("show", "no-such-form")).code).toBe(2);
+    expect(JSON.parse((await formCommand("show", "contact")).stdout).allowedOrigins).toEqual([]);
   });
 });

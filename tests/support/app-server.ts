@@ -5,18 +5,32 @@
  */
 import { createServer } from "node:http";
 import { Readable } from "node:stream";
+import * as intakeRoute from "@/app/api/intake/[slug]/route";
+import * as authTestRoute from "@/app/open-api/auth/test/route";
 import * as leadRoute from "@/app/open-api/leads/[id]/route";
 import * as leadsRoute from "@/app/open-api/leads/route";
-import * as authTestRoute from "@/app/open-api/auth/test/route";
 
 type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
+// Each app path as a pattern whose named groups are the route's params.
+const ROUTES: [RegExp, Record<string, unknown>][] = [
+  [/^\/open-api\/leads$/, leadsRoute],
+  [/^\/open-api\/leads\/(?<id>[^/]+)$/, leadRoute],
+  [/^\/open-api\/auth\/test$/, authTestRoute],
+  [/^\/api\/intake\/(?<slug>[^/]+)$/, intakeRoute],
+];
+
 function route(method: string, pathname: string): [RouteHandler, Record<string, string>] | null {
-  const pick = (mod: Record<string, unknown>) => (mod[method] as RouteHandler | undefined) ?? null;
-  if (pathname === "/open-api/leads") return pick(leadsRoute) && [pick(leadsRoute)!, {}];
-  if (pathname === "/open-api/auth/test") return pick(authTestRoute) && [pick(authTestRoute)!, {}];
-  const match = /^\/open-api\/leads\/([^/]+)$/.exec(pathname);
-  if (match) return pick(leadRoute) && [pick(leadRoute)!, { id: decodeURIComponent(match[1]!) }];
+  for (const [pattern, mod] of ROUTES) {
+    const match = pattern.exec(pathname);
+    const handler = mod[method] as RouteHandler | undefined;
+    if (match && handler) {
+      const params = Object.fromEntries(
+        Object.entries(match.groups ?? {}).map(([name, value]) => [name, decodeURIComponent(value)]),
+      );
+      return [handler, params];
+    }
+  }
   return null;
 }
 
