@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { errors as apiErrors } from "@/lib/api/errors";
 import { readJsonObject, readLimitedText } from "@/lib/api/body";
+import { PAGE_SCRIPT_HASH } from "./page-script";
 import { renderHtml } from "./render";
 import type { Form } from "./store";
 
@@ -24,14 +25,17 @@ export function corsHeaders(form: Form, req: Request): Record<string, string> {
 }
 
 /**
- * The page's policy: no script at all, inline style only, posting to the portal (and following a
- * redirect to the form's thank-you address), framed only by the portal and the form's allowed origins.
+ * The page's policy: its own script only (by hash), inline style, posting to the portal (and
+ * following a redirect to the form's thank-you address), framed only by the portal and the form's
+ * allowed origins.
  */
 function contentSecurityPolicy(form: Form | undefined): string {
   const frameAncestors = ["'self'", ...(form?.allowedOrigins ?? [])].join(" ");
   const formAction = ["'self'", ...(form?.redirectUrl ? [new URL(form.redirectUrl).origin] : [])].join(" ");
   return [
     "default-src 'none'",
+    `script-src ${PAGE_SCRIPT_HASH}`,
+    "connect-src 'self'",
     "style-src 'unsafe-inline'",
     "img-src 'self' data:",
     `form-action ${formAction}`,

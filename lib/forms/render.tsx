@@ -1,6 +1,8 @@
 import type { ReactNode } from "react";
 import type { FieldError } from "@/lib/api/errors";
+import { PAGE_FIELD, REFERRER_FIELD, type VisitContext } from "./context";
 import { HONEYPOT_FIELD, TOKEN_FIELD } from "./guard";
+import { PAGE_SCRIPT } from "./page-script";
 import type { FormField } from "./schema";
 import type { Form } from "./store";
 import type { SubmittedValues } from "./submit";
@@ -17,7 +19,7 @@ textarea{min-height:120px}input:focus,select:focus,textarea:focus,button:focus{o
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 button{font:inherit;font-weight:600;padding:12px 20px;border:0;border-radius:6px;background:#1d4ed8;color:#fff;cursor:pointer}`;
 
-function Page({ title, children }: { title: string; children: ReactNode }) {
+function Page({ title, children, script }: { title: string; children: ReactNode; script?: string }) {
   return (
     <html lang="en">
       {/* eslint-disable-next-line @next/next/no-head-element -- a standalone page, not rendered by Next.js */}
@@ -29,6 +31,7 @@ function Page({ title, children }: { title: string; children: ReactNode }) {
       </head>
       <body>
         <main>{children}</main>
+        {script && <script dangerouslySetInnerHTML={{ __html: script }} />}
       </body>
     </html>
   );
@@ -105,30 +108,43 @@ export function FormPage(props: {
   action: string;
   /** The signed render time and one-time key (lib/forms/guard.ts). */
   token: string;
+  /** The page the form sits on and the one before, carried to the submission. */
+  context: VisitContext;
   values: SubmittedValues;
   errors: FieldError[];
 }) {
-  const { form, action, token, values, errors } = props;
+  const { form, action, token, context, values, errors } = props;
   const errorOf = (name: string) => errors.find((e) => e.field === name)?.message;
   const { consent } = form.settings;
   return (
-    <Page title={form.title}>
+    <Page title={form.title} script={PAGE_SCRIPT}>
       <h1>{form.title}</h1>
       {form.intro && <p>{form.intro}</p>}
-      {errors.length > 0 && (
-        <div className="summary" role="alert">
-          <p>Please check {errors.length === 1 ? "one field" : `${errors.length} fields`}:</p>
-          <ul>
-            {errors.map((e) => (
-              <li key={e.field}>
-                <a href={`#f-${e.field}`}>{e.message}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-      <form method="post" action={action} noValidate>
+      {/* Filled by the page's script when it shows errors without a reload. */}
+      <div className="summary" id="summary" role="alert" hidden={errors.length === 0}>
+        {errors.length > 0 && (
+          <>
+            <p>Please check {errors.length === 1 ? "one field" : `${errors.length} fields`}:</p>
+            <ul>
+              {errors.map((e) => (
+                <li key={e.field}>
+                  <a href={`#f-${e.field}`}>{e.message}</a>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
+      <form
+        method="post"
+        action={action}
+        noValidate
+        data-form={form.slug}
+        data-thanks={form.redirectUrl ?? `/f/${form.slug}/thanks`}
+      >
         <input type="hidden" name={TOKEN_FIELD} value={token} />
+        {context.page && <input type="hidden" name={PAGE_FIELD} value={context.page} />}
+        {context.referrer && <input type="hidden" name={REFERRER_FIELD} value={context.referrer} />}
         {/* A trap for bots that fill every field; people neither see it nor reach it by keyboard. */}
         <div className="hp" aria-hidden="true">
           <label htmlFor="f-hp">Leave this field empty</label>

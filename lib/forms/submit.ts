@@ -3,6 +3,14 @@ import { fieldErrors } from "@/lib/api/body";
 import { normaliseLeadInput } from "@/lib/leads/normalise";
 import { leadInputSchema } from "@/lib/leads/schema";
 import { upsertLead } from "@/lib/leads/upsert";
+import {
+  cleanUrl,
+  contextTags,
+  PAGE_FIELD,
+  REFERRER_FIELD,
+  sourceDetail,
+  type VisitContext,
+} from "./context";
 import type { Form } from "./store";
 
 /** What a visitor typed, field by field, as text: what the form shows back beside any error. */
@@ -13,6 +21,11 @@ export type SubmissionResult =
   | { ok: false; errors: FieldError[]; values: SubmittedValues };
 
 const CONSENT = "consent";
+
+/** The page and referrer the form page carried in its hidden fields. */
+export function visitContext(raw: Record<string, unknown>): VisitContext {
+  return { page: cleanUrl(raw[PAGE_FIELD]), referrer: cleanUrl(raw[REFERRER_FIELD]) };
+}
 
 /** The visitor's values for this form's fields (and consent), as text; anything else is dropped. */
 export function submittedValues(form: Form, raw: Record<string, unknown>): SubmittedValues {
@@ -60,17 +73,18 @@ function leadFields(values: SubmittedValues): Record<string, string> {
 
 /**
  * Validates a visitor's submission and upserts it as a lead of the form's company, exactly as the
- * API would (phone, then email; tags merged), with the form's tags added and its source and stage
- * given to a new lead.
+ * API would (phone, then email; tags merged), with the form's tags and the visit's UTM tags added,
+ * and its source (with the page, referrer and ad click id) and stage given to a new lead.
  */
 export async function submitForm(form: Form, raw: Record<string, unknown>): Promise<SubmissionResult> {
   const values = submittedValues(form, raw);
   const errors = validate(form, values);
   if (errors.length > 0) return { ok: false, errors, values };
   const changes = normaliseLeadInput(leadInputSchema.parse(leadFields(values)));
-  changes.tags = [...changes.tags, ...form.defaultTags];
+  const context = visitContext(raw);
+  changes.tags = [...changes.tags, ...form.defaultTags, ...contextTags(context)];
   const { lead, created } = await upsertLead(form.companyId, changes, {
-    source: form.defaultSource,
+    source: sourceDetail(form.defaultSource, context),
     stage: form.defaultStage,
   });
   return { ok: true, leadId: lead.id, created };

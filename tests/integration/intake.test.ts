@@ -3,7 +3,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import * as formPage from "@/app/(public)/f/[slug]/route";
 import * as thanksPage from "@/app/(public)/f/[slug]/thanks/route";
 import * as intake from "@/app/api/intake/[slug]/route";
+import * as embed from "@/app/(public)/embed.js/route";
 import { setClock } from "@/lib/clock";
+import { EMBED_SCRIPT } from "@/lib/forms/embed-script";
+import { PAGE_SCRIPT, PAGE_SCRIPT_HASH } from "@/lib/forms/page-script";
 import { createForm, findForm, type NewForm } from "@/lib/forms/store";
 import { kv } from "@/lib/kv";
 import { newTenant } from "../support/fixtures";
@@ -73,7 +76,7 @@ type Lead = {
 };
 
 describe("the form page, GET /f/{slug}", () => {
-  it("is plain HTML with no script, a label for every field, framable only by allowed origins", async () => {
+  it("is plain HTML with one optional script allowed by hash, a label for every field, framable only by allowed origins", async () => {
     const { slug } = await tenantWithForm();
     const res = await formPage.GET(new Request(`${PORTAL}/f/${slug}`), params(slug));
     expect(res.status).toBe(200);
@@ -82,7 +85,10 @@ describe("the form page, GET /f/{slug}", () => {
     expect(csp).toContain(`frame-ancestors 'self' ${SHOP}`);
     expect(csp).toContain("default-src 'none'");
     const html = await res.text();
-    expect(html).not.toContain("<script");
+    // One script, the page's own (lib/forms/page-script.ts), and the policy allows exactly it.
+    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(html).toContain(`<script>${PAGE_SCRIPT}</script>`);
+    expect(csp).toContain(`script-src ${PAGE_SCRIPT_HASH}`);
     expect(html).toContain(`action="/api/intake/${slug}"`);
     for (const name of ["name", "phone", "email", "service_type", "notes", "consent"]) {
       expect(html).toContain(`for="f-${name}"`);
@@ -397,5 +403,63 @@ describe("resubmissions get the first answer", () => {
     const b = await postJson(slug, { name: "Bo B", phone: "6125550199", consent: true }, keyed);
     expect(((await b.json()) as { lead_id: string }).lead_id).toBe(a.lead_id);
     expect((await api.list<{ data: Lead[] }>()).body.data.map((l) => l.name).sort()).toEqual(["Ann", "Bo"]);
+  });
+});
+
+describe("where a lead came from", () => {
+  it("carries the embedding page, its referrer, UTM tags and click ids into a new lead", async () => {
+    const { slug, api } = await tenantWithForm();
+    const page =
+      "https://shop.example/windows?utm_source=google&utm_medium=cpc&utm_campaign=spring&gclid=abc123";
+    const query = new URLSearchParams({ page, ref: "https://www.google.com/" });
+    const html = await (await formPage.GET(new Request(`${PORTAL}/f/${slug}?${query}`), params(slug))).text();
+    const hidden = (name: string) =>
+      new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1]?.replace(/&amp;/g, "&");
+    expect(hidden("_page")).toBe(page);
+    expect(hidden("_ref")).toBe("https://www.google.com/");
+
+    const res = await postForm(slug, {
+      name: "Ann",
+      email: "ann@example.com",
+      consent: "on",
+      _page: hidden("_page")!,
+      _ref: hidden("_ref")!,
+    });
+    expect(res.status).toBe(303);
+    const [lead] = (await api.list<{ data: Lead[] }>()).body.data;
+    expect(lead!.tags).toEqual([
+      "website",
+      "utm:google",
+      "utm_source:google",
+      "utm_medium:cpc",
+      "utm_campaign:spring",
+    ]);
+    expect(lead!.source).toBe(`website · page ${page} · from https://www.google.com/ · gclid abc123`);
+  });
+
+  it("opened directly, keeps its own address's UTM parameters and the browser's referrer", async () => {
+    const { slug } = await tenantWithForm();
+    const html = await (
+      await formPage.GET(
+        new Request(`${PORTAL}/f/${slug}?utm_source=newsletter`, {
+          headers: { referer: "https://mail.example/" },
+        }),
+        params(slug),
+      )
+    ).text();
+    expect(html).toContain(`name="_page" value="${PORTAL}/f/${slug}?utm_source=newsletter"`);
+    expect(html).toContain('name="_ref" value="https://mail.example/"');
+  });
+});
+
+describe("GET /embed.js", () => {
+  it("is the loader: small, cacheable, and it trusts only its own origin's messages", async () => {
+    const res = embed.GET();
+    expect(res.headers.get("content-type")).toContain("text/javascript");
+    const body = await res.text();
+    expect(body).toBe(EMBED_SCRIPT);
+    expect(body).toContain("e.origin===o&&e.source===i.contentWindow");
+    const { gzipSync } = await import("node:zlib");
+    expect(gzipSync(body).length).toBeLessThanOrEqual(1000);
   });
 });

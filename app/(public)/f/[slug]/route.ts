@@ -1,10 +1,11 @@
 import { createElement } from "react";
 import { issueToken } from "@/lib/forms/guard";
+import { cleanUrl, type VisitContext } from "@/lib/forms/context";
 import { htmlResponse } from "@/lib/forms/http";
 import { FormPage, MessagePage } from "@/lib/forms/render";
 import { findForm } from "@/lib/forms/store";
 
-export async function GET(_req: Request, { params }: { params: Promise<{ slug: string }> }) {
+export async function GET(req: Request, { params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const form = await findForm(slug);
   if (!form) {
@@ -17,8 +18,21 @@ export async function GET(_req: Request, { params }: { params: Promise<{ slug: s
     form,
     action: `/api/intake/${form.slug}`,
     token: await issueToken(form),
+    context: visitOf(req),
     values: {},
     errors: [],
   });
   return htmlResponse(page, 200, form);
+}
+
+/**
+ * The page the form sits on: the embedding page, which the loader passes as ?page= and ?ref=, or,
+ * opened directly, this address (with its UTM parameters) and the browser's Referer.
+ */
+function visitOf(req: Request): VisitContext {
+  const query = new URL(req.url).searchParams;
+  return {
+    page: cleanUrl(query.get("page")) ?? cleanUrl(req.url),
+    referrer: cleanUrl(query.get("ref")) ?? cleanUrl(req.headers.get("referer")),
+  };
 }

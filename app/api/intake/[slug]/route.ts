@@ -15,7 +15,7 @@ import {
 import { corsHeaders, htmlResponse, isJsonRequest, originAllowed, readSubmission } from "@/lib/forms/http";
 import { FormPage, MessagePage } from "@/lib/forms/render";
 import { type Form, findForm } from "@/lib/forms/store";
-import { submitForm, submittedValues } from "@/lib/forms/submit";
+import { submitForm, submittedValues, visitContext } from "@/lib/forms/submit";
 
 type Context = { params: Promise<{ slug: string }> };
 
@@ -78,6 +78,7 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
       action: `/api/intake/${form.slug}`,
       // The same rendering continues: its render time and one-time key carry over.
       token: verdict.token ? String(raw[TOKEN_FIELD]) : await issueToken(form),
+      context: visitContext(raw),
       values: result.values,
       errors: result.errors,
     });

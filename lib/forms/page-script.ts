@@ -1,0 +1,30 @@
+import { createHash } from "node:crypto";
+
+/**
+ * The form page's only script, and an optional one: the form works without it. It tells an
+ * embedding page its height (the loader, /embed.js, sizes the frame to it), and sends the form with
+ * fetch so that errors appear inline without a reload and a double click sends once.
+ */
+export const PAGE_SCRIPT = `(()=>{
+const f=document.querySelector("form[data-form]");if(!f)return;
+if(parent!==window){const h=()=>parent.postMessage({type:"lead-portal:height",form:f.dataset.form,height:document.documentElement.scrollHeight},"*");
+new ResizeObserver(h).observe(document.body);h();}
+if(!window.fetch)return;
+const b=f.querySelector("button[type=submit]");
+const show=es=>{f.querySelectorAll(".error").forEach(p=>p.remove());
+f.querySelectorAll("[aria-invalid]").forEach(i=>{i.removeAttribute("aria-invalid");i.removeAttribute("aria-describedby")});
+const s=document.getElementById("summary");s.hidden=false;s.textContent=es.length===1?"Please check one field.":"Please check "+es.length+" fields.";
+let first;for(const e of es){const i=document.getElementById("f-"+e.field);
+if(!i){s.textContent=e.message;continue}
+const p=document.createElement("p");p.className="error";p.id="f-"+e.field+"-error";p.textContent=e.message;
+(i.closest(".field")||i.parentNode).appendChild(p);i.setAttribute("aria-invalid","true");i.setAttribute("aria-describedby",p.id);first=first||i}
+if(first)first.focus()};
+f.addEventListener("submit",async ev=>{ev.preventDefault();if(b.disabled)return;b.disabled=true;
+try{const r=await fetch(f.action,{method:"POST",headers:{"content-type":"application/json"},body:JSON.stringify(Object.fromEntries(new FormData(f)))});
+if(r.ok){location.assign(f.dataset.thanks);return}
+const j=await r.json();show(j.errors||[{field:"",message:j.message}])}
+catch{show([{field:"",message:"Your request could not be sent. Please try again."}])}
+b.disabled=false})})();`;
+
+/** The script's hash, which the page's Content-Security-Policy allows and nothing else. */
+export const PAGE_SCRIPT_HASH = `'sha256-${createHash("sha256").update(PAGE_SCRIPT).digest("base64")}'`;
