@@ -5,10 +5,21 @@ import { PAGE_SCRIPT_HASH } from "./page-script";
 import { renderHtml } from "./render";
 import type { Form } from "./store";
 
+/**
+ * The portal's own origin as the browser addressed it: from the Host header (or the platform's
+ * forwarded one), since the framework may rebuild the request's URL with another host name.
+ */
+function portalOrigin(req: Request): string {
+  const url = new URL(req.url);
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? url.host;
+  const proto = req.headers.get("x-forwarded-proto") ?? url.protocol.replace(":", "");
+  return `${proto}://${host}`;
+}
+
 /** Whether a request may submit this form: no Origin (not a browser), the portal itself, or an allowed one. */
 export function originAllowed(form: Form, req: Request): boolean {
   const origin = req.headers.get("origin");
-  return origin === null || origin === new URL(req.url).origin || form.allowedOrigins.includes(origin);
+  return origin === null || origin === portalOrigin(req) || form.allowedOrigins.includes(origin);
 }
 
 /** CORS headers, built per request from the form's allowed origins: none for any other origin. */

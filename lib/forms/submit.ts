@@ -41,7 +41,7 @@ export function submittedValues(form: Form, raw: Record<string, unknown>): Submi
 }
 
 /** The form's own rules (required fields, one of phone or email, choices, consent), then the API's. */
-function validate(form: Form, values: SubmittedValues): FieldError[] {
+export function validate(form: Form, values: SubmittedValues): FieldError[] {
   const errors = new Map<string, string>();
   const given = (name: string) => (values[name] ?? "").trim() !== "";
   for (const field of form.settings.fields) {

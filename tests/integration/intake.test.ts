@@ -116,7 +116,7 @@ describe("POST /api/intake/{slug} from an HTML form (no JavaScript)", () => {
     const { slug, api } = await tenantWithForm();
     const res = await postForm(slug, { name: "Ann Lee", phone: "(612) 555-0100", consent: "on" });
     expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe(`${PORTAL}/f/${slug}/thanks`);
+    expect(res.headers.get("location")).toBe(`/f/${slug}/thanks`);
     const list = await api.list<{ data: Lead[] }>();
     expect(list.body.data).toHaveLength(1);
     expect(list.body.data[0]).toMatchObject({
@@ -324,6 +324,17 @@ describe("spam defences, on the server", () => {
 
     expect((await postForm(slug, { ...fields, _token: token })).status).toBe(303);
     expect((await api.list<{ data: Lead[] }>()).body.data.map((l) => l.name)).toEqual(["Ann"]);
+  });
+
+  it("shows a too-fast submission's errors like anyone's, and keeps its render time", async () => {
+    const { slug } = await tenantWithForm();
+    const start = Date.parse("2031-01-01T10:00:00Z");
+    setClock(() => new Date(start));
+    const token = await renderedToken(slug);
+    const res = await postForm(slug, { name: "", email: "", _token: token });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain(`name="_token" value="${token}"`);
+    expect(await spamCount(slug)).toBe(0);
   });
 
   it("limits submissions per address per hour, and per form", async () => {

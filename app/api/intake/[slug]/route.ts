@@ -15,7 +15,7 @@ import {
 import { corsHeaders, htmlResponse, isJsonRequest, originAllowed, readSubmission } from "@/lib/forms/http";
 import { FormPage, MessagePage } from "@/lib/forms/render";
 import { type Form, findForm } from "@/lib/forms/store";
-import { submitForm, submittedValues, visitContext } from "@/lib/forms/submit";
+import { submitForm, submittedValues, validate, visitContext } from "@/lib/forms/submit";
 
 type Context = { params: Promise<{ slug: string }> };
 
@@ -31,7 +31,8 @@ function accepted(form: Form, req: Request, answer: Answer, cors: Record<string,
     const body = { status: "success", lead_id: answer.leadId, created: answer.created };
     return jsonResponse(body, answer.created ? 201 : 200, cors);
   }
-  const location = form.redirectUrl ?? new URL(`/f/${form.slug}/thanks`, req.url).href;
+  // Relative: the framework may rebuild the request URL with another host name than the browser used.
+  const location = form.redirectUrl ?? `/f/${form.slug}/thanks`;
   return new Response(null, { status: 303, headers: { location, ...cors } });
 }
 
@@ -57,12 +58,17 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
   try {
     const raw = await readSubmission(req);
     const verdict = await screen(form, req, raw);
-    if (verdict.spam) {
+    // Sent back too fast but not valid: show the errors as to anyone (a person pressing Send on an
+    // empty form at once); only a complete submission that fast is treated as a bot's.
+    const tooFastButInvalid =
+      verdict.spam === "too-fast" && validate(form, submittedValues(form, raw)).length > 0;
+    if (verdict.spam && !tooFastButInvalid) {
       await countSpam(form);
       return accepted(form, req, { leadId: randomUUID(), created: true }, cors);
     }
     const header = req.headers.get("idempotency-key")?.slice(0, 200) ?? null;
-    const keys = answerKeys(form, submittedValues(form, raw), verdict.token?.key ?? header);
+    const token = verdict.spam ? null : verdict.token;
+    const keys = answerKeys(form, submittedValues(form, raw), token?.key ?? header);
     const first = await firstAnswer(keys);
     if (first) return accepted(form, req, first, cors);
 
@@ -73,11 +79,14 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
       return accepted(form, req, answer, cors);
     }
     if (json) throw errors.validation(result.errors);
+    // The same rendering continues, its render time and one-time key with it, unless it was forged.
+    const presented = raw[TOKEN_FIELD];
+    const carried =
+      typeof presented === "string" && presented !== "" && verdict.spam !== "bad-token" ? presented : null;
     const page = createElement(FormPage, {
       form,
       action: `/api/intake/${form.slug}`,
-      // The same rendering continues: its render time and one-time key carry over.
-      token: verdict.token ? String(raw[TOKEN_FIELD]) : await issueToken(form),
+      token: carried ?? (await issueToken(form)),
       context: visitContext(raw),
       values: result.values,
       errors: result.errors,

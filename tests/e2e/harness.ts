@@ -1,0 +1,101 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type Browser, chromium } from "playwright-core";
+
+export const ARTIFACTS = path.resolve("test-results");
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export function launchBrowser(): Promise<Browser> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: CHROMIUM_FLAGS,
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A page of a business's site, served from another loopback origin, embedding the form. */
+export async function hostSite(
+  html: (port: number) => string,
+): Promise<{ url: string; close(): Promise<void> }> {
+  let port = 0;
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html(port));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
+  return {
+    // "localhost" and "127.0.0.1" are different origins, both on loopback.
+    url: `http://localhost:${port}/`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface Portal {
+  base: string;
+  env: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
+
+/** The built app (built first when there is no build) on the embedded defaults, in a folder of its own. */
+export async function startPortal(prepare: (env: NodeJS.ProcessEnv) => void): Promise<Portal> {
+  if (!existsSync(".next/BUILD_ID")) {
+    execFileSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit" });
+  }
+  const dataDir = mkdtempSync(path.join(tmpdir(), "lead-portal-e2e-"));
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  prepare(env);
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)],
+    { env, stdio: ["ignore", "ignore", "inherit"] },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/embed.js`)).ok) break;
+    } catch {
+      if (i > 240) throw new Error("the app did not start");
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    base,
+    env,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      });
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `npm run form -- ...` against the portal's settings (before it starts). */
+export function formCommand(env: NodeJS.ProcessEnv, args: string[]): void {
+  execFileSync(process.execPath, ["--import", "tsx", "scripts/form.ts", ...args], { env, stdio: "ignore" });
+}
