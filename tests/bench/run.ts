@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { gzipSync } from "node:zlib";
 import pg from "pg";
 import { runScenario, type ScenarioResult, type ScenarioSpec } from "./load";
 import { searchQueries } from "./data";
@@ -33,6 +34,9 @@ const benchEnv = {
   ...process.env,
   NEXT_TELEMETRY_DISABLED: "1",
   NODE_ENV: "production",
+  // All the load comes from one address: the intake's hourly limits would turn it into spam.
+  INTAKE_PER_IP_PER_HOUR: "1000000000",
+  INTAKE_PER_FORM_PER_HOUR: "1000000000",
 } as NodeJS.ProcessEnv;
 delete benchEnv.DATABASE_URL;
 delete benchEnv.REDIS_URL;
@@ -97,6 +101,18 @@ interface BackendReport {
   results: ScenarioResult[];
   db: { p50: number; p95: number; max: number; n: number };
   dedupe?: { submissions: number; statuses: Record<number, number>; leads: number };
+  sizes?: { loader: number; formPage: number; formPageScripts: number };
+}
+
+/** Bytes on the wire, gzipped: the embed loader, and the form page whole (its CSS and JS are inline). */
+async function transferSizes(): Promise<BackendReport["sizes"]> {
+  const loader = await (await fetch(`${BASE}/embed.js`)).text();
+  const page = await (await fetch(`${BASE}/f/contact`)).text();
+  return {
+    loader: gzipSync(loader).length,
+    formPage: gzipSync(page).length,
+    formPageScripts: (page.match(/<script[\s>]/g) ?? []).length,
+  };
 }
 
 /**
@@ -154,6 +170,7 @@ async function benchBackend(backend: "pglite" | "postgres"): Promise<BackendRepo
     const server = await startServer(env);
     const results: ScenarioResult[] = [];
     let dedupe: BackendReport["dedupe"];
+    let sizes: BackendReport["sizes"];
     try {
       const headers = { "x-api-key": key, "content-type": "application/json" };
       const run = async (name: string, spec: Omit<ScenarioSpec, "url" | "headers" | "duration">) => {
@@ -215,6 +232,16 @@ async function benchBackend(backend: "pglite" | "postgres"): Promise<BackendRepo
       await run("(d) GET /open-api/leads?search=, cached", {
         path: () => "/open-api/leads?search=smith&page=2",
       });
+      let submitted = 0;
+      await run("(e) POST /api/intake/contact, JSON", {
+        method: "POST",
+        path: () => "/api/intake/contact",
+        body: () => {
+          submitted++;
+          return JSON.stringify({ name: `Visitor ${submitted}`, phone: `+1952${2000000 + submitted}` });
+        },
+      });
+      if (backend === "pglite") sizes = await transferSizes();
       // The floor again: the ratios use the mean of both runs, so drift during the run cancels out.
       await run("(a) GET /open-api/auth/test (floor, again)", { path: () => "/open-api/auth/test" });
       if (backend === "postgres") dedupe = await dedupeAcrossTwoServers(env, key);
@@ -222,7 +249,7 @@ async function benchBackend(backend: "pglite" | "postgres"): Promise<BackendRepo
       await stop(server);
     }
     const db = JSON.parse(tsx(["tests/bench/db.ts", "time"], env)) as BackendReport["db"];
-    return { backend, results, db, dedupe };
+    return { backend, results, db, dedupe, sizes };
   } finally {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
@@ -245,6 +272,11 @@ function report(r: BackendReport) {
   console.log(
     `Uncached list query with search in the database (count + page, ${r.db.n} searches): p50 ${r.db.p50.toFixed(2)} ms, p95 ${r.db.p95.toFixed(2)} ms, max ${r.db.max.toFixed(2)} ms`,
   );
+  if (r.sizes) {
+    console.log(
+      `Transfer, gzip: embed loader ${r.sizes.loader} bytes; form page ${r.sizes.formPage} bytes in all (HTML with inline CSS and ${r.sizes.formPageScripts} inline script, optional: the form submits without it)`,
+    );
+  }
   if (r.dedupe) {
     console.log(
       `Dedupe across two next start processes: ${r.dedupe.submissions} simultaneous submissions for 20 people made ${r.dedupe.leads} leads (statuses ${JSON.stringify(r.dedupe.statuses)})`,
