@@ -1,7 +1,8 @@
 import { parseArgs } from "node:util";
+import { runCommand, UsageError } from "./command";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/auth/api-keys";
 import { isScope, SCOPES, type Scope } from "@/lib/auth/scopes";
-import { closeDb, DEFAULT_COMPANY_SLUG } from "@/lib/db/client";
+import { DEFAULT_COMPANY_SLUG } from "@/lib/db/client";
 import { ensureCompany } from "@/lib/db/companies";
 import { env } from "@/lib/env";
 
@@ -11,8 +12,6 @@ const USAGE = `Usage:
   npm run apikey -- revoke ID
 
 With the embedded database (no DATABASE_URL), stop the app first: PGlite allows one process at a time.`;
-
-class UsageError extends Error {}
 
 async function create(values: Record<string, string | undefined>) {
   const name = values.name?.trim();
@@ -76,15 +75,4 @@ async function main() {
   } else throw new UsageError(command ? `Unknown command ${command}` : "A command is required");
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(
-      error instanceof UsageError
-        ? `${error.message}\n\n${USAGE}`
-        : error instanceof Error
-          ? error.message
-          : error,
-    );
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-  })
-  .finally(() => closeDb());
+runCommand(main, USAGE);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { closeDb, DEFAULT_COMPANY_SLUG } from "@/lib/db/client";
+import { runCommand, UsageError } from "./command";
+import { DEFAULT_COMPANY_SLUG } from "@/lib/db/client";
 import { ensureCompany } from "@/lib/db/companies";
 import { CONTACT_FORM, formSettingsSchema } from "@/lib/forms/schema";
 import { createForm, type Form, type FormChanges, findForm, listForms, updateForm } from "@/lib/forms/store";
@@ -23,8 +24,6 @@ Options (create and set):
   --thanks TEXT           thank-you message          --redirect URL thank-you page of your own
 
 With the embedded database (no DATABASE_URL), stop the app first: PGlite allows one process at a time.`;
-
-class UsageError extends Error {}
 
 const list = (value: string) =>
   value
@@ -144,15 +143,4 @@ async function main() {
   } else throw new UsageError(`Unknown command ${command}`);
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(
-      error instanceof UsageError
-        ? `${error.message}\n\n${USAGE}`
-        : error instanceof Error
-          ? error.message
-          : error,
-    );
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-  })
-  .finally(() => closeDb());
+runCommand(main, USAGE);

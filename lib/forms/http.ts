@@ -1,8 +1,8 @@
-import type { ReactNode } from "react";
+import { createElement, type ReactNode } from "react";
 import { errors as apiErrors } from "@/lib/api/errors";
 import { readJsonObject, readLimitedText } from "@/lib/api/body";
 import { PAGE_SCRIPT_HASH } from "./page-script";
-import { renderHtml } from "./render";
+import { MessagePage, renderHtml } from "./render";
 import type { Form } from "./store";
 
 /**
@@ -53,6 +53,13 @@ function contentSecurityPolicy(form: Form | undefined): string {
     `frame-ancestors ${frameAncestors}`,
     "base-uri 'none'",
   ].join("; ");
+}
+
+export function formNotFoundPage(): Promise<Response> {
+  return htmlResponse(
+    createElement(MessagePage, { title: "Form not found", message: "There is no form here." }),
+    404,
+  );
 }
 
 export async function htmlResponse(page: ReactNode, status: number, form?: Form): Promise<Response> {

@@ -1,19 +1,14 @@
 import { createElement } from "react";
 import { issueToken } from "@/lib/forms/guard";
 import { cleanUrl, type VisitContext } from "@/lib/forms/context";
-import { htmlResponse } from "@/lib/forms/http";
-import { FormPage, MessagePage } from "@/lib/forms/render";
+import { formNotFoundPage, htmlResponse } from "@/lib/forms/http";
+import { FormPage } from "@/lib/forms/render";
 import { findForm } from "@/lib/forms/store";
 
 export async function GET(req: Request, { params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const form = await findForm(slug);
-  if (!form) {
-    return htmlResponse(
-      createElement(MessagePage, { title: "Form not found", message: "There is no form here." }),
-      404,
-    );
-  }
+  if (!form) return formNotFoundPage();
   const page = createElement(FormPage, {
     form,
     action: `/api/intake/${form.slug}`,

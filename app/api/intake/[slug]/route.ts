@@ -12,18 +12,19 @@ import {
   screen,
   TOKEN_FIELD,
 } from "@/lib/forms/guard";
-import { corsHeaders, htmlResponse, isJsonRequest, originAllowed, readSubmission } from "@/lib/forms/http";
+import {
+  corsHeaders,
+  formNotFoundPage,
+  htmlResponse,
+  isJsonRequest,
+  originAllowed,
+  readSubmission,
+} from "@/lib/forms/http";
 import { FormPage, MessagePage } from "@/lib/forms/render";
 import { type Form, findForm } from "@/lib/forms/store";
 import { submitForm, submittedValues, validate, visitContext } from "@/lib/forms/submit";
 
 type Context = { params: Promise<{ slug: string }> };
-
-const notFoundPage = () =>
-  htmlResponse(
-    createElement(MessagePage, { title: "Form not found", message: "There is no form here." }),
-    404,
-  );
 
 /** The answer to an accepted submission: JSON for scripts, a 303 to the thank-you page for a form. */
 function accepted(form: Form, req: Request, answer: Answer, cors: Record<string, string>): Response {
@@ -46,7 +47,7 @@ function accepted(form: Form, req: Request, answer: Answer, cors: Record<string,
 export async function POST(req: Request, { params }: Context): Promise<Response> {
   const json = isJsonRequest(req);
   const form = await findForm((await params).slug);
-  if (!form) return json ? errorResponse(errors.notFound()) : notFoundPage();
+  if (!form) return json ? errorResponse(errors.notFound()) : formNotFoundPage();
   const cors = corsHeaders(form, req);
   if (!originAllowed(form, req)) {
     return jsonResponse(
