@@ -11,10 +11,24 @@ function toForm(row: FormRow): Form {
   return { ...row, settings: formSettingsSchema.parse(row.settings) };
 }
 
+/**
+ * Forms are read on every submission and changed rarely, so each process keeps them a few seconds:
+ * a change made elsewhere (the form command, another instance) applies within FORM_CACHE_MS, one
+ * made in this process at once. Unknown slugs are not kept, so a new form is found at once.
+ */
+const FORM_CACHE_MS = 5_000;
+const recentForms = new Map<string, { form: Form; until: number }>();
+
 export async function findForm(slug: string): Promise<Form | undefined> {
+  const kept = recentForms.get(slug);
+  if (kept && kept.until > Date.now()) return kept.form;
   const db = await getDb();
   const [row] = await db.select().from(forms).where(eq(forms.slug, slug)).limit(1);
-  return row ? toForm(row) : undefined;
+  if (!row) return undefined;
+  const form = toForm(row);
+  if (recentForms.size >= 1000) recentForms.clear();
+  recentForms.set(slug, { form, until: Date.now() + FORM_CACHE_MS });
+  return form;
 }
 
 export type NewForm = Pick<Form, "slug" | "title" | "settings"> &
@@ -58,5 +72,6 @@ export async function updateForm(slug: string, changes: FormChanges): Promise<Fo
     .set({ ...values, updatedAt: new Date() })
     .where(eq(forms.slug, slug))
     .returning();
+  recentForms.delete(slug);
   return row ? toForm(row) : undefined;
 }

@@ -4,10 +4,13 @@ import * as formPage from "@/app/(public)/f/[slug]/route";
 import * as thanksPage from "@/app/(public)/f/[slug]/thanks/route";
 import * as intake from "@/app/api/intake/[slug]/route";
 import * as embed from "@/app/(public)/embed.js/route";
+import { eq } from "drizzle-orm";
 import { setClock } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
+import { forms } from "@/lib/db/schema";
 import { EMBED_SCRIPT } from "@/lib/forms/embed-script";
 import { PAGE_SCRIPT, PAGE_SCRIPT_HASH } from "@/lib/forms/page-script";
-import { createForm, findForm, type NewForm } from "@/lib/forms/store";
+import { createForm, findForm, type NewForm, updateForm } from "@/lib/forms/store";
 import { kv } from "@/lib/kv";
 import { newTenant } from "../support/fixtures";
 
@@ -102,6 +105,13 @@ describe("the form page, GET /f/{slug}", () => {
     expect((await formPage.GET(new Request(`${PORTAL}/f/nope`), params("nope-x"))).status).toBe(404);
     const thanks = await thanksPage.GET(new Request(`${PORTAL}/f/${slug}/thanks`), params(slug));
     expect(await thanks.text()).toContain("Thanks, we will call you.");
+  });
+
+  it("shows a change made in this process at once", async () => {
+    const { slug } = await tenantWithForm();
+    expect((await findForm(slug))!.title).toBe("Get a quote");
+    await updateForm(slug, { title: "Ask for a quote" });
+    expect((await findForm(slug))!.title).toBe("Ask for a quote");
   });
 
   it("exists for the default company as /f/contact from the first start", async () => {
@@ -281,7 +291,9 @@ describe("spam defences, on the server", () => {
   }
 
   async function spamCount(slug: string) {
-    return (await findForm(slug))!.spamCount;
+    const db = await getDb();
+    const [row] = await db.select({ spamCount: forms.spamCount }).from(forms).where(eq(forms.slug, slug));
+    return row!.spamCount;
   }
 
   it("answers a filled honeypot as if accepted, stores nothing and counts it", async () => {
