@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { env } from "@/lib/env";
 import { lockDataDir } from "./data-dir-lock";
@@ -12,6 +12,29 @@ interface DbHandle {
   db: Db;
   kind: "pglite" | "postgres";
   close(): Promise<void>;
+}
+
+/**
+ * PostgreSQL's autovacuum merges the GIN indexes' pending lists, which searches must otherwise scan
+ * entry by entry; PGlite runs no autovacuum, so the embedded database merges them itself after
+ * every so many lead writes (in bulk, which is cheaper than writing each entry into the index).
+ */
+const WRITES_PER_MERGE = 500;
+let writesSinceMerge = 0;
+
+export function noteLeadWrite(): void {
+  const pending = holder.__leadPortalDb;
+  if (!pending || ++writesSinceMerge < WRITES_PER_MERGE) return;
+  writesSinceMerge = 0;
+  void pending
+    .then(async ({ db, kind }) => {
+      if (kind !== "pglite") return;
+      await db.execute(
+        sql`select gin_clean_pending_list('leads_search_trgm_idx'::regclass), gin_clean_pending_list('leads_tags_idx'::regclass)`,
+      );
+    })
+    // Maintenance only: a failure here leaves the next merge to do the work.
+    .catch(() => {});
 }
 
 const migrationsFolder = path.join(process.cwd(), "lib/db/migrations");

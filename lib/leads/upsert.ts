@@ -1,5 +1,5 @@
 import { getTableColumns, sql } from "drizzle-orm";
-import { getDb } from "@/lib/db/client";
+import { getDb, noteLeadWrite } from "@/lib/db/client";
 import { type LeadRow, leads } from "@/lib/db/schema";
 import { errors } from "@/lib/api/errors";
 import { now } from "@/lib/clock";
@@ -56,6 +56,7 @@ export async function upsertLead(
   )) as unknown as { rows: { result: { created: boolean; lead: Record<string, unknown> } | null }[] };
   const result = rows[0]?.result;
   if (!result) throw errors.notFound();
+  noteLeadWrite();
   await invalidateLeadLists(companyId);
   return { lead: rowFromJson(result.lead), created: result.created };
 }
