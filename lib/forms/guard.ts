@@ -82,7 +82,7 @@ export async function screen(
   }
   const hour = Math.floor(now().getTime() / 3_600_000);
   const address = createHash("sha256")
-    .update(`${appSecret()}:${clientAddress(req)}`)
+    .update(`${await appSecret()}:${clientAddress(req)}`)
     .digest("base64url");
   if (await overLimit(`intake:ip:${form.id}:${address}:${hour}`, env().INTAKE_PER_IP_PER_HOUR)) {
     return { spam: "rate-ip" };
