@@ -54,6 +54,14 @@ const envSchema = z
     ),
     INTAKE_PER_IP_PER_HOUR: positiveInt(20),
     INTAKE_PER_FORM_PER_HOUR: positiveInt(1000),
+    // Cloudflare Turnstile on the intake forms, when both keys are set.
+    TURNSTILE_SITE_KEY: optionalString,
+    TURNSTILE_SECRET_KEY: optionalString,
+    TURNSTILE_VERIFY_URL: z
+      .string()
+      .trim()
+      .default("https://challenges.cloudflare.com/turnstile/v0/siteverify")
+      .refine((v) => /^https?:\/\//.test(v), { message: "must be an http(s) URL" }),
   })
   .superRefine((env, ctx) => {
     // On Vercel the disk is read-only and instances come and go: an embedded database would be
@@ -73,6 +81,13 @@ const envSchema = z
           message: "or REDIS_URL is required on Vercel (connect a KV store)",
         });
       }
+    }
+    if (Boolean(env.TURNSTILE_SITE_KEY) !== Boolean(env.TURNSTILE_SECRET_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.TURNSTILE_SITE_KEY ? "TURNSTILE_SECRET_KEY" : "TURNSTILE_SITE_KEY"],
+        message: "TURNSTILE_SITE_KEY and TURNSTILE_SECRET_KEY must be set together",
+      });
     }
     if (Boolean(env.KV_REST_API_URL) !== Boolean(env.KV_REST_API_TOKEN)) {
       ctx.addIssue({

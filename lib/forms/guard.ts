@@ -13,7 +13,32 @@ import type { SubmittedValues } from "./submit";
 export const TOKEN_FIELD = "_token";
 export const HONEYPOT_FIELD = "website_url";
 
-export type SpamReason = "honeypot" | "too-fast" | "bad-token" | "rate-ip" | "rate-form";
+export type SpamReason = "honeypot" | "too-fast" | "bad-token" | "turnstile" | "rate-ip" | "rate-form";
+
+/** The field Cloudflare's widget adds to the form. */
+export const TURNSTILE_FIELD = "cf-turnstile-response";
+
+/**
+ * Cloudflare's verdict on the widget's token. When Cloudflare cannot be reached the submission is
+ * let through (with a warning): losing a real lead is worse than letting one bot pass.
+ */
+async function turnstilePassed(raw: Record<string, unknown>, req: Request): Promise<boolean> {
+  const { TURNSTILE_SECRET_KEY: secret, TURNSTILE_VERIFY_URL: url } = env();
+  if (!secret) return true;
+  const response = raw[TURNSTILE_FIELD];
+  if (typeof response !== "string" || response === "") return false;
+  try {
+    const answer = await fetch(url, {
+      method: "POST",
+      body: new URLSearchParams({ secret, response, remoteip: clientAddress(req) }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    return ((await answer.json()) as { success?: unknown }).success === true;
+  } catch {
+    console.warn("[intake] Turnstile could not be reached; the submission was let through");
+    return true;
+  }
+}
 
 interface Token {
   /** When the form was rendered, epoch milliseconds. */
@@ -80,6 +105,7 @@ export async function screen(
     if (!token) return { spam: "bad-token" };
     if (now().getTime() - token.issuedAt < env().INTAKE_MIN_FILL_SECONDS * 1000) return { spam: "too-fast" };
   }
+  if (!(await turnstilePassed(raw, req))) return { spam: "turnstile" };
   const hour = Math.floor(now().getTime() / 3_600_000);
   const address = createHash("sha256")
     .update(`${await appSecret()}:${clientAddress(req)}`)

@@ -1,7 +1,9 @@
 import { createElement, type ReactNode } from "react";
 import { errors as apiErrors } from "@/lib/api/errors";
 import { readJsonObject, readLimitedText } from "@/lib/api/body";
+import { env } from "@/lib/env";
 import { PAGE_SCRIPT_HASH } from "./page-script";
+import { TURNSTILE_ORIGIN } from "./render";
 import { MessagePage, renderHtml } from "./render";
 import type { Form } from "./store";
 
@@ -43,10 +45,13 @@ export function corsHeaders(form: Form, req: Request): Record<string, string> {
 function contentSecurityPolicy(form: Form | undefined): string {
   const frameAncestors = ["'self'", ...(form?.allowedOrigins ?? [])].join(" ");
   const formAction = ["'self'", ...(form?.redirectUrl ? [new URL(form.redirectUrl).origin] : [])].join(" ");
+  // Cloudflare's widget, when Turnstile is on, loads its script and frame from its own host.
+  const turnstile = env().TURNSTILE_SITE_KEY ? ` ${TURNSTILE_ORIGIN}` : "";
   return [
     "default-src 'none'",
-    `script-src ${PAGE_SCRIPT_HASH}`,
-    "connect-src 'self'",
+    `script-src ${PAGE_SCRIPT_HASH}${turnstile}`,
+    `frame-src${turnstile || " 'none'"}`,
+    `connect-src 'self'${turnstile}`,
     "style-src 'unsafe-inline'",
     "img-src 'self' data:",
     `form-action ${formAction}`,

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { FieldError } from "@/lib/api/errors";
+import { env } from "@/lib/env";
 import { PAGE_FIELD, REFERRER_FIELD, type VisitContext } from "./context";
 import { HONEYPOT_FIELD, TOKEN_FIELD } from "./guard";
 import { PAGE_SCRIPT } from "./page-script";
@@ -18,6 +19,8 @@ textarea{min-height:120px}input:focus,select:focus,textarea:focus,button:focus{o
 .check{display:flex;gap:8px;align-items:flex-start}.check input{width:auto;margin-top:4px}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 button{font:inherit;font-weight:600;padding:12px 20px;border:0;border-radius:6px;background:#1d4ed8;color:#fff;cursor:pointer}`;
+
+export const TURNSTILE_ORIGIN = "https://challenges.cloudflare.com";
 
 function Page({ title, children, script }: { title: string; children: ReactNode; script?: string }) {
   return (
@@ -184,6 +187,12 @@ export function FormPage(props: {
               </p>
             )}
           </div>
+        )}
+        {env().TURNSTILE_SITE_KEY && (
+          <>
+            <div className="cf-turnstile field" data-sitekey={env().TURNSTILE_SITE_KEY} />
+            <script src={`${TURNSTILE_ORIGIN}/turnstile/v0/api.js`} async defer />
+          </>
         )}
         <button type="submit">Send</button>
       </form>

@@ -5,6 +5,7 @@
  */
 import { createServer } from "node:http";
 import { Readable } from "node:stream";
+import * as formPageRoute from "@/app/(public)/f/[slug]/route";
 import * as intakeRoute from "@/app/api/intake/[slug]/route";
 import * as authTestRoute from "@/app/open-api/auth/test/route";
 import * as leadRoute from "@/app/open-api/leads/[id]/route";
@@ -18,6 +19,7 @@ const ROUTES: [RegExp, Record<string, unknown>][] = [
   [/^\/open-api\/leads\/(?<id>[^/]+)$/, leadRoute],
   [/^\/open-api\/auth\/test$/, authTestRoute],
   [/^\/api\/intake\/(?<slug>[^/]+)$/, intakeRoute],
+  [/^\/f\/(?<slug>[^/]+)$/, formPageRoute],
 ];
 
 function route(method: string, pathname: string): [RouteHandler, Record<string, string>] | null {

@@ -25,6 +25,7 @@ describe("parseEnv", () => {
       INTAKE_MIN_FILL_SECONDS: 3,
       INTAKE_PER_IP_PER_HOUR: 20,
       INTAKE_PER_FORM_PER_HOUR: 1000,
+      TURNSTILE_VERIFY_URL: "https://challenges.cloudflare.com/turnstile/v0/siteverify",
     });
   });
 
@@ -164,5 +165,14 @@ describe("parseEnv", () => {
     const message = failure({ AUTH_SECRET: "short", INTAKE_MIN_FILL_SECONDS: "-1" });
     expect(message).toMatch(/^ {2}AUTH_SECRET: must be at least 32 characters/m);
     expect(message).toMatch(/^ {2}INTAKE_MIN_FILL_SECONDS: must be zero or more/m);
+  });
+
+  it("wants both Turnstile keys or neither", () => {
+    expect(failure({ TURNSTILE_SITE_KEY: "site" })).toMatch(
+      /^ {2}TURNSTILE_SECRET_KEY: TURNSTILE_SITE_KEY and TURNSTILE_SECRET_KEY must be set together/m,
+    );
+    expect(
+      parseEnv({ TURNSTILE_SITE_KEY: "site", TURNSTILE_SECRET_KEY: "secret" }).TURNSTILE_VERIFY_URL,
+    ).toBe("https://challenges.cloudflare.com/turnstile/v0/siteverify");
   });
 });

@@ -1,0 +1,87 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AppProcess, spawnApp } from "../support/spawn-app";
+
+// Cloudflare cannot be reached from the tests: a stand-in answers the siteverify calls, passing only
+// the token "good" presented with the right secret, and the app process is pointed at it.
+const calls: URLSearchParams[] = [];
+let verifier: Server;
+let app: AppProcess;
+const dataDir = mkdtempSync(path.join(tmpdir(), "lead-portal-turnstile-"));
+
+beforeAll(async () => {
+  verifier = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      const form = new URLSearchParams(body);
+      calls.push(form);
+      const success = form.get("secret") === "s3cret" && form.get("response") === "good";
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ success }));
+    });
+  });
+  await new Promise<void>((resolve) => verifier.listen(0, "127.0.0.1", resolve));
+  const { port } = verifier.address() as AddressInfo;
+  app = await spawnApp({
+    ...process.env,
+    DATA_DIR: dataDir,
+    TURNSTILE_SITE_KEY: "site-key-1",
+    TURNSTILE_SECRET_KEY: "s3cret",
+    TURNSTILE_VERIFY_URL: `http://127.0.0.1:${port}/siteverify`,
+  });
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await new Promise((resolve) => verifier.close(resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function submit(body: Record<string, string>) {
+  const response = await fetch(`${app.base}/api/intake/contact`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as { created: boolean } };
+}
+
+describe("Cloudflare Turnstile, when its keys are set", () => {
+  it("puts the widget on the form page and lets its host through the page's policy", async () => {
+    const response = await fetch(`${app.base}/f/contact`);
+    const html = await response.text();
+    expect(html).toContain('data-sitekey="site-key-1"');
+    expect(html).toContain('src="https://challenges.cloudflare.com/turnstile/v0/api.js"');
+    expect(response.headers.get("content-security-policy")).toContain(
+      "frame-src https://challenges.cloudflare.com",
+    );
+  });
+
+  it("stores a submission Cloudflare passes, and treats a failed or missing one as spam", async () => {
+    const passed = `pass.${randomUUID()}@example.com`;
+    expect((await submit({ name: "Ann", email: passed, "cf-turnstile-response": "good" })).body.created).toBe(
+      true,
+    );
+    // Stored: the same person again updates it.
+    expect(
+      (await submit({ name: "Ann B", email: passed, "cf-turnstile-response": "good" })).body.created,
+    ).toBe(false);
+    const verified = calls.at(-1)!;
+    expect(verified.get("secret")).toBe("s3cret");
+    expect(verified.get("response")).toBe("good");
+
+    const refused = `refused.${randomUUID()}@example.com`;
+    const failed = await submit({ name: "Bot", email: refused, "cf-turnstile-response": "bad" });
+    const missing = await submit({ name: "Bot", email: refused, notes: "no widget" });
+    // Answered as if accepted, and nothing stored: a real submission of that address is a new lead.
+    expect([failed.status, missing.status]).toEqual([201, 201]);
+    expect(
+      (await submit({ name: "Eve", email: refused, "cf-turnstile-response": "good" })).body.created,
+    ).toBe(true);
+  });
+});
