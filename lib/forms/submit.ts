@@ -76,8 +76,11 @@ function leadFields(values: SubmittedValues): Record<string, string> {
  * API would (phone, then email; tags merged), with the form's tags and the visit's UTM tags added,
  * and its source (with the page, referrer and ad click id) and stage given to a new lead.
  */
-export async function submitForm(form: Form, raw: Record<string, unknown>): Promise<SubmissionResult> {
-  const values = submittedValues(form, raw);
+export async function submitForm(
+  form: Form,
+  raw: Record<string, unknown>,
+  values: SubmittedValues = submittedValues(form, raw),
+): Promise<SubmissionResult> {
   const errors = validate(form, values);
   if (errors.length > 0) return { ok: false, errors, values };
   const changes = normaliseLeadInput(leadInputSchema.parse(leadFields(values)));

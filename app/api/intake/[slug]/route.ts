@@ -59,21 +59,21 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
   try {
     const raw = await readSubmission(req);
     const verdict = await screen(form, req, raw);
+    const values = submittedValues(form, raw);
     // Sent back too fast but not valid: show the errors as to anyone (a person pressing Send on an
     // empty form at once); only a complete submission that fast is treated as a bot's.
-    const tooFastButInvalid =
-      verdict.spam === "too-fast" && validate(form, submittedValues(form, raw)).length > 0;
+    const tooFastButInvalid = verdict.spam === "too-fast" && validate(form, values).length > 0;
     if (verdict.spam && !tooFastButInvalid) {
       await countSpam(form);
       return accepted(form, req, { leadId: randomUUID(), created: true }, cors);
     }
     const header = req.headers.get("idempotency-key")?.slice(0, 200) ?? null;
     const token = verdict.spam ? null : verdict.token;
-    const keys = answerKeys(form, submittedValues(form, raw), token?.key ?? header);
+    const keys = answerKeys(form, values, token?.key ?? header);
     const first = await firstAnswer(keys);
     if (first) return accepted(form, req, first, cors);
 
-    const result = await submitForm(form, raw);
+    const result = await submitForm(form, raw, values);
     if (result.ok) {
       const answer = { leadId: result.leadId, created: result.created };
       await keepAnswer(keys, answer);
