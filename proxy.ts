@@ -1,11 +1,35 @@
-import { NextResponse } from "next/server";
+import { type NextRequest, NextResponse } from "next/server";
 
-/** Baseline security headers on the pages (the API sets its own in lib/api/respond.ts). */
-export function proxy() {
+/** Admin pages a visitor without a session may open. */
+const OPEN_ADMIN_PAGES = new Set(["/admin/sign-in", "/admin/setup"]);
+
+/**
+ * Baseline security headers on the pages (the API sets its own in lib/api/respond.ts), and the
+ * admin's first gate: a visitor without a session cookie is sent to sign-in. The cookie is only
+ * looked at here; every admin page and route checks the session itself (lib/auth/page-session.ts,
+ * lib/api/admin-handler.ts).
+ */
+export function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  const admin = pathname === "/admin" || pathname.startsWith("/admin/");
+  if (admin && !OPEN_ADMIN_PAGES.has(pathname) && !hasSessionCookie(request)) {
+    const target = new URL("/admin/sign-in", request.url);
+    target.searchParams.set("callbackUrl", pathname + search);
+    return NextResponse.redirect(target);
+  }
   const response = NextResponse.next();
   response.headers.set("x-content-type-options", "nosniff");
   response.headers.set("referrer-policy", "strict-origin-when-cross-origin");
+  if (admin) {
+    // The admin is never framed; the form pages set their own frame-ancestors per form.
+    response.headers.set("x-frame-options", "DENY");
+    response.headers.set("content-security-policy", "frame-ancestors 'none'");
+  }
   return response;
+}
+
+function hasSessionCookie(request: NextRequest): boolean {
+  return request.cookies.getAll().some((c) => /^(__Secure-)?authjs\.session-token(\.\d+)?$/.test(c.name));
 }
 
 export const config = {

@@ -10,6 +10,9 @@ export default defineConfig({
     env: { DATA_DIR: "memory://", NODE_ENV: "test" },
     // Integration files share one database; running them one at a time keeps counts exact.
     fileParallelism: false,
+    // next-auth imports "next/server" without the extension that Node's ESM loader needs; bundled
+    // through Vite, as Next.js bundles it, the import resolves.
+    server: { deps: { inline: ["next-auth"] } },
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

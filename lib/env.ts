@@ -44,10 +44,17 @@ const envSchema = z
     API_DAILY_LIMIT: positiveInt(1000),
     LIST_CACHE_TTL_SECONDS: positiveInt(300),
     DATABASE_POOL_SIZE: positiveInt(10),
-    // Signs the tokens in rendered forms; generated and kept in the database when unset (lib/secret.ts).
+    // Signs staff sessions and the tokens in rendered forms; generated and kept in the database when
+    // unset (lib/secret.ts).
     AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
       message: "must be at least 32 characters (openssl rand -base64 32)",
     }),
+    // Optional sign-in with GitHub or Google, for people an admin has added (matched by email).
+    AUTH_GITHUB_ID: optionalString,
+    AUTH_GITHUB_SECRET: optionalString,
+    AUTH_GOOGLE_ID: optionalString,
+    AUTH_GOOGLE_SECRET: optionalString,
+    SIGN_IN_ATTEMPTS_PER_15_MINUTES: positiveInt(10),
     INTAKE_MIN_FILL_SECONDS: z.preprocess(
       (v) => (v === "" ? undefined : v),
       z.coerce.number({ error: "must be a number of seconds" }).min(0, "must be zero or more").default(3),
@@ -88,6 +95,18 @@ const envSchema = z
         path: [env.TURNSTILE_SITE_KEY ? "TURNSTILE_SECRET_KEY" : "TURNSTILE_SITE_KEY"],
         message: "TURNSTILE_SITE_KEY and TURNSTILE_SECRET_KEY must be set together",
       });
+    }
+    for (const [id, secret] of [
+      ["AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET"],
+      ["AUTH_GOOGLE_ID", "AUTH_GOOGLE_SECRET"],
+    ] as const) {
+      if (Boolean(env[id]) !== Boolean(env[secret])) {
+        ctx.addIssue({
+          code: "custom",
+          path: [env[id] ? secret : id],
+          message: `${id} and ${secret} must be set together`,
+        });
+      }
     }
     if (Boolean(env.KV_REST_API_URL) !== Boolean(env.KV_REST_API_TOKEN)) {
       ctx.addIssue({

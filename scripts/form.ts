@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { runCommand, UsageError } from "./command";
 import { DEFAULT_COMPANY_SLUG } from "@/lib/db/client";
 import { ensureCompany } from "@/lib/db/companies";
+import { parseOrigin } from "@/lib/forms/edit-schema";
 import { CONTACT_FORM, formSettingsSchema } from "@/lib/forms/schema";
 import { createForm, type Form, type FormChanges, findForm, listForms, updateForm } from "@/lib/forms/store";
 
@@ -32,17 +33,12 @@ const list = (value: string) =>
     .filter(Boolean);
 
 function origins(value: string): string[] {
-  return list(value).map((origin) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      throw new UsageError(`--origins: ${origin} is not a URL`);
+  return list(value).map((text) => {
+    const origin = parseOrigin(text);
+    if (origin === null) {
+      throw new UsageError(`--origins: ${text} must be an origin such as https://www.example.com`);
     }
-    if (!/^https?:$/.test(parsed.protocol) || parsed.origin !== origin.replace(/\/$/, "")) {
-      throw new UsageError(`--origins: ${origin} must be an origin such as https://www.example.com`);
-    }
-    return parsed.origin;
+    return origin;
   });
 }
 

@@ -44,6 +44,10 @@ export const errors = {
   invalidKey: () => error(401, "Invalid API key", "INVALID_API_KEY"),
   insufficientScope: (scope: string) =>
     error(403, `Forbidden: required scope '${scope}' not granted for this API key`, "INSUFFICIENT_SCOPE"),
+  signInRequired: () => error(401, "Sign in required", "AUTHENTICATION_REQUIRED"),
+  adminOnly: () => error(403, "Forbidden: only an admin may do this", "FORBIDDEN"),
+  crossOrigin: () => error(403, "Forbidden: cross-origin request", "FORBIDDEN"),
+  conflict: (message: string) => error(409, message, "CONFLICT"),
   notFound: () => error(404, "Not found"),
   methodNotAllowed: (allowed: string[]) =>
     error(405, "Method not allowed", "METHOD_NOT_ALLOWED", { allow: allowed.join(", ") }),

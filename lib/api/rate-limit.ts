@@ -11,16 +11,20 @@ export interface RateLimitState {
 
 const DAY_SECONDS = 86_400;
 
+/** The KV key counting a key's requests on the UTC day of `at`. */
+export function dailyCountKey(keyId: string, at: Date): string {
+  return `ratelimit:apikey:${keyId}:${at.toISOString().slice(0, 10)}`;
+}
+
 /**
  * Counts one request against a key's daily limit, in UTC days. The count lives in KV, so every
  * instance of the app shares it; refused requests count too, as with Rotor.
  */
 export async function countDailyRequest(keyId: string, limit: number): Promise<RateLimitState> {
   const at = now();
-  const day = at.toISOString().slice(0, 10);
   const reset = Math.floor(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1) / 1000);
   // Kept a little past its day so a clock skew between instances cannot restart a count early.
-  const used = await kv().incr(`ratelimit:apikey:${keyId}:${day}`, DAY_SECONDS * 2);
+  const used = await kv().incr(dailyCountKey(keyId, at), DAY_SECONDS * 2);
   return { limit, remaining: Math.max(0, limit - used), reset, exceeded: used > limit };
 }
 

@@ -4,6 +4,8 @@ import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { apiKeys, companies } from "@/lib/db/schema";
 import { now } from "@/lib/clock";
+import { dailyCountKey } from "@/lib/api/rate-limit";
+import { kv } from "@/lib/kv";
 import type { Scope } from "./scopes";
 
 const KEY_PREFIX = "lip_";
@@ -63,7 +65,47 @@ export async function authenticateApiKey(presented: string): Promise<Authenticat
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, hashApiKey(presented)), isNull(apiKeys.revokedAt)))
     .limit(1);
+  if (row) noteKeyUse(row.id);
   return row ?? null;
+}
+
+/**
+ * Keys' last use, for the admin: written at most once a minute per key and process, and without
+ * waiting for it, so that an API request costs no extra write.
+ */
+const LAST_USE_PRECISION_MS = 60_000;
+const lastUseWritten = new Map<string, number>();
+
+function noteKeyUse(id: string): void {
+  const at = now();
+  if (at.getTime() - (lastUseWritten.get(id) ?? 0) < LAST_USE_PRECISION_MS) return;
+  if (lastUseWritten.size >= 10_000) lastUseWritten.clear();
+  lastUseWritten.set(id, at.getTime());
+  void getDb()
+    .then((db) => db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, id)))
+    // Bookkeeping only: a failed write leaves the previous time, and the next use tries again.
+    .catch(() => lastUseWritten.delete(id));
+}
+
+/** A company's keys for the admin, with their last use and today's request count. */
+export async function listCompanyKeys(companyId: string) {
+  const db = await getDb();
+  const rows = await db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      scopes: apiKeys.scopes,
+      dailyLimit: apiKeys.dailyLimit,
+      createdAt: apiKeys.createdAt,
+      revokedAt: apiKeys.revokedAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+    })
+    .from(apiKeys)
+    .where(eq(apiKeys.companyId, companyId))
+    .orderBy(desc(apiKeys.createdAt));
+  const counts = rows.length > 0 ? await kv().mget(rows.map((r) => dailyCountKey(r.id, now()))) : [];
+  return rows.map((row, i) => ({ ...row, requestsToday: Number(counts[i] ?? 0) }));
 }
 
 export async function listApiKeys() {
@@ -84,14 +126,20 @@ export async function listApiKeys() {
     .orderBy(desc(apiKeys.createdAt));
 }
 
-/** Revokes a key; false when no active key has that id. */
-export async function revokeApiKey(id: string): Promise<boolean> {
+/** Revokes a key (of the given company only, when one is given); false when no active key has that id. */
+export async function revokeApiKey(id: string, companyId?: string): Promise<boolean> {
   if (!z.guid().safeParse(id).success) return false;
   const db = await getDb();
   const rows = await db
     .update(apiKeys)
     .set({ revokedAt: now() })
-    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .where(
+      and(
+        eq(apiKeys.id, id),
+        isNull(apiKeys.revokedAt),
+        companyId ? eq(apiKeys.companyId, companyId) : undefined,
+      ),
+    )
     .returning({ id: apiKeys.id });
   return rows.length > 0;
 }

@@ -57,7 +57,10 @@ export const leads = pgTable(
       .default(sql`'{}'::text[]`),
     archived: boolean("archived").notNull().default(false),
     archivedAt: timestamp("archived_at", { withTimezone: true, mode: "date" }),
+    // The id of the user the lead is assigned to; a member of staff sees only the leads assigned to
+    // them or created by them.
     assignedTo: text("assigned_to"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     // One text to search: name, email and phone digits, separated by a control character that a
     // search term cannot contain, so that a match never spans two fields. Kept by the database.
     searchText: text("search_text")
@@ -82,7 +85,31 @@ export const leads = pgTable(
     index("leads_tags_idx").using("gin", t.tagsLc),
     // Substring search: a trigram index serves LIKE '%term%' over name, email and phone at once.
     index("leads_search_trgm_idx").using("gin", sql`${t.searchText} gin_trgm_ops`),
+    index("leads_company_assigned_idx").on(t.companyId, t.assignedTo),
+    index("leads_company_creator_idx").on(t.companyId, t.createdBy),
   ],
+);
+
+export const ROLES = ["admin", "member"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    companyId: uuid("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    // Stored lower-cased: people sign in with their address however they type it.
+    email: text("email").notNull(),
+    name: text("name"),
+    // bcrypt; null for a user who signs in only with GitHub or Google.
+    passwordHash: text("password_hash"),
+    role: text("role", { enum: ROLES }).notNull(),
+    createdAt: createdAt(),
+    lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [uniqueIndex("users_email_idx").on(t.email), index("users_company_idx").on(t.companyId)],
 );
 
 export const apiKeys = pgTable(
@@ -100,6 +127,8 @@ export const apiKeys = pgTable(
     dailyLimit: integer("daily_limit").notNull(),
     createdAt: createdAt(),
     revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+    // Written at most once a minute per key and process (lib/auth/api-keys.ts), not on every request.
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [uniqueIndex("api_keys_hash_idx").on(t.keyHash), index("api_keys_company_idx").on(t.companyId)],
 );
@@ -146,4 +175,6 @@ export const appSecrets = pgTable("app_secrets", {
 export type Company = typeof companies.$inferSelect;
 export type FormRow = typeof forms.$inferSelect;
 export type LeadRow = typeof leads.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type NewLeadRow = typeof leads.$inferInsert;

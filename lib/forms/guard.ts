@@ -5,6 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { forms } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { kv } from "@/lib/kv";
+import { clientAddress, hashedClientAddress } from "@/lib/http/client-address";
 import { appSecret } from "@/lib/secret";
 import type { Form } from "./store";
 import type { SubmittedValues } from "./submit";
@@ -76,12 +77,6 @@ export async function readToken(form: Form, token: string): Promise<Token | null
   }
 }
 
-/** The client's address as the platform's proxy reports it; only ever kept hashed. */
-function clientAddress(req: Request): string {
-  const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || req.headers.get("x-real-ip") || "unknown";
-}
-
 async function overLimit(key: string, limit: number): Promise<boolean> {
   return (await kv().incr(key, 3600)) > limit;
 }
@@ -107,9 +102,7 @@ export async function screen(
   }
   if (!(await turnstilePassed(raw, req))) return { spam: "turnstile" };
   const hour = Math.floor(now().getTime() / 3_600_000);
-  const address = createHash("sha256")
-    .update(`${await appSecret()}:${clientAddress(req)}`)
-    .digest("base64url");
+  const address = await hashedClientAddress(req);
   if (await overLimit(`intake:ip:${form.id}:${address}:${hour}`, env().INTAKE_PER_IP_PER_HOUR)) {
     return { spam: "rate-ip" };
   }

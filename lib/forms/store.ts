@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { type FormRow, forms } from "@/lib/db/schema";
 import { type FormSettings, formSettingsSchema } from "./schema";
@@ -54,15 +54,28 @@ export async function createForm(companyId: string, form: NewForm): Promise<Form
   return toForm(row!);
 }
 
-export async function listForms(): Promise<Form[]> {
+/** Every form, or one company's. */
+export async function listForms(companyId?: string): Promise<Form[]> {
   const db = await getDb();
-  return (await db.select().from(forms).orderBy(forms.createdAt)).map(toForm);
+  const rows = await db
+    .select()
+    .from(forms)
+    .where(companyId ? eq(forms.companyId, companyId) : undefined)
+    .orderBy(forms.createdAt);
+  return rows.map(toForm);
 }
 
 export type FormChanges = Partial<Omit<NewForm, "slug">>;
 
-/** Changes a form; the settings, when given, are validated as a whole. */
-export async function updateForm(slug: string, changes: FormChanges): Promise<Form | undefined> {
+/**
+ * Changes a form (of the given company only, when one is given); the settings, when given, are
+ * validated as a whole.
+ */
+export async function updateForm(
+  slug: string,
+  changes: FormChanges,
+  companyId?: string,
+): Promise<Form | undefined> {
   const db = await getDb();
   const values = changes.settings
     ? { ...changes, settings: formSettingsSchema.parse(changes.settings) }
@@ -70,7 +83,7 @@ export async function updateForm(slug: string, changes: FormChanges): Promise<Fo
   const [row] = await db
     .update(forms)
     .set({ ...values, updatedAt: new Date() })
-    .where(eq(forms.slug, slug))
+    .where(and(eq(forms.slug, slug), companyId ? eq(forms.companyId, companyId) : undefined))
     .returning();
   recentForms.delete(slug);
   return row ? toForm(row) : undefined;

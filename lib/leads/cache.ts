@@ -11,11 +11,12 @@ const family = (companyId: string) => `leads:${companyId}`;
 export async function cachedLeadList(
   companyId: string,
   queryKey: string,
+  options: { refresh?: boolean },
   compute: () => Promise<string>,
 ): Promise<{ body: string; hit: boolean }> {
   const key = `leads:list:${companyId}:${queryKey}`;
   const { version, value } = await getWithFamilyVersion(family(companyId), key);
-  if (value !== null) {
+  if (value !== null && !options.refresh) {
     const separator = value.indexOf("\n");
     if (value.slice(0, separator) === String(version)) return { body: value.slice(separator + 1), hit: true };
   }

@@ -5,7 +5,7 @@ import { leads } from "@/lib/db/schema";
 import { errors } from "@/lib/api/errors";
 import { parseOrThrow, queryObject } from "@/lib/api/body";
 import { cachedLeadList } from "./cache";
-import { listLeads, type ListQuery } from "./list";
+import { listLeads, type ListQuery, type ListScope } from "./list";
 import { normaliseLeadInput } from "./normalise";
 import {
   type ApiLead,
@@ -41,18 +41,30 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   return parseOrThrow(listQuerySchema, queryObject(params, LIST_PARAMS));
 }
 
-/** A stable text for a query, so equal queries share one cache entry. */
-function queryKey(query: ListQuery): string {
-  return JSON.stringify([query.archived, query.limit, query.page, query.search, query.stage, query.tags]);
+/** A stable text for a query and whose leads it shows, so equal queries share one cache entry. */
+function queryKey(scope: ListScope, query: ListQuery): string {
+  return JSON.stringify([
+    scope.memberId ?? null,
+    query.archived,
+    query.limit,
+    query.page,
+    query.search,
+    query.stage,
+    query.tags,
+  ]);
 }
 
-/** The list envelope as JSON text, from the KV cache when fresh. */
+/**
+ * The list envelope as JSON text, from the KV cache when fresh; `refresh` skips the cache and
+ * stores the fresh result for the next reader.
+ */
 export async function leadListJson(
-  companyId: string,
+  scope: ListScope,
   query: ListQuery,
+  options: { refresh?: boolean } = {},
 ): Promise<{ body: string; hit: boolean }> {
-  return cachedLeadList(companyId, queryKey(query), async () => {
-    const { rows, total } = await listLeads(companyId, query);
+  return cachedLeadList(scope.companyId, queryKey(scope, query), options, async () => {
+    const { rows, total } = await listLeads(scope, query);
     const envelope = listResponseSchema.parse({
       data: rows.map(toApiLead),
       pagination: {

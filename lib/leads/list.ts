@@ -15,8 +15,20 @@ function phoneSearchDigits(search: string): string | undefined {
   return digits.length > 0 ? digits : undefined;
 }
 
-export function listConditions(companyId: string, query: ListQuery): SQL {
-  const conditions: (SQL | undefined)[] = [eq(leads.companyId, companyId)];
+/**
+ * Whose leads a list may show: a company's, and for a member of staff only those assigned to them
+ * or created by them.
+ */
+export interface ListScope {
+  companyId: string;
+  memberId?: string;
+}
+
+export function listConditions(scope: ListScope, query: ListQuery): SQL {
+  const conditions: (SQL | undefined)[] = [eq(leads.companyId, scope.companyId)];
+  if (scope.memberId) {
+    conditions.push(sql`(${leads.assignedTo} = ${scope.memberId} or ${leads.createdBy} = ${scope.memberId})`);
+  }
   if (!query.archived) conditions.push(eq(leads.archived, false));
   // Control characters separate the fields inside search_text, so they never take part in a search.
   const search = query.search?.replace(/[\u0000-\u001f]/g, "").toLowerCase();
@@ -43,11 +55,11 @@ type PageRows = { lead: LeadRow; total: number }[];
 
 /** One page of a company's leads, newest first with ties broken by id, and the total that match. */
 export async function listLeads(
-  companyId: string,
+  scope: ListScope,
   query: ListQuery,
 ): Promise<{ rows: LeadRow[]; total: number }> {
   const db = await getDb();
-  const where = listConditions(companyId, query);
+  const where = listConditions(scope, query);
   const page = await (query.search ? searchPage : plainPage)(db, where, query);
   if (page.length > 0) return { rows: page.map((r) => r.lead), total: page[0]!.total };
   // Only a page past the end needs a count of its own.

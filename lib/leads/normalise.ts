@@ -2,9 +2,13 @@ import { toE164, phoneDigits } from "./phone";
 import { type LeadInput, parseIsoDate } from "./schema";
 import type { NewLeadRow } from "@/lib/db/schema";
 
-/** Columns an upsert may set; the generated and bookkeeping ones are left out. */
+/**
+ * Columns an upsert may set; the generated and bookkeeping ones are left out (archived_at follows
+ * archived in the database). The API's input never sets archived, assigned_to or created_by; the
+ * admin does.
+ */
 export type LeadFields = Partial<
-  Omit<NewLeadRow, "id" | "companyId" | "tags" | "tagsLc" | "createdAt" | "updatedAt" | "archived">
+  Omit<NewLeadRow, "id" | "companyId" | "tags" | "tagsLc" | "createdAt" | "updatedAt" | "archivedAt">
 >;
 
 /** A validated upsert request: what to match on and which fields it gives. */

@@ -44,6 +44,12 @@ export async function upsertLead(
   changes: LeadChanges,
   /** Values a new lead takes where the changes give none (an intake form's source and stage). */
   defaults: LeadChanges["fields"] = {},
+  options: {
+    /** The given tags replace the lead's instead of merging into them (the admin's tag editor). */
+    replaceTags?: boolean;
+    /** False when the caller makes the company's lists stale itself, once for many writes. */
+    invalidate?: boolean;
+  } = {},
 ): Promise<UpsertResult> {
   const db = await getDb();
   const { fields } = changes;
@@ -52,11 +58,12 @@ export async function upsertLead(
   const { rows } = (await db.execute(
     sql`select lead_upsert(${companyId}::uuid, ${changes.id ?? null}::uuid, ${phone}::text, ${emailLc}::text,
       ${fieldsJson(fields)}::jsonb, ${fieldsJson(defaults)}::jsonb,
-      array(select jsonb_array_elements_text(${JSON.stringify(changes.tags)}::jsonb)), ${now().toISOString()}::timestamptz) as result`,
+      array(select jsonb_array_elements_text(${JSON.stringify(changes.tags)}::jsonb)), ${now().toISOString()}::timestamptz,
+      ${options.replaceTags ?? false}::boolean) as result`,
   )) as unknown as { rows: { result: { created: boolean; lead: Record<string, unknown> } | null }[] };
   const result = rows[0]?.result;
   if (!result) throw errors.notFound();
   noteLeadWrite();
-  await invalidateLeadLists(companyId);
+  if (options.invalidate !== false) await invalidateLeadLists(companyId);
   return { lead: rowFromJson(result.lead), created: result.created };
 }

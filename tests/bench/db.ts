@@ -51,11 +51,11 @@ async function time() {
   const company = await findCompany(COMPANY);
   if (!company) throw new Error("seed first");
   const queries = searchQueries(300);
-  for (const q of queries.slice(0, 20)) await listLeads(company.id, q);
+  for (const q of queries.slice(0, 20)) await listLeads({ companyId: company.id }, q);
   const samples: number[] = [];
   for (const q of queries) {
     const started = performance.now();
-    await listLeads(company.id, q);
+    await listLeads({ companyId: company.id }, q);
     samples.push(performance.now() - started);
   }
   samples.sort((a, b) => a - b);

@@ -95,7 +95,15 @@ export async function startPortal(prepare: (env: NodeJS.ProcessEnv) => void): Pr
   };
 }
 
+/** Runs one of the project's commands against the portal's settings (before it starts); its output. */
+export function portalCommand(env: NodeJS.ProcessEnv, script: string, args: string[]): string {
+  return execFileSync(process.execPath, ["--import", "tsx", script, ...args], {
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  }).toString();
+}
+
 /** Runs `npm run form -- ...` against the portal's settings (before it starts). */
 export function formCommand(env: NodeJS.ProcessEnv, args: string[]): void {
-  execFileSync(process.execPath, ["--import", "tsx", "scripts/form.ts", ...args], { env, stdio: "ignore" });
+  portalCommand(env, "scripts/form.ts", args);
 }

@@ -25,6 +25,26 @@ async function command(script: string, args: string[]) {
 
 const apikey = (...args: string[]) => command("scripts/apikey.ts", args);
 const formCommand = (...args: string[]) => command("scripts/form.ts", args);
+const userCommand = (...args: string[]) => command("scripts/user.ts", args);
+
+/** Signs in over HTTP as the sign-in page does; the session cookie, or null when refused. */
+async function signInOverHttp(base: string, email: string, password: string): Promise<string | null> {
+  const cookies = (response: Response) =>
+    response.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const response = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies(csrf) },
+    body: new URLSearchParams({ csrfToken, email, password }),
+  });
+  const session = cookies(response);
+  return session.includes("authjs.session-token") ? session : null;
+}
 
 async function authTest(base: string, key: string) {
   const response = await fetch(`${base}/open-api/auth/test`, { headers: { "x-api-key": key } });
@@ -103,6 +123,73 @@ describe("npm run apikey", () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("No active key");
     expect((await apikey("list")).stdout).not.toContain(" x ");
+  });
+});
+
+describe("npm run user", () => {
+  const email = `owner-${Date.now().toString(36)}@example.com`;
+
+  it("creates a user who can then sign in to the admin; lists and removes them", async () => {
+    const created = await userCommand(
+      "create",
+      "--email",
+      email,
+      "--password",
+      "a long passphrase",
+      "--role",
+      "member",
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const id = /\(([0-9a-f-]{36})\)/.exec(created.stdout)![1]!;
+    expect((await userCommand("list")).stdout).toContain(`${id}  ${email}  member`);
+
+    const app = await spawnApp(env);
+    try {
+      expect(await signInOverHttp(app.base, email, "the wrong passphrase")).toBeNull();
+      const cookie = await signInOverHttp(app.base, email, "a long passphrase");
+      expect(cookie).not.toBeNull();
+      const list = await fetch(`${app.base}/api/admin/leads`, { headers: { cookie: cookie! } });
+      expect(list.status).toBe(200);
+    } finally {
+      await app.stop();
+    }
+    expect((await userCommand("remove", id)).stdout).toContain(`Removed ${id}`);
+    expect((await userCommand("list")).stdout).not.toContain(email);
+  });
+
+  it("refuses a short password, an unknown role and a taken address, with the usage", async () => {
+    const bad = await userCommand(
+      "create",
+      "--email",
+      "x@example.com",
+      "--password",
+      "short",
+      "--role",
+      "owner",
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--password: Must be at least 10 characters");
+    expect(bad.stderr).toContain("--role: Must be admin or member");
+    await userCommand(
+      "create",
+      "--email",
+      "taken@example.com",
+      "--password",
+      "long enough here",
+      "--role",
+      "admin",
+    );
+    const again = await userCommand(
+      "create",
+      "--email",
+      "Taken@example.com",
+      "--password",
+      "long enough here",
+      "--role",
+      "admin",
+    );
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("A user with this email already exists");
   });
 });
 

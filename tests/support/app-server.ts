@@ -5,6 +5,9 @@
  */
 import { createServer } from "node:http";
 import { Readable } from "node:stream";
+import { NextRequest } from "next/server";
+import * as adminLeadsRoute from "@/app/api/admin/leads/route";
+import * as authRoute from "@/app/api/auth/[...nextauth]/route";
 import * as formPageRoute from "@/app/(public)/f/[slug]/route";
 import * as intakeRoute from "@/app/api/intake/[slug]/route";
 import * as authTestRoute from "@/app/open-api/auth/test/route";
@@ -20,6 +23,8 @@ const ROUTES: [RegExp, Record<string, unknown>][] = [
   [/^\/open-api\/auth\/test$/, authTestRoute],
   [/^\/api\/intake\/(?<slug>[^/]+)$/, intakeRoute],
   [/^\/f\/(?<slug>[^/]+)$/, formPageRoute],
+  [/^\/api\/auth\/.+$/, authRoute],
+  [/^\/api\/admin\/leads$/, adminLeadsRoute],
 ];
 
 function route(method: string, pathname: string): [RouteHandler, Record<string, string>] | null {
@@ -46,14 +51,18 @@ const server = createServer(async (req, res) => {
     return;
   }
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  const request = new Request(url, {
+  // NextRequest, as Next.js passes: next-auth's handlers read its nextUrl.
+  const request = new NextRequest(url, {
     method: req.method,
     headers: req.headers as Record<string, string>,
     body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
     duplex: "half",
-  } as RequestInit);
+  } as ConstructorParameters<typeof NextRequest>[1]);
   const response = await found[0](request, { params: Promise.resolve(found[1]) });
-  res.writeHead(response.status, Object.fromEntries(response.headers));
+  const headers: Record<string, string | string[]> = Object.fromEntries(response.headers);
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) headers["set-cookie"] = cookies;
+  res.writeHead(response.status, headers);
   res.end(Buffer.from(await response.arrayBuffer()));
 });
 

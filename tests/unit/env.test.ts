@@ -22,6 +22,7 @@ describe("parseEnv", () => {
       API_DAILY_LIMIT: 1000,
       LIST_CACHE_TTL_SECONDS: 300,
       DATABASE_POOL_SIZE: 10,
+      SIGN_IN_ATTEMPTS_PER_15_MINUTES: 10,
       INTAKE_MIN_FILL_SECONDS: 3,
       INTAKE_PER_IP_PER_HOUR: 20,
       INTAKE_PER_FORM_PER_HOUR: 1000,
@@ -165,6 +166,16 @@ describe("parseEnv", () => {
     const message = failure({ AUTH_SECRET: "short", INTAKE_MIN_FILL_SECONDS: "-1" });
     expect(message).toMatch(/^ {2}AUTH_SECRET: must be at least 32 characters/m);
     expect(message).toMatch(/^ {2}INTAKE_MIN_FILL_SECONDS: must be zero or more/m);
+  });
+
+  it("wants both halves of a GitHub or Google sign-in, or neither", () => {
+    expect(() => parseEnv({ AUTH_GITHUB_ID: "id" })).toThrow(
+      "AUTH_GITHUB_SECRET: AUTH_GITHUB_ID and AUTH_GITHUB_SECRET must be set together",
+    );
+    expect(() => parseEnv({ AUTH_GOOGLE_SECRET: "secret" })).toThrow(
+      "AUTH_GOOGLE_ID: AUTH_GOOGLE_ID and AUTH_GOOGLE_SECRET must be set together",
+    );
+    expect(parseEnv({ AUTH_GITHUB_ID: "id", AUTH_GITHUB_SECRET: "s" }).AUTH_GITHUB_ID).toBe("id");
   });
 
   it("wants both Turnstile keys or neither", () => {

@@ -10,7 +10,7 @@ export const POST = withApiKey("leads:write", async ({ req, key }) => {
 
 export const GET = withApiKey("leads:read", async ({ req, key }) => {
   const query = parseListQuery(new URL(req.url).searchParams);
-  const { body, hit } = await leadListJson(key.companyId, query);
+  const { body, hit } = await leadListJson({ companyId: key.companyId }, query);
   return jsonResponse(body, 200, { "x-cache": hit ? "HIT" : "MISS" });
 });
 

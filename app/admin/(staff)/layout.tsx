@@ -1,0 +1,27 @@
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { AdminNav } from "@/components/admin/nav";
+import { signOutAction } from "@/lib/auth/actions";
+import { currentUser } from "@/lib/auth/page-session";
+
+export default async function StaffLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
+  if (!user) redirect("/admin/sign-in");
+  return (
+    <>
+      <header className="admin-bar">
+        <strong>Leads portal</strong>
+        <AdminNav admin={user.role === "admin"} />
+        <div className="who">
+          <span>
+            {user.name ?? user.email} · {user.role}
+          </span>
+          <form action={signOutAction}>
+            <button type="submit">Sign out</button>
+          </form>
+        </div>
+      </header>
+      <main className="admin-main">{children}</main>
+    </>
+  );
+}

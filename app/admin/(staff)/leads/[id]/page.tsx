@@ -1,0 +1,37 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { LeadEditor } from "@/components/leads/lead-editor";
+import { ApiError } from "@/lib/api/errors";
+import { adminPage } from "@/lib/auth/page-session";
+import { type AdminLead, adminLead, assignableUsers } from "@/lib/leads/admin";
+
+const when = (iso: string | null) =>
+  iso
+    ? new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) +
+      " UTC"
+    : "—";
+
+export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, { params }) => {
+  const { id } = await params;
+  let lead: AdminLead;
+  try {
+    lead = await adminLead(user, id);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) notFound();
+    throw error;
+  }
+  const assignees = await assignableUsers(user.companyId);
+  return (
+    <>
+      <p>
+        <Link href="/admin/leads">← Leads</Link>
+      </p>
+      <h1>{lead.name || lead.email || lead.phone || "Lead"}</h1>
+      <p className="muted">
+        Created {when(lead.created_at)} · updated {when(lead.updated_at)} · value score {lead.value_score}
+        {lead.archived ? ` · archived ${when(lead.archived_at)}` : ""}
+      </p>
+      <LeadEditor lead={lead} assignees={assignees} canAssign={user.role === "admin"} />
+    </>
+  );
+});

@@ -1,0 +1,73 @@
+import Link from "next/link";
+import { adminPage } from "@/lib/auth/page-session";
+import { scopeOf } from "@/lib/leads/admin";
+import { DASHBOARD_DAYS, leadStats } from "@/lib/leads/stats";
+
+function Breakdown({
+  title,
+  rows,
+  param,
+}: {
+  title: string;
+  rows: { label: string | null; count: number }[];
+  param: string;
+}) {
+  const max = Math.max(1, ...rows.map((r) => r.count));
+  return (
+    <section className="card" aria-labelledby={`${param}-title`}>
+      <h2 id={`${param}-title`}>{title}</h2>
+      {rows.length === 0 ? <p className="muted">No leads yet.</p> : null}
+      {rows.map((row) => (
+        <div className="hbar" key={row.label ?? ""}>
+          {row.label === null || param !== "stage" ? (
+            <span>{row.label ?? "(none)"}</span>
+          ) : (
+            <Link href={`/admin/leads?stage=${encodeURIComponent(row.label)}`}>{row.label}</Link>
+          )}
+          <span className="fill" style={{ width: `${(row.count / max) * 100}%` }} aria-hidden="true" />
+          <span>{row.count}</span>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+export default adminPage({}, async (user) => {
+  const stats = await leadStats(scopeOf(user));
+  const max = Math.max(1, ...stats.perDay.map((d) => d.count));
+  const lastMonth = stats.perDay.reduce((sum, d) => sum + d.count, 0);
+  return (
+    <>
+      <h1>Dashboard</h1>
+      <p>
+        <strong>{stats.total}</strong> open leads{user.role === "member" ? " assigned to you" : ""};{" "}
+        <strong>{lastMonth}</strong> new in the last {DASHBOARD_DAYS} days.{" "}
+        <Link href="/admin/leads">See the leads</Link>
+      </p>
+      <section className="card" aria-labelledby="per-day-title">
+        <h2 id="per-day-title">New leads per day, last {DASHBOARD_DAYS} days (UTC)</h2>
+        <div
+          className="bars"
+          role="img"
+          aria-label={`Leads per day: ${stats.perDay.map((d) => `${d.day} ${d.count}`).join(", ")}`}
+        >
+          {stats.perDay.map((d) => (
+            <span
+              key={d.day}
+              className="bar"
+              style={{ height: `${(d.count / max) * 100}%` }}
+              title={`${d.day}: ${d.count}`}
+            />
+          ))}
+        </div>
+        <p className="muted">
+          {stats.perDay[0]?.day} to {stats.perDay.at(-1)?.day}
+        </p>
+      </section>
+      <div className="stats" style={{ marginTop: "1rem" }}>
+        <Breakdown title="Open leads by stage" rows={stats.byStage} param="stage" />
+        <Breakdown title="Open leads by source" rows={stats.bySource} param="source" />
+      </div>
+    </>
+  );
+});

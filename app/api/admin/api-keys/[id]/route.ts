@@ -1,0 +1,10 @@
+import { withSession } from "@/lib/api/admin-handler";
+import { errors } from "@/lib/api/errors";
+import { jsonResponse } from "@/lib/api/respond";
+import { revokeApiKey } from "@/lib/auth/api-keys";
+
+/** Revokes a key of the admin's company; it stops working at once. */
+export const DELETE = withSession<{ id: string }>({ adminOnly: true }, async ({ user, params }) => {
+  if (!(await revokeApiKey(params.id, user.companyId))) throw errors.notFound();
+  return jsonResponse({ status: "success", message: "Key revoked" });
+});

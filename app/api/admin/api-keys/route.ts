@@ -1,0 +1,22 @@
+import { withSession } from "@/lib/api/admin-handler";
+import { parseOrThrow, readJsonObject } from "@/lib/api/body";
+import { jsonResponse } from "@/lib/api/respond";
+import { apiKeyInputSchema } from "@/lib/auth/api-key-input";
+import { createApiKey, listCompanyKeys } from "@/lib/auth/api-keys";
+import { env } from "@/lib/env";
+
+export const GET = withSession({ adminOnly: true }, async ({ user }) =>
+  jsonResponse({ data: await listCompanyKeys(user.companyId), status: "success" }),
+);
+
+/** The new key is in this answer only; the database keeps its hash. */
+export const POST = withSession({ adminOnly: true }, async ({ req, user }) => {
+  const input = parseOrThrow(apiKeyInputSchema, await readJsonObject(req));
+  const created = await createApiKey({
+    companyId: user.companyId,
+    name: input.name,
+    scopes: input.scopes,
+    dailyLimit: input.daily_limit ?? env().API_DAILY_LIMIT,
+  });
+  return jsonResponse({ data: created, status: "success" }, 201);
+});

@@ -1,0 +1,13 @@
+import { withSession } from "@/lib/api/admin-handler";
+import { errors } from "@/lib/api/errors";
+import { parseOrThrow, readJsonObject } from "@/lib/api/body";
+import { jsonResponse } from "@/lib/api/respond";
+import { formChanges, formEditSchema } from "@/lib/forms/edit-schema";
+import { updateForm } from "@/lib/forms/store";
+
+export const PATCH = withSession<{ slug: string }>({ adminOnly: true }, async ({ req, user, params }) => {
+  const changes = formChanges(parseOrThrow(formEditSchema, await readJsonObject(req)));
+  const form = await updateForm(params.slug, changes, user.companyId);
+  if (!form) throw errors.notFound();
+  return jsonResponse({ data: form, status: "success" });
+});

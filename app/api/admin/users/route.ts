@@ -1,0 +1,21 @@
+import { withSession } from "@/lib/api/admin-handler";
+import { errors } from "@/lib/api/errors";
+import { parseOrThrow, readJsonObject } from "@/lib/api/body";
+import { jsonResponse } from "@/lib/api/respond";
+import { createUser, DuplicateEmailError, listUsers, userInputSchema } from "@/lib/auth/users";
+
+export const GET = withSession({ adminOnly: true }, async ({ user }) =>
+  jsonResponse({ data: await listUsers(user.companyId), status: "success" }),
+);
+
+export const POST = withSession({ adminOnly: true }, async ({ req, user }) => {
+  const input = parseOrThrow(userInputSchema, await readJsonObject(req));
+  try {
+    return jsonResponse({ data: await createUser(user.companyId, input), status: "success" }, 201);
+  } catch (error) {
+    if (error instanceof DuplicateEmailError) {
+      throw errors.validation([{ field: "email", message: error.message }]);
+    }
+    throw error;
+  }
+});

@@ -1,0 +1,46 @@
+/** What the admin API answers on failure: the contract's error body. */
+export interface ApiFailure {
+  status: "error";
+  message: string;
+  errors?: { field: string; message: string }[];
+}
+
+export class RequestFailed extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiFailure,
+  ) {
+    super(body.message);
+  }
+
+  /** Field messages by field name. */
+  get fields(): Record<string, string> {
+    return Object.fromEntries((this.body.errors ?? []).map((e) => [e.field, e.message]));
+  }
+}
+
+/** A JSON request to the admin API; a non-2xx answer throws RequestFailed with the error body. */
+export async function fetchJson<T>(url: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const response = await fetch(url, {
+    method: init.method ?? "GET",
+    headers: init.body === undefined ? undefined : { "content-type": "application/json" },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = { status: "error", message: `The server answered ${response.status}` };
+  }
+  if (response.status === 401) {
+    // The session ended (signed out elsewhere, or removed): a full load of sign-in, which the
+    // server answers, then back here.
+    // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+    window.location.assign(
+      `/admin/sign-in?callbackUrl=${encodeURIComponent(window.location.pathname + window.location.search)}`,
+    );
+  }
+  if (!response.ok) throw new RequestFailed(response.status, body as ApiFailure);
+  return body as T;
+}

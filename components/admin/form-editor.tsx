@@ -1,0 +1,290 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { fetchJson, RequestFailed } from "./fetch-json";
+import { Field } from "@/components/ui/field";
+import { FORM_FIELDS, type FormFieldName, type FormSettings } from "@/lib/forms/schema";
+
+export interface EditableForm {
+  slug: string;
+  title: string;
+  intro: string | null;
+  settings: FormSettings;
+  defaultSource: string | null;
+  defaultStage: string | null;
+  defaultTags: string[];
+  allowedOrigins: string[];
+  thankYouMessage: string | null;
+  redirectUrl: string | null;
+}
+
+const DEFAULT_LABELS: Record<FormFieldName, string> = {
+  name: "Name",
+  email: "Email",
+  phone: "Phone",
+  address_street1: "Street address",
+  address_street2: "Street address, line 2",
+  address_city: "City",
+  address_state: "State",
+  address_zip: "ZIP code",
+  address_country: "Country",
+  service_type: "Service",
+  follow_up_date: "Preferred date",
+  notes: "How can we help?",
+};
+
+interface FieldRow {
+  name: FormFieldName;
+  shown: boolean;
+  label: string;
+  required: boolean;
+  choices: string;
+}
+
+const list = (text: string, separator: RegExp) =>
+  text
+    .split(separator)
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+export function FormEditor({ form, portal }: { form: EditableForm; portal: string }) {
+  const router = useRouter();
+  const [title, setTitle] = useState(form.title);
+  const [intro, setIntro] = useState(form.intro ?? "");
+  const [rows, setRows] = useState<FieldRow[]>(() => {
+    const shown = form.settings.fields.map((f) => ({
+      name: f.name,
+      shown: true,
+      label: f.label,
+      required: f.required,
+      choices: (f.choices ?? []).join("\n"),
+    }));
+    const hidden = FORM_FIELDS.filter((name) => !shown.some((f) => f.name === name)).map((name) => ({
+      name,
+      shown: false,
+      label: DEFAULT_LABELS[name],
+      required: false,
+      choices: "",
+    }));
+    return [...shown, ...hidden];
+  });
+  const [oneOf, setOneOf] = useState(form.settings.oneOf);
+  const [consent, setConsent] = useState(form.settings.consent?.text ?? "");
+  const [source, setSource] = useState(form.defaultSource ?? "");
+  const [stage, setStage] = useState(form.defaultStage ?? "");
+  const [tags, setTags] = useState(form.defaultTags.join(", "));
+  const [origins, setOrigins] = useState(form.allowedOrigins.join("\n"));
+  const [thanks, setThanks] = useState(form.thankYouMessage ?? "");
+  const [redirect, setRedirect] = useState(form.redirectUrl ?? "");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [status, setStatus] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const setRow = (index: number, change: Partial<FieldRow>) =>
+    setRows((current) => current.map((row, i) => (i === index ? { ...row, ...change } : row)));
+
+  async function save() {
+    setBusy(true);
+    const body = {
+      title,
+      intro,
+      settings: {
+        fields: rows
+          .filter((r) => r.shown)
+          .map((r) => ({
+            name: r.name,
+            label: r.label,
+            required: r.required,
+            ...(r.name === "service_type" ? { choices: list(r.choices, /\n/) } : {}),
+          })),
+        oneOf,
+        consent: consent.trim() ? { text: consent, required: true } : null,
+      },
+      default_source: source,
+      default_stage: stage,
+      default_tags: list(tags, /,/),
+      allowed_origins: list(origins, /\s+/),
+      thank_you_message: thanks,
+      redirect_url: redirect,
+    };
+    try {
+      await fetchJson(`/api/admin/forms/${form.slug}`, { method: "PATCH", body });
+      setErrors({});
+      setStatus("Saved. The form shows the change within a few seconds.");
+      router.refresh();
+    } catch (error) {
+      if (error instanceof RequestFailed) {
+        setErrors(error.fields);
+        setStatus(error.body.errors ? "Please correct the fields marked below." : error.message);
+      } else setStatus("The form could not be saved.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const snippet = `<script src="${portal}/embed.js" data-form="${form.slug}" async></script>\n<noscript><a href="${portal}/f/${form.slug}">${title}</a></noscript>`;
+
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <section className="card" aria-labelledby="embed-title" style={{ marginBottom: "1rem" }}>
+        <h2 id="embed-title" style={{ marginTop: 0 }}>
+          Embed on your website
+        </h2>
+        <p>Paste this where the form should appear. Add your site to the allowed origins below.</p>
+        <pre className="snippet" data-testid="embed-snippet">
+          {snippet}
+        </pre>
+        <button type="button" onClick={() => void navigator.clipboard?.writeText(snippet)}>
+          Copy snippet
+        </button>{" "}
+        <a href={`/f/${form.slug}`} target="_blank" rel="noreferrer">
+          Open the form
+        </a>
+      </section>
+      <p
+        role="status"
+        aria-live="polite"
+        className={Object.keys(errors).length > 0 ? "form-error" : "notice"}
+        hidden={!status}
+      >
+        {status}
+      </p>
+      <div className="grid-2">
+        <Field id="title" label="Title" error={errors.title}>
+          {(aria) => <input {...aria} value={title} onChange={(e) => setTitle(e.target.value)} />}
+        </Field>
+        <Field id="intro" label="Introduction" error={errors.intro}>
+          {(aria) => <textarea {...aria} value={intro} rows={2} onChange={(e) => setIntro(e.target.value)} />}
+        </Field>
+      </div>
+      <h2>Fields</h2>
+      {errors.settings ? <p className="form-error">{errors.settings}</p> : null}
+      <div className="table-wrap">
+        <table className="data">
+          <thead>
+            <tr>
+              <th scope="col">Show</th>
+              <th scope="col">Label</th>
+              <th scope="col">Required</th>
+              <th scope="col">Choices (service only, one per line)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row, i) => (
+              <tr key={row.name}>
+                <td>
+                  <label style={{ fontWeight: 400 }}>
+                    <input
+                      type="checkbox"
+                      checked={row.shown}
+                      onChange={(e) => setRow(i, { shown: e.target.checked })}
+                    />{" "}
+                    <code>{row.name}</code>
+                  </label>
+                </td>
+                <td>
+                  <input
+                    aria-label={`Label of ${row.name}`}
+                    value={row.label}
+                    disabled={!row.shown}
+                    onChange={(e) => setRow(i, { label: e.target.value })}
+                  />
+                </td>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`${row.name} required`}
+                    checked={row.required}
+                    disabled={!row.shown}
+                    onChange={(e) => setRow(i, { required: e.target.checked })}
+                  />
+                </td>
+                <td>
+                  {row.name === "service_type" ? (
+                    <textarea
+                      aria-label="Service choices"
+                      rows={3}
+                      value={row.choices}
+                      disabled={!row.shown}
+                      onChange={(e) => setRow(i, { choices: e.target.value })}
+                    />
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <fieldset style={{ border: 0, padding: 0, margin: "0.8rem 0" }}>
+        <legend>A visitor must give at least one of</legend>
+        {(["phone", "email"] as const).map((name) => (
+          <label key={name} style={{ marginRight: "1rem", fontWeight: 400 }}>
+            <input
+              type="checkbox"
+              checked={oneOf.includes(name)}
+              onChange={(e) =>
+                setOneOf((v) => (e.target.checked ? [...v, name] : v.filter((x) => x !== name)))
+              }
+            />{" "}
+            {name}
+          </label>
+        ))}
+      </fieldset>
+      <Field
+        id="consent"
+        label="Consent checkbox text"
+        hint="Leave empty for no consent checkbox"
+        error={errors.consent}
+      >
+        {(aria) => (
+          <textarea {...aria} value={consent} rows={2} onChange={(e) => setConsent(e.target.value)} />
+        )}
+      </Field>
+      <h2>New leads from this form</h2>
+      <div className="grid-2">
+        <Field id="default_source" label="Source" error={errors.default_source}>
+          {(aria) => <input {...aria} value={source} onChange={(e) => setSource(e.target.value)} />}
+        </Field>
+        <Field id="default_stage" label="Stage" error={errors.default_stage}>
+          {(aria) => <input {...aria} value={stage} onChange={(e) => setStage(e.target.value)} />}
+        </Field>
+        <Field id="default_tags" label="Tags" hint="Separated by commas" error={errors.default_tags}>
+          {(aria) => <input {...aria} value={tags} onChange={(e) => setTags(e.target.value)} />}
+        </Field>
+      </div>
+      <h2>Where it may appear, and after sending</h2>
+      <Field
+        id="allowed_origins"
+        label="Allowed origins"
+        hint="Sites that may embed the form and post to it, one per line, such as https://www.example.com"
+        error={errors.allowed_origins}
+      >
+        {(aria) => (
+          <textarea {...aria} value={origins} rows={3} onChange={(e) => setOrigins(e.target.value)} />
+        )}
+      </Field>
+      <div className="grid-2">
+        <Field id="thank_you_message" label="Thank-you message" error={errors.thank_you_message}>
+          {(aria) => (
+            <textarea {...aria} value={thanks} rows={2} onChange={(e) => setThanks(e.target.value)} />
+          )}
+        </Field>
+        <Field id="redirect_url" label="Or a thank-you page of your own (URL)" error={errors.redirect_url}>
+          {(aria) => (
+            <input {...aria} value={redirect} type="url" onChange={(e) => setRedirect(e.target.value)} />
+          )}
+        </Field>
+      </div>
+      <button type="submit" className="primary" disabled={busy}>
+        {busy ? "Saving…" : "Save form"}
+      </button>
+    </form>
+  );
+}

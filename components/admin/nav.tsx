@@ -1,0 +1,29 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+export function AdminNav({ admin }: { admin: boolean }) {
+  const pathname = usePathname();
+  const links = [
+    { href: "/admin", label: "Dashboard" },
+    { href: "/admin/leads", label: "Leads" },
+    ...(admin
+      ? [
+          { href: "/admin/forms", label: "Forms" },
+          { href: "/admin/api-keys", label: "API keys" },
+          { href: "/admin/users", label: "Users" },
+        ]
+      : []),
+  ];
+  const current = (href: string) => (href === "/admin" ? pathname === href : pathname.startsWith(href));
+  return (
+    <nav aria-label="Admin">
+      {links.map((link) => (
+        <Link key={link.href} href={link.href} aria-current={current(link.href) ? "page" : undefined}>
+          {link.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,192 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { fetchJson, RequestFailed } from "@/components/admin/fetch-json";
+import { Field } from "@/components/ui/field";
+import type { AdminLead } from "@/lib/leads/admin";
+
+const TEXT_FIELDS = [
+  ["name", "Name"],
+  ["email", "Email"],
+  ["phone", "Phone"],
+  ["address_street1", "Street"],
+  ["address_street2", "Street, line 2"],
+  ["address_city", "City"],
+  ["address_state", "State"],
+  ["address_zip", "ZIP code"],
+  ["address_country", "Country"],
+  ["service_type", "Service"],
+  ["source", "Source"],
+  ["stage", "Stage"],
+] as const;
+
+type Values = Record<string, string>;
+
+function valuesOf(lead: AdminLead): Values {
+  const values: Values = {};
+  for (const [key] of TEXT_FIELDS) values[key] = lead[key] ?? "";
+  values.priority = lead.priority ?? "";
+  values.projected_value = lead.projected_value === null ? "" : String(lead.projected_value);
+  values.follow_up_date = lead.follow_up_date?.slice(0, 10) ?? "";
+  values.notes = lead.notes ?? "";
+  values.tags = lead.tags.join(", ");
+  values.assigned_to = lead.assigned_to ?? "";
+  return values;
+}
+
+/** Only what changed; an emptied field is cleared (null), as the API's null does. */
+function changes(before: Values, after: Values): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const key of Object.keys(after)) {
+    const value = after[key]!.trim();
+    if (value === before[key]!.trim()) continue;
+    if (key === "tags") {
+      body.tags = value
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean);
+    } else if (key === "projected_value") {
+      body.projected_value = value === "" ? null : Number(value);
+    } else body[key] = value === "" ? null : value;
+  }
+  return body;
+}
+
+export function LeadEditor({
+  lead,
+  assignees,
+  canAssign,
+}: {
+  lead: AdminLead;
+  assignees: { id: string; label: string }[];
+  canAssign: boolean;
+}) {
+  const router = useRouter();
+  const [saved, setSaved] = useState(() => valuesOf(lead));
+  const [values, setValues] = useState(saved);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [status, setStatus] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [archived, setArchived] = useState(lead.archived);
+
+  async function send(body: Record<string, unknown>, done: string) {
+    setBusy(true);
+    setStatus(null);
+    try {
+      const { data } = await fetchJson<{ data: AdminLead }>(`/api/admin/leads/${lead.id}`, {
+        method: "PATCH",
+        body,
+      });
+      const fresh = valuesOf(data);
+      setSaved(fresh);
+      setValues(fresh);
+      setErrors({});
+      setArchived(data.archived);
+      setStatus(done);
+      router.refresh();
+    } catch (error) {
+      if (error instanceof RequestFailed) {
+        setErrors(error.fields);
+        setStatus(error.body.errors ? "Please correct the fields marked below." : error.message);
+      } else setStatus("The change could not be saved. Check the connection and try again.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const bind = (key: string) => ({
+    name: key,
+    value: values[key] ?? "",
+    onChange: (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value })),
+  });
+  const dirty = Object.keys(changes(saved, values)).length > 0;
+
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const body = changes(saved, values);
+        if (Object.keys(body).length > 0) void send(body, "Saved.");
+      }}
+    >
+      <p
+        role="status"
+        aria-live="polite"
+        className={Object.keys(errors).length > 0 ? "form-error" : "notice"}
+        hidden={!status}
+      >
+        {status}
+      </p>
+      <div className="grid-2">
+        {TEXT_FIELDS.map(([key, label]) => (
+          <Field key={key} id={key} label={label} error={errors[key]}>
+            {(aria) => (
+              <input
+                {...aria}
+                {...bind(key)}
+                type={key === "email" ? "email" : key === "phone" ? "tel" : "text"}
+              />
+            )}
+          </Field>
+        ))}
+        <Field id="priority" label="Priority" error={errors.priority}>
+          {(aria) => (
+            <select {...aria} {...bind("priority")}>
+              <option value="">None</option>
+              <option value="low">Low</option>
+              <option value="medium">Medium</option>
+              <option value="high">High</option>
+            </select>
+          )}
+        </Field>
+        <Field id="projected_value" label="Projected value" error={errors.projected_value}>
+          {(aria) => (
+            <input
+              {...aria}
+              {...bind("projected_value")}
+              type="number"
+              min="0"
+              step="0.01"
+              inputMode="decimal"
+            />
+          )}
+        </Field>
+        <Field id="follow_up_date" label="Follow-up date" error={errors.follow_up_date}>
+          {(aria) => <input {...aria} {...bind("follow_up_date")} type="date" />}
+        </Field>
+        <Field id="assigned_to" label="Assigned to" error={errors.assigned_to}>
+          {(aria) => (
+            <select {...aria} {...bind("assigned_to")} disabled={!canAssign}>
+              <option value="">Nobody</option>
+              {assignees.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <Field id="tags" label="Tags" hint="Separated by commas" error={errors.tags}>
+        {(aria) => <input {...aria} {...bind("tags")} />}
+      </Field>
+      <Field id="notes" label="Notes" error={errors.notes}>
+        {(aria) => <textarea {...aria} {...bind("notes")} rows={5} />}
+      </Field>
+      <div className="toolbar">
+        <button type="submit" className="primary" disabled={busy || !dirty}>
+          {busy ? "Saving…" : "Save changes"}
+        </button>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => send({ archived: !archived }, archived ? "Unarchived." : "Archived.")}
+        >
+          {archived ? "Unarchive" : "Archive"}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,328 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+import useSWR from "swr";
+import { fetchJson, RequestFailed } from "@/components/admin/fetch-json";
+import { BulkBar } from "./bulk-bar";
+
+interface Lead {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  stage: string | null;
+  source: string | null;
+  tags: string[];
+  archived: boolean;
+  created_at: string;
+  value_score: number;
+}
+interface ListBody {
+  data: Lead[];
+  pagination: { has_more: boolean; limit: number; page: number; total: number };
+}
+
+/** The list's state lives in the URL: these keys, nothing else. */
+const KEYS = ["search", "stage", "tags", "archived", "limit", "page"] as const;
+const PAGE_SIZES = ["25", "50", "100", "200"];
+const SEARCH_DELAY_MS = 300;
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+export function LeadsTable({ stages }: { stages: string[] }) {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const query = new URLSearchParams();
+  for (const key of KEYS) {
+    const value = params.get(key);
+    if (value) query.set(key, value);
+  }
+  const qs = query.toString();
+  const { data, error, isLoading, isValidating, mutate } = useSWR<ListBody>(
+    `/api/admin/leads?${qs}`,
+    (url: string) => fetchJson<ListBody>(url),
+    { keepPreviousData: true },
+  );
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [refreshing, setRefreshing] = useState(false);
+
+  /** Changes the URL; any change but the page number starts again at page 1. */
+  function update(changes: Record<string, string | null>, { replace = false } = {}) {
+    const next = new URLSearchParams(qs);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    if (!("page" in changes)) next.delete("page");
+    setSelected(new Set());
+    const url = next.size > 0 ? `${pathname}?${next}` : pathname;
+    if (replace) router.replace(url, { scroll: false });
+    else router.push(url, { scroll: false });
+  }
+
+  // The search box follows the URL (back and forward), except for the value it just sent itself.
+  const urlSearch = params.get("search") ?? "";
+  const [term, setTerm] = useState(urlSearch);
+  const sent = useRef(urlSearch);
+  useEffect(() => {
+    if (urlSearch !== sent.current) {
+      sent.current = urlSearch;
+      setTerm(urlSearch);
+    }
+  }, [urlSearch]);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  function onSearch(value: string) {
+    setTerm(value);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      sent.current = value.trim();
+      update({ search: value.trim() || null }, { replace: true });
+    }, SEARCH_DELAY_MS);
+  }
+
+  async function refresh() {
+    setRefreshing(true);
+    try {
+      await mutate(fetchJson<ListBody>(`/api/admin/leads?${qs ? `${qs}&` : ""}refresh=1`), {
+        revalidate: false,
+      });
+    } finally {
+      setRefreshing(false);
+    }
+  }
+
+  const rows = data?.data ?? [];
+  const pagination = data?.pagination;
+  const pages = pagination ? Math.max(1, Math.ceil(pagination.total / pagination.limit)) : 1;
+  const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
+  const toggle = (id: string) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  return (
+    <>
+      <div className="toolbar" role="search">
+        <div className="field">
+          <label htmlFor="search">Search</label>
+          <input
+            id="search"
+            type="search"
+            placeholder="Name, email or phone"
+            value={term}
+            onChange={(e) => onSearch(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="stage">Stage</label>
+          <select
+            id="stage"
+            value={params.get("stage") ?? ""}
+            onChange={(e) => update({ stage: e.target.value || null })}
+          >
+            <option value="">Any</option>
+            {[...new Set([...stages, ...(params.get("stage") ? [params.get("stage")!] : [])])].map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <TagFilter value={params.get("tags") ?? ""} onChange={(tags) => update({ tags: tags || null })} />
+        <div className="field">
+          <label htmlFor="limit">Per page</label>
+          <select
+            id="limit"
+            value={params.get("limit") ?? "50"}
+            onChange={(e) => update({ limit: e.target.value === "50" ? null : e.target.value })}
+          >
+            {PAGE_SIZES.map((size) => (
+              <option key={size}>{size}</option>
+            ))}
+          </select>
+        </div>
+        <label style={{ display: "flex", gap: "0.35rem", alignItems: "center", paddingBottom: "0.45rem" }}>
+          <input
+            type="checkbox"
+            checked={params.get("archived") === "true"}
+            onChange={(e) => update({ archived: e.target.checked ? "true" : null })}
+          />
+          Include archived
+        </label>
+        <button
+          type="button"
+          onClick={refresh}
+          disabled={refreshing}
+          title="Read the leads again, skipping the cache"
+        >
+          {refreshing ? "Refreshing…" : "Refresh"}
+        </button>
+        <a className="button" href={`/api/admin/leads/export${qs ? `?${qs}` : ""}`} download>
+          Export CSV
+        </a>
+      </div>
+
+      <p aria-live="polite" className="muted">
+        {pagination
+          ? `${pagination.total} ${pagination.total === 1 ? "lead" : "leads"}${isValidating ? " · updating…" : ""}`
+          : isLoading
+            ? "Loading leads…"
+            : null}
+      </p>
+
+      {selected.size > 0 ? (
+        <BulkBar
+          ids={[...selected]}
+          onDone={async () => {
+            setSelected(new Set());
+            await mutate();
+          }}
+        />
+      ) : null}
+
+      {error && !data ? (
+        <div role="alert" className="card">
+          <p className="form-error">
+            The leads could not be loaded{error instanceof RequestFailed ? `: ${error.message}` : "."}
+          </p>
+          <button type="button" onClick={() => mutate()}>
+            Try again
+          </button>
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table className="data" aria-busy={isLoading || isValidating}>
+            <thead>
+              <tr>
+                <th scope="col">
+                  <input
+                    type="checkbox"
+                    aria-label="Select every lead on this page"
+                    checked={allSelected}
+                    onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((r) => r.id)))}
+                  />
+                </th>
+                <th scope="col">Name</th>
+                <th scope="col">Phone</th>
+                <th scope="col">Email</th>
+                <th scope="col">Stage</th>
+                <th scope="col">Tags</th>
+                <th scope="col">Source</th>
+                <th scope="col">Created</th>
+                <th scope="col">Score</th>
+              </tr>
+            </thead>
+            <tbody>
+              {isLoading && !data ? (
+                <tr>
+                  <td colSpan={9}>Loading leads…</td>
+                </tr>
+              ) : rows.length === 0 ? (
+                <tr>
+                  <td colSpan={9}>
+                    No leads match.{" "}
+                    {qs ? (
+                      <Link href={pathname} onClick={() => setTerm("")}>
+                        Clear the filters
+                      </Link>
+                    ) : (
+                      "New leads from your forms and the API appear here."
+                    )}
+                  </td>
+                </tr>
+              ) : (
+                rows.map((lead) => (
+                  <tr key={lead.id}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${lead.name ?? lead.email ?? lead.phone ?? "lead"}`}
+                        checked={selected.has(lead.id)}
+                        onChange={() => toggle(lead.id)}
+                      />
+                    </td>
+                    <td>
+                      <Link href={`/admin/leads/${lead.id}`}>{lead.name || "(no name)"}</Link>
+                      {lead.archived ? <span className="muted"> · archived</span> : null}
+                    </td>
+                    <td>{lead.phone}</td>
+                    <td>{lead.email}</td>
+                    <td>{lead.stage}</td>
+                    <td>
+                      {lead.tags.map((t) => (
+                        <span className="tag" key={t}>
+                          {t}
+                        </span>
+                      ))}
+                    </td>
+                    <td>{lead.source}</td>
+                    <td>
+                      <time dateTime={lead.created_at}>{dateFormat.format(new Date(lead.created_at))}</time>
+                    </td>
+                    <td>{lead.value_score}</td>
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {pagination ? (
+        <nav className="pager" aria-label="Pages">
+          <button
+            type="button"
+            disabled={pagination.page <= 1}
+            onClick={() => update({ page: pagination.page - 1 > 1 ? String(pagination.page - 1) : null })}
+          >
+            Previous
+          </button>
+          <span>
+            Page {pagination.page} of {pages}
+          </span>
+          <button
+            type="button"
+            disabled={!pagination.has_more}
+            onClick={() => update({ page: String(pagination.page + 1) })}
+          >
+            Next
+          </button>
+        </nav>
+      ) : null}
+    </>
+  );
+}
+
+/** Tags to filter by, comma-separated, applied on Enter or when the box loses focus. */
+function TagFilter({ value, onChange }: { value: string; onChange: (tags: string) => void }) {
+  const [text, setText] = useState(value);
+  const [shown, setShown] = useState(value);
+  if (value !== shown) {
+    setShown(value);
+    setText(value);
+  }
+  const apply = () => {
+    if (text.trim() !== value) onChange(text.trim());
+  };
+  return (
+    <div className="field">
+      <label htmlFor="tags">Tags (any of)</label>
+      <input
+        id="tags"
+        value={text}
+        placeholder="e.g. roof, vip"
+        onChange={(e) => setText(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") apply();
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import GitHub from "next-auth/providers/github";
+import Google from "next-auth/providers/google";
+import { z } from "zod";
+import { env } from "@/lib/env";
+import { appSecret } from "@/lib/secret";
+import { verifyPassword } from "./passwords";
+import { signInAllowed } from "./sign-in-limit";
+import { findUserByEmail, noteSignIn } from "./users";
+
+/** Too many attempts for this address or from this client: the sign-in page says so. */
+class TooManyAttempts extends CredentialsSignin {
+  override code = "rate_limited";
+}
+
+const credentialsSchema = z.object({
+  email: z.string().trim().max(320),
+  password: z.string().max(200),
+});
+
+async function config(): Promise<NextAuthConfig> {
+  const settings = env();
+  const providers: NextAuthConfig["providers"] = [
+    Credentials({
+      credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials, request) {
+        const parsed = credentialsSchema.safeParse(credentials);
+        if (!parsed.success) return null;
+        if (!(await signInAllowed(parsed.data.email, request))) throw new TooManyAttempts();
+        const user = await findUserByEmail(parsed.data.email);
+        if (!(await verifyPassword(parsed.data.password, user?.passwordHash ?? null)) || !user) return null;
+        await noteSignIn(user.id);
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+  ];
+  if (settings.AUTH_GITHUB_ID && settings.AUTH_GITHUB_SECRET) {
+    providers.push(GitHub({ clientId: settings.AUTH_GITHUB_ID, clientSecret: settings.AUTH_GITHUB_SECRET }));
+  }
+  if (settings.AUTH_GOOGLE_ID && settings.AUTH_GOOGLE_SECRET) {
+    providers.push(Google({ clientId: settings.AUTH_GOOGLE_ID, clientSecret: settings.AUTH_GOOGLE_SECRET }));
+  }
+  return {
+    secret: await appSecret(),
+    // The app is reached through its own host name or Vercel's; it never builds links from an
+    // untrusted Host header beyond next-auth's own redirects, which stay on the same origin.
+    trustHost: true,
+    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    pages: { signIn: "/admin/sign-in", error: "/admin/sign-in" },
+    // A refused sign-in is an expected outcome, not an error; other errors are logged by kind only,
+    // since next-auth's messages can quote what a person typed.
+    logger: {
+      error(error) {
+        if (error.name !== "CredentialsSignin") console.error(`[auth] ${error.name}`);
+      },
+      warn() {},
+      debug() {},
+    },
+    providers,
+    callbacks: {
+      // GitHub and Google sign in only people an admin has added, matched by a verified email.
+      async signIn({ account, profile }) {
+        if (!account || account.provider === "credentials") return true;
+        const verified = account.provider === "google" ? profile?.email_verified === true : true;
+        const email = typeof profile?.email === "string" ? profile.email : null;
+        if (!verified || !email) return false;
+        const user = await findUserByEmail(email);
+        if (!user) return false;
+        await noteSignIn(user.id);
+        return true;
+      },
+      async jwt({ token, user, account, profile }) {
+        if (!account) return token;
+        if (account.provider === "credentials") {
+          token.uid = user?.id;
+        } else {
+          const email = typeof profile?.email === "string" ? profile.email : "";
+          token.uid = (await findUserByEmail(email))?.id;
+        }
+        return token;
+      },
+    },
+  };
+}
+
+export const { handlers, signIn, signOut } = NextAuth(config);
+
+export function oauthProviders(): { id: string; name: string }[] {
+  const settings = env();
+  return [
+    ...(settings.AUTH_GITHUB_ID ? [{ id: "github", name: "GitHub" }] : []),
+    ...(settings.AUTH_GOOGLE_ID ? [{ id: "google", name: "Google" }] : []),
+  ];
+}

@@ -1,0 +1,24 @@
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { sessionFromHeaders, type SessionUser } from "./session";
+
+export async function currentUser(): Promise<SessionUser | null> {
+  return sessionFromHeaders(await headers());
+}
+
+/**
+ * The one wrapper for admin pages, as withSession is for admin routes: the page renders only for a
+ * signed-in user (checked here, not only by proxy.ts), and admin-only pages only for admins.
+ */
+export function adminPage<P>(
+  options: { adminOnly?: boolean },
+  render: (user: SessionUser, props: P) => Promise<ReactNode>,
+): (props: P) => Promise<ReactNode> {
+  return async function AdminPage(props: P) {
+    const user = await currentUser();
+    if (!user) redirect("/admin/sign-in");
+    if (options.adminOnly && user.role !== "admin") redirect("/admin");
+    return render(user, props);
+  };
+}

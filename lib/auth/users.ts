@@ -1,0 +1,159 @@
+import { and, asc, count, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { now } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
+import { type Role, ROLES, type UserRow, users } from "@/lib/db/schema";
+import { hashPassword, passwordProblem } from "./passwords";
+
+export interface SessionUser {
+  id: string;
+  companyId: string;
+  email: string;
+  name: string | null;
+  role: Role;
+}
+
+export const userInputSchema = z.object({
+  email: z
+    .string({ error: "Must be a string" })
+    .trim()
+    .toLowerCase()
+    .max(320, { error: "Must be at most 320 characters" })
+    .refine((v) => z.regexes.email.test(v), { error: "Invalid email format" }),
+  name: z
+    .string({ error: "Must be a string" })
+    .trim()
+    .max(200, { error: "Must be at most 200 characters" })
+    .transform((v) => (v === "" ? null : v))
+    .nullable()
+    .optional(),
+  password: z.string({ error: "Must be a string" }).superRefine((v, ctx) => {
+    const problem = passwordProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
+  role: z.enum(ROLES, { error: "Must be admin or member" }),
+});
+export type UserInput = z.output<typeof userInputSchema>;
+
+export class DuplicateEmailError extends Error {
+  override name = "DuplicateEmailError";
+}
+
+const sessionColumns = {
+  id: users.id,
+  companyId: users.companyId,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+};
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
+  return code === "23505";
+}
+
+export async function createUser(companyId: string, input: UserInput): Promise<SessionUser> {
+  const db = await getDb();
+  try {
+    const [row] = await db
+      .insert(users)
+      .values({
+        companyId,
+        email: input.email,
+        name: input.name ?? null,
+        passwordHash: await hashPassword(input.password),
+        role: input.role,
+        createdAt: now(),
+      })
+      .returning(sessionColumns);
+    return row!;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DuplicateEmailError("A user with this email already exists");
+    throw error;
+  }
+}
+
+/**
+ * The first admin, created only while no user exists at all. The table lock makes two setup
+ * requests at once create one admin, not two; null when someone was first.
+ */
+export async function createFirstAdmin(companyId: string, input: UserInput): Promise<SessionUser | null> {
+  const db = await getDb();
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`lock table ${users} in share row exclusive mode`);
+    const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(users);
+    if (n > 0) return null;
+    const [row] = await tx
+      .insert(users)
+      .values({
+        companyId,
+        email: input.email,
+        name: input.name ?? null,
+        passwordHash,
+        role: "admin",
+        createdAt: now(),
+      })
+      .returning(sessionColumns);
+    return row!;
+  });
+}
+
+export async function hasUsers(): Promise<boolean> {
+  const db = await getDb();
+  const [row] = await db.select({ id: users.id }).from(users).limit(1);
+  return row !== undefined;
+}
+
+export async function findUserByEmail(email: string): Promise<UserRow | undefined> {
+  const db = await getDb();
+  const [row] = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).limit(1);
+  return row;
+}
+
+export async function getSessionUser(id: string): Promise<SessionUser | undefined> {
+  if (!z.guid().safeParse(id).success) return undefined;
+  const db = await getDb();
+  const [row] = await db.select(sessionColumns).from(users).where(eq(users.id, id)).limit(1);
+  return row;
+}
+
+export async function noteSignIn(id: string): Promise<void> {
+  const db = await getDb();
+  await db.update(users).set({ lastSignInAt: now() }).where(eq(users.id, id));
+}
+
+export async function listUsers(companyId: string) {
+  const db = await getDb();
+  return db
+    .select({ ...sessionColumns, createdAt: users.createdAt, lastSignInAt: users.lastSignInAt })
+    .from(users)
+    .where(eq(users.companyId, companyId))
+    .orderBy(asc(users.email));
+}
+
+/** Removes a user of the company; false when there is none. The last admin cannot be removed. */
+export async function deleteUser(
+  companyId: string,
+  id: string,
+): Promise<"deleted" | "missing" | "last-admin"> {
+  if (!z.guid().safeParse(id).success) return "missing";
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`lock table ${users} in share row exclusive mode`);
+    const [target] = await tx
+      .select({ role: users.role })
+      .from(users)
+      .where(and(eq(users.id, id), eq(users.companyId, companyId)));
+    if (!target) return "missing";
+    if (target.role === "admin") {
+      const [{ n } = { n: 0 }] = await tx
+        .select({ n: count() })
+        .from(users)
+        .where(and(eq(users.companyId, companyId), eq(users.role, "admin")));
+      if (n <= 1) return "last-admin";
+    }
+    await tx.delete(users).where(eq(users.id, id));
+    return "deleted";
+  });
+}

@@ -1,0 +1,149 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { SessionUser } from "@/lib/auth/users";
+import { errors } from "@/lib/api/errors";
+import { parseOrThrow } from "@/lib/api/body";
+import { getDb } from "@/lib/db/client";
+import { type LeadRow, leads, users } from "@/lib/db/schema";
+import { invalidateLeadLists } from "./cache";
+import { type ListScope, listConditions } from "./list";
+import { normaliseLeadInput } from "./normalise";
+import { leadInputSchema, leadSchema, listQuerySchema } from "./schema";
+import { toApiLead } from "./serialize";
+import { upsertLead } from "./upsert";
+
+/** Whose leads a user may see: an admin every lead of the company, a member their own. */
+export function scopeOf(user: SessionUser): ListScope {
+  return user.role === "admin"
+    ? { companyId: user.companyId }
+    : { companyId: user.companyId, memberId: user.id };
+}
+
+/** The lead as the admin shows it: the API's shape, plus who created it and when it last changed. */
+export const adminLeadSchema = leadSchema.extend({
+  created_by: z.string().nullable(),
+  updated_at: z.string(),
+});
+export type AdminLead = z.infer<typeof adminLeadSchema>;
+
+const toAdminLead = (row: LeadRow): AdminLead =>
+  adminLeadSchema.parse({
+    ...toApiLead(row),
+    created_by: row.createdBy,
+    updated_at: row.updatedAt.toISOString(),
+  });
+
+/** One lead the user may see; another company's, or another member's, is as absent as a missing one. */
+async function visibleLead(user: SessionUser, id: string): Promise<LeadRow> {
+  if (!z.guid().safeParse(id).success) throw errors.notFound();
+  const db = await getDb();
+  const [row] = await db
+    .select()
+    .from(leads)
+    .where(and(eq(leads.id, id), listConditions(scopeOf(user), listQuerySchema.parse({ archived: "true" }))))
+    .limit(1);
+  if (!row) throw errors.notFound();
+  return row;
+}
+
+export async function adminLead(user: SessionUser, id: string): Promise<AdminLead> {
+  return toAdminLead(await visibleLead(user, id));
+}
+
+/**
+ * What the lead page may change: the API's fields, with the same validation, plus archiving and
+ * the assignee. Given tags replace the lead's list (the API merges them).
+ */
+export const leadEditSchema = leadInputSchema.omit({ id: true }).extend({
+  archived: z.boolean({ error: "Must be true or false" }).optional(),
+  assigned_to: z.guid({ error: "Must be a user's id" }).nullable().optional(),
+});
+
+async function checkAssignee(user: SessionUser, assignee: string | null | undefined): Promise<void> {
+  if (assignee === undefined) return;
+  if (user.role !== "admin") throw errors.adminOnly();
+  if (assignee === null) return;
+  const db = await getDb();
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, assignee), eq(users.companyId, user.companyId)));
+  if (!row) throw errors.validation([{ field: "assigned_to", message: "No such user in this company" }]);
+}
+
+/** Changes one lead through the upsert, so every rule of the API applies to the admin's edits too. */
+export async function updateLead(user: SessionUser, id: string, body: unknown): Promise<AdminLead> {
+  const input = parseOrThrow(leadEditSchema, body);
+  await visibleLead(user, id);
+  await checkAssignee(user, input.assigned_to);
+  const changes = normaliseLeadInput({ ...input, id });
+  if (input.archived !== undefined) changes.fields.archived = input.archived;
+  if (input.assigned_to !== undefined) changes.fields.assignedTo = input.assigned_to;
+  const { lead } = await upsertLead(user.companyId, changes, {}, { replaceTags: input.tags !== undefined });
+  return toAdminLead(lead);
+}
+
+export const BULK_ACTIONS = ["archive", "unarchive", "add_tag", "set_stage"] as const;
+
+export const bulkSchema = z
+  .object({
+    ids: z
+      .array(z.guid({ error: "Must be a lead id" }), { error: "Must be an array of lead ids" })
+      .min(1, { error: "Select at least one lead" })
+      .max(1000, { error: "At most 1000 leads at once" }),
+    action: z.enum(BULK_ACTIONS, { error: `Must be one of: ${BULK_ACTIONS.join(", ")}` }),
+    value: z.string({ error: "Must be a string" }).trim().max(100).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.action === "add_tag" || v.action === "set_stage") && !v.value) {
+      ctx.addIssue({ code: "custom", path: ["value"], message: "Required for this action" });
+    }
+  });
+
+/**
+ * Applies one action to the selected leads the user may see, each through the upsert; the company's
+ * cached lists go stale once at the end. Returns how many leads changed.
+ */
+export async function bulkUpdate(user: SessionUser, body: unknown): Promise<{ updated: number }> {
+  const input = parseOrThrow(bulkSchema, body);
+  const db = await getDb();
+  const visible = await db
+    .select({ id: leads.id })
+    .from(leads)
+    .where(
+      and(
+        inArray(leads.id, [...new Set(input.ids)]),
+        listConditions(scopeOf(user), listQuerySchema.parse({ archived: "true" })),
+      ),
+    );
+  const base = {
+    archive: { fields: { archived: true }, tags: [] },
+    unarchive: { fields: { archived: false }, tags: [] },
+    add_tag: { fields: {}, tags: [input.value ?? ""] },
+    set_stage: { fields: { stage: input.value ?? null }, tags: [] },
+  }[input.action];
+  try {
+    for (const { id } of visible) {
+      await upsertLead(
+        user.companyId,
+        { id, fields: { ...base.fields }, tags: base.tags },
+        {},
+        { invalidate: false },
+      );
+    }
+  } finally {
+    if (visible.length > 0) await invalidateLeadLists(user.companyId);
+  }
+  return { updated: visible.length };
+}
+
+/** The company's users, for the assignee list. */
+export async function assignableUsers(companyId: string): Promise<{ id: string; label: string }[]> {
+  const db = await getDb();
+  const rows = await db
+    .select({ id: users.id, email: users.email, name: users.name })
+    .from(users)
+    .where(eq(users.companyId, companyId))
+    .orderBy(sql`coalesce(${users.name}, ${users.email})`);
+  return rows.map((u) => ({ id: u.id, label: u.name ? `${u.name} (${u.email})` : u.email }));
+}

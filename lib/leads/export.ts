@@ -1,0 +1,92 @@
+import { and, desc, sql } from "drizzle-orm";
+import { getDb } from "@/lib/db/client";
+import { type LeadRow, leads } from "@/lib/db/schema";
+import { type ListQuery, type ListScope, listConditions } from "./list";
+import { valueScore } from "./value-score";
+
+const BATCH = 1000;
+
+const iso = (date: Date | null) => (date ? date.toISOString() : "");
+
+const COLUMNS: [string, (row: LeadRow) => string | number | boolean | null][] = [
+  ["id", (r) => r.id],
+  ["created_at", (r) => iso(r.createdAt)],
+  ["name", (r) => r.name],
+  ["email", (r) => r.email],
+  ["phone", (r) => r.phone],
+  ["address_street1", (r) => r.addressStreet1],
+  ["address_street2", (r) => r.addressStreet2],
+  ["address_city", (r) => r.addressCity],
+  ["address_state", (r) => r.addressState],
+  ["address_zip", (r) => r.addressZip],
+  ["address_country", (r) => r.addressCountry],
+  ["service_type", (r) => r.serviceType],
+  ["source", (r) => r.source],
+  ["stage", (r) => r.stage],
+  ["priority", (r) => r.priority],
+  ["projected_value", (r) => r.projectedValue],
+  ["follow_up_date", (r) => iso(r.followUpDate)],
+  ["notes", (r) => r.notes],
+  ["tags", (r) => r.tags.join(", ")],
+  ["archived", (r) => r.archived],
+  ["assigned_to", (r) => r.assignedTo],
+  ["value_score", (r) => valueScore(r)],
+];
+
+/**
+ * One CSV cell. A text starting with = + - @ (or a tab or carriage return) would run as a formula
+ * in a spreadsheet, so it gets a leading apostrophe, which spreadsheets show as plain text.
+ */
+export function csvCell(value: string | number | boolean | null): string {
+  if (value === null) return "";
+  let text = String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+const csvLine = (cells: (string | number | boolean | null)[]) => cells.map(csvCell).join(",") + "\r\n";
+
+/**
+ * Every lead matching a list query (all pages), newest first, as a stream of CSV. Read in batches
+ * that each continue after the last lead of the one before (by created_at and id), so a lead added
+ * during the export neither shifts nor repeats a row, and memory stays flat however many there are.
+ */
+export function exportCsv(scope: ListScope, query: ListQuery): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let afterId: string | null = null;
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      // A byte-order mark, so that spreadsheet programs read the file as UTF-8.
+      controller.enqueue(encoder.encode("\uFEFF" + csvLine(COLUMNS.map(([name]) => name))));
+    },
+    async pull(controller) {
+      if (done) return;
+      const db = await getDb();
+      const rows = await db
+        .select()
+        .from(leads)
+        .where(
+          and(
+            listConditions(scope, query),
+            // The stored created_at (microseconds), not a JavaScript Date (milliseconds).
+            afterId
+              ? sql`(${leads.createdAt}, ${leads.id}) < (select l.created_at, l.id from ${leads} l where l.id = ${afterId}::uuid)`
+              : undefined,
+          ),
+        )
+        .orderBy(desc(leads.createdAt), desc(leads.id))
+        .limit(BATCH);
+      if (rows.length > 0) {
+        controller.enqueue(
+          encoder.encode(rows.map((r) => csvLine(COLUMNS.map(([, get]) => get(r)))).join("")),
+        );
+        afterId = rows[rows.length - 1]!.id;
+      }
+      if (rows.length < BATCH) {
+        done = true;
+        controller.close();
+      }
+    },
+  });
+}

@@ -1,0 +1,26 @@
+import { and, asc, isNotNull } from "drizzle-orm";
+import { getDb } from "@/lib/db/client";
+import { leads } from "@/lib/db/schema";
+import { cachedLeadList } from "./cache";
+import { type ListScope, listConditions } from "./list";
+import { listQuerySchema } from "./schema";
+
+/** The stages in use among the leads a user sees, for the stage filter; cached with the lists. */
+export async function stagesInUse(scope: ListScope): Promise<string[]> {
+  const key = JSON.stringify(["stages", scope.memberId ?? null]);
+  const { body } = await cachedLeadList(scope.companyId, key, {}, async () =>
+    JSON.stringify(await load(scope)),
+  );
+  return JSON.parse(body) as string[];
+}
+
+async function load(scope: ListScope): Promise<string[]> {
+  const db = await getDb();
+  const rows = await db
+    .selectDistinct({ stage: leads.stage })
+    .from(leads)
+    .where(and(listConditions(scope, listQuerySchema.parse({ archived: "true" })), isNotNull(leads.stage)))
+    .orderBy(asc(leads.stage))
+    .limit(100);
+  return rows.map((r) => r.stage!);
+}

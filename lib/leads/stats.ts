@@ -1,0 +1,68 @@
+import { and, count, desc, gte, sql } from "drizzle-orm";
+import { now } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
+import { leads } from "@/lib/db/schema";
+import { cachedLeadList } from "./cache";
+import { type ListScope, listConditions } from "./list";
+import { listQuerySchema } from "./schema";
+
+export const DASHBOARD_DAYS = 30;
+
+export interface LeadStats {
+  /** One entry per UTC day, oldest first, the last being today; days without leads count 0. */
+  perDay: { day: string; count: number }[];
+  /** Leads not archived, by stage and by source, largest first; null is "none". */
+  byStage: { label: string | null; count: number }[];
+  bySource: { label: string | null; count: number }[];
+  total: number;
+}
+
+const TOP = 10;
+
+async function compute(scope: ListScope): Promise<LeadStats> {
+  const db = await getDb();
+  const today = now();
+  const start = new Date(
+    Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - (DASHBOARD_DAYS - 1)),
+  );
+  const everyLead = listConditions(scope, listQuerySchema.parse({ archived: "true" }));
+  const active = listConditions(scope, listQuerySchema.parse({}));
+  const day = sql<string>`to_char(${leads.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
+  const [days, stages, sources, [totals]] = await Promise.all([
+    db
+      .select({ day, count: count() })
+      .from(leads)
+      .where(and(everyLead, gte(leads.createdAt, start)))
+      .groupBy(day),
+    db
+      .select({ label: leads.stage, count: count() })
+      .from(leads)
+      .where(active)
+      .groupBy(leads.stage)
+      .orderBy(desc(count()))
+      .limit(TOP),
+    db
+      .select({ label: leads.source, count: count() })
+      .from(leads)
+      .where(active)
+      .groupBy(leads.source)
+      .orderBy(desc(count()))
+      .limit(TOP),
+    db.select({ count: count() }).from(leads).where(active),
+  ]);
+  const byDay = new Map(days.map((d) => [d.day, d.count]));
+  const perDay = Array.from({ length: DASHBOARD_DAYS }, (_, i) => {
+    const key = new Date(start.getTime() + i * 86_400_000).toISOString().slice(0, 10);
+    return { day: key, count: byDay.get(key) ?? 0 };
+  });
+  return { perDay, byStage: stages, bySource: sources, total: totals?.count ?? 0 };
+}
+
+/** The dashboard's figures, cached with the company's lists and made stale by the same writes. */
+export async function leadStats(scope: ListScope): Promise<LeadStats> {
+  const key = JSON.stringify(["stats", scope.memberId ?? null, now().toISOString().slice(0, 10)]);
+  const { body } = await cachedLeadList(scope.companyId, key, {}, async () =>
+    JSON.stringify(await compute(scope)),
+  );
+  return JSON.parse(body) as LeadStats;
+}

@@ -1,0 +1,283 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ARTIFACTS, launchBrowser, type Portal, portalCommand, startPortal } from "./harness";
+
+let portal: Portal;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let apiKey: string;
+const ADMIN = { name: "Dana Admin", email: "dana@example.com", password: "a long admin passphrase" };
+const SEEDED = 120;
+const STAGES = ["new", "quoted", "won"];
+
+beforeAll(async () => {
+  portal = await startPortal((env) => {
+    const out = portalCommand(env, "scripts/apikey.ts", [
+      "create",
+      "--name",
+      "seed",
+      "--scopes",
+      "leads:read,leads:write",
+    ]);
+    apiKey = out.trim().split("\n").at(-1)!;
+  });
+  // Leads made through the API, oldest first: Person 120 is the newest.
+  for (let i = 1; i <= SEEDED; i++) {
+    const n = String(i).padStart(3, "0");
+    const response = await fetch(`${portal.base}/open-api/leads`, {
+      method: "POST",
+      headers: { "x-api-key": apiKey, "content-type": "application/json" },
+      body: JSON.stringify({
+        name: `Person ${n}`,
+        phone: `+1612555${String(1000 + i)}`,
+        email: `person${n}@example.com`,
+        stage: STAGES[i % 3],
+        tags: i % 4 === 0 ? ["roof"] : ["window"],
+        source: i % 2 === 0 ? "website" : "referral",
+      }),
+    });
+    if (response.status !== 201) throw new Error(`seeding failed: ${response.status}`);
+  }
+  browser = await launchBrowser();
+  context = await browser.newContext({ acceptDownloads: true });
+  page = await context.newPage();
+  page.on("dialog", (dialog) => void dialog.accept());
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.stop();
+});
+
+const shot = (name: string) =>
+  page.screenshot({ path: path.join(ARTIFACTS, `admin-${name}.png`), fullPage: true });
+
+/** Every page.tsx under app/admin as a URL, dynamic segments filled in. */
+function adminPageUrls(dir = path.resolve("app/admin"), prefix = "/admin"): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.isFile()) return entry.name === "page.tsx" ? [prefix] : [];
+    if (!entry.isDirectory()) return [];
+    const segment = entry.name.startsWith("(")
+      ? ""
+      : entry.name === "[id]"
+        ? "/00000000-0000-4000-8000-000000000000"
+        : entry.name === "[slug]"
+          ? "/contact"
+          : `/${entry.name}`;
+    return adminPageUrls(path.join(dir, entry.name), prefix + segment);
+  });
+}
+
+function adminRouteUrls(dir = path.resolve("app/api/admin"), prefix = "/api/admin"): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.isFile()) return entry.name === "route.ts" ? [prefix] : [];
+    const segment =
+      entry.name === "[id]"
+        ? "/00000000-0000-4000-8000-000000000000"
+        : entry.name === "[slug]"
+          ? "/contact"
+          : `/${entry.name}`;
+    return adminRouteUrls(path.join(dir, entry.name), prefix + segment);
+  });
+}
+
+async function axeViolations(): Promise<string[]> {
+  const source = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  await page.addScriptTag({ content: source });
+  return page.evaluate(async () => {
+    const result = await (
+      window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }
+    ).axe.run();
+    return result.violations.map((v) => v.id);
+  });
+}
+
+describe("the admin in real Chromium", () => {
+  it("refuses anonymous visitors on every admin page and admin route, even with a forged cookie", async () => {
+    const pages = adminPageUrls().filter((url) => url !== "/admin/sign-in" && url !== "/admin/setup");
+    expect(pages.length).toBeGreaterThanOrEqual(8);
+    const forged = "authjs.session-token=forged";
+    for (const url of pages) {
+      for (const cookie of [undefined, forged]) {
+        const response = await fetch(portal.base + url, {
+          redirect: "manual",
+          headers: cookie ? { cookie } : {},
+        });
+        expect(response.status, `${url} ${cookie ?? ""}`).toBe(307);
+        expect(response.headers.get("location"), url).toContain("/admin/sign-in");
+      }
+    }
+    for (const url of adminRouteUrls()) {
+      for (const method of ["GET", "POST", "PATCH", "DELETE"]) {
+        const response = await fetch(portal.base + url, { method, redirect: "manual" });
+        expect([401, 405], `${method} ${url}`).toContain(response.status);
+      }
+      expect((await fetch(portal.base + url, { headers: { cookie: forged } })).status).not.toBe(200);
+    }
+  });
+
+  it("sets up the first admin once, with errors beside the fields and values kept", async () => {
+    await page.goto(`${portal.base}/admin`);
+    expect(new URL(page.url()).pathname).toBe("/admin/setup");
+    await page.fill("#name", ADMIN.name);
+    await page.fill("#email", ADMIN.email);
+    await page.fill("#password", ADMIN.password);
+    await page.fill("#confirm", "something else entirely");
+    await page.click("button[type=submit]");
+    await page.waitForSelector("#confirm-error");
+    expect(await page.textContent("#confirm-error")).toBe("The two passwords differ");
+    expect(await page.inputValue("#email")).toBe(ADMIN.email);
+    expect(await page.getAttribute("#confirm", "aria-invalid")).toBe("true");
+    await shot("setup-error");
+    await page.fill("#password", ADMIN.password);
+    await page.fill("#confirm", ADMIN.password);
+    await Promise.all([page.waitForURL(`${portal.base}/admin`), page.click("button[type=submit]")]);
+    expect(await page.textContent("h1")).toBe("Dashboard");
+    await shot("dashboard");
+
+    const again = await fetch(`${portal.base}/admin/setup`, { redirect: "manual" });
+    expect(again.status).toBe(307);
+    expect(again.headers.get("location")).toContain("/admin/sign-in");
+  });
+
+  it("signs out, refuses a wrong password, signs in", async () => {
+    await Promise.all([page.waitForURL(/\/admin\/sign-in/), page.click("text=Sign out")]);
+    await page.goto(`${portal.base}/admin/leads?stage=won`);
+    expect(new URL(page.url()).pathname).toBe("/admin/sign-in");
+    expect(await axeViolations()).toEqual([]);
+    await page.fill("#email", ADMIN.email);
+    await page.fill("#password", "not my password");
+    await page.click("button[type=submit]");
+    await page.waitForSelector("text=That email and password do not match an account.");
+    expect(await page.inputValue("#email")).toBe(ADMIN.email);
+    await page.fill("#password", ADMIN.password);
+    await Promise.all([page.waitForURL(/\/admin\/leads\?stage=won$/), page.click("button[type=submit]")]);
+  });
+
+  it("searches, filters by stage and tag, and pages, with the state in the URL", async () => {
+    await page.goto(`${portal.base}/admin/leads`);
+    await page.waitForSelector(`text=${SEEDED} leads`);
+    expect(await page.locator("tbody tr").count()).toBe(50);
+    expect(await page.locator("tbody tr").first().textContent()).toContain("Person 120");
+    expect(await axeViolations()).toEqual([]);
+    await shot("leads");
+
+    await page.click("text=Next");
+    await page.waitForURL(/page=2/);
+    await page.waitForSelector("text=Page 2 of 3");
+    expect(await page.locator("tbody tr").first().textContent()).toContain("Person 070");
+    await page.goBack();
+    await page.waitForSelector("text=Page 1 of 3");
+    expect(new URL(page.url()).searchParams.get("page")).toBeNull();
+
+    await page.click("text=Next");
+    await page.waitForURL(/page=2/);
+    await page.fill("#search", "person11");
+    await page.waitForURL(/search=person11/);
+    const url = new URL(page.url());
+    expect(url.searchParams.get("page")).toBeNull();
+    await page.waitForSelector("text=11 leads");
+    expect(await page.locator("tbody tr").count()).toBe(11);
+
+    await page.fill("#search", "612555 1117");
+    await page.waitForSelector("text=1 lead");
+    expect(await page.locator("tbody tr").first().textContent()).toContain("Person 117");
+    await page.fill("#search", "");
+    await page.waitForSelector(`text=${SEEDED} leads`);
+
+    await page.selectOption("#stage", "won");
+    await page.waitForURL(/stage=won/);
+    await page.waitForSelector("text=40 leads");
+    await page.fill("#tags", "roof");
+    await page.press("#tags", "Enter");
+    await page.waitForURL(/tags=roof/);
+    // Stage "won" is i % 3 == 2 and tag "roof" is i % 4 == 0: i % 12 == 8, ten of them.
+    await page.waitForSelector("text=10 leads");
+    await shot("leads-filtered");
+
+    // A shared link opens the same view.
+    const shared = await context.newPage();
+    await shared.goto(page.url());
+    await shared.waitForSelector("text=10 leads");
+    await shared.close();
+  });
+
+  it("exports the current filter as CSV, every page of it", async () => {
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("text=Export CSV")]);
+    const text = readFileSync((await download.path())!, "utf8");
+    const lines = text.trim().split("\r\n");
+    expect(lines).toHaveLength(1 + 10);
+    expect(lines[0]).toContain("tags");
+    expect(lines.slice(1).every((l) => l.includes("roof"))).toBe(true);
+    // Phone numbers start with +, so they are written as text, never as a formula.
+    expect(lines[1]).toContain(",'+1612555");
+  });
+
+  it("opens a lead, edits it, and the list shows the edit", async () => {
+    await page.goto(`${portal.base}/admin/leads?search=person108`);
+    await page.waitForSelector("text=1 lead");
+    await Promise.all([page.waitForURL(/\/admin\/leads\/[0-9a-f-]{36}$/), page.click("text=Person 108")]);
+    expect(await page.textContent("h1")).toBe("Person 108");
+    await page.fill("#email", "not-an-email");
+    await page.click("text=Save changes");
+    await page.waitForSelector("#email-error");
+    expect(await page.textContent("#email-error")).toBe("Invalid email format");
+    await page.fill("#email", "person108@example.com");
+    await page.fill("#stage", "booked");
+    await page.fill("#notes", "Wants the back windows too");
+    await page.fill("#tags", "roof, priority");
+    await page.click("text=Save changes");
+    await page.waitForSelector("text=Saved.");
+    await shot("lead-edited");
+
+    await page.goto(`${portal.base}/admin/leads?search=person108`);
+    await page.waitForSelector("text=1 lead");
+    const row = await page.locator("tbody tr").first().textContent();
+    expect(row).toContain("booked");
+    expect(row).toContain("priority");
+  });
+
+  it("archives selected rows in bulk", async () => {
+    await page.goto(`${portal.base}/admin/leads?search=person10`);
+    await page.waitForSelector("text=10 leads");
+    await page.check('[aria-label="Select Person 101"]');
+    await page.check('[aria-label="Select Person 102"]');
+    await page.click("text=2 selected");
+    await page.click("button:text-is('Archive')");
+    await page.waitForSelector("text=8 leads");
+    await page.check("text=Include archived");
+    await page.waitForSelector("text=10 leads");
+  });
+
+  it("creates an API key shown once, which works until it is revoked", async () => {
+    await page.goto(`${portal.base}/admin/api-keys`);
+    await page.fill("#key-name", "Zapier");
+    await page.click("text=Create key");
+    const key = (await page.locator("[data-testid=new-key]").textContent())!.trim();
+    expect(key).toMatch(/^lip_/);
+    await shot("api-key-created");
+    const check = () => fetch(`${portal.base}/open-api/auth/test`, { headers: { "x-api-key": key } });
+    expect((await check()).status).toBe(200);
+    await page.click("text=Done");
+    await page.reload();
+    expect(await page.content()).not.toContain(key);
+    const row = page.locator("tr", { hasText: "Zapier" });
+    await row.locator("text=Revoke").click();
+    await page.waitForSelector("tr:has-text('Zapier') >> text=revoked");
+    expect((await check()).status).toBe(401);
+  });
+
+  it("edits a form and gives its embed snippet", async () => {
+    await page.goto(`${portal.base}/admin/forms/contact`);
+    expect(await page.textContent("[data-testid=embed-snippet]")).toContain(`${portal.base}/embed.js`);
+    await page.fill("#title", "Ask for a quote");
+    await page.fill("#allowed_origins", "https://www.example.com");
+    await page.click("text=Save form");
+    await page.waitForSelector("text=Saved.");
+    await shot("form-edited");
+  });
+});
