@@ -1,7 +1,8 @@
 /**
  * npm run bench: builds the app, then for the embedded default (PGlite + memory KV) and for
  * PostgreSQL + Redis seeds 100,000 leads, starts `next start` on loopback and measures each
- * scenario at 50 connections, printing req/s, p50/p99 and the ratio to the authenticated floor.
+ * scenario at 50 connections, printing req/s, p50/p99 and the ratio to the authenticated floor:
+ * the API, the intake, and the admin's list as a signed-in user.
  * Options: --no-build, --duration SECONDS (default 8), --only pglite|postgres.
  * Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/lead_portal_bench,
  * created when missing and emptied each run), BENCH_REDIS_URL (default redis://127.0.0.1:6379).
@@ -65,6 +66,28 @@ async function resetPostgres(url: string): Promise<boolean> {
     await admin.end();
   }
   return true;
+}
+
+const STAFF = { email: "bench-admin@example.com", password: "bench admin passphrase" };
+
+/** A staff session cookie, by signing in over HTTP as the sign-in page does. */
+async function signIn(): Promise<string> {
+  const cookies = (response: Response) =>
+    response.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+  const csrf = await fetch(`${BASE}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const response = await fetch(`${BASE}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies(csrf) },
+    body: new URLSearchParams({ csrfToken, email: STAFF.email, password: STAFF.password }),
+  });
+  const session = cookies(response);
+  if (!session.includes("authjs.session-token")) throw new Error("bench: signing in failed");
+  return session;
 }
 
 async function startServer(env: NodeJS.ProcessEnv, port = PORT): Promise<ChildProcess> {
@@ -167,14 +190,26 @@ async function benchBackend(backend: "pglite" | "postgres"): Promise<BackendRepo
     const key = tsx(["tests/bench/db.ts", "seed", String(LEADS)], env)
       .split("\n")
       .pop()!;
+    tsx(
+      ["scripts/user.ts", "create", "--email", STAFF.email, "--password", STAFF.password, "--role", "admin"],
+      env,
+    );
     const server = await startServer(env);
     const results: ScenarioResult[] = [];
     let dedupe: BackendReport["dedupe"];
     let sizes: BackendReport["sizes"];
     try {
       const headers = { "x-api-key": key, "content-type": "application/json" };
-      const run = async (name: string, spec: Omit<ScenarioSpec, "url" | "headers" | "duration">) => {
-        const result = await runScenario(name, { ...spec, url: BASE, headers, duration });
+      const run = async (
+        name: string,
+        spec: Omit<ScenarioSpec, "url" | "headers" | "duration"> & { headers?: Record<string, string> },
+      ) => {
+        const result = await runScenario(name, {
+          ...spec,
+          url: BASE,
+          headers: spec.headers ?? headers,
+          duration,
+        });
         results.push(result);
         console.log(`  ${name}: ${result.rps.toFixed(0)} req/s`);
       };
@@ -240,6 +275,31 @@ async function benchBackend(backend: "pglite" | "postgres"): Promise<BackendRepo
           submitted++;
           return JSON.stringify({ name: `Visitor ${submitted}`, phone: `+1952${2000000 + submitted}` });
         },
+      });
+      // The admin's list, as its page asks for it: a signed-in session, search, stage and paging.
+      const staff = { cookie: await signIn() };
+      await runScenario("warm-up", {
+        path: () => "/api/admin/leads?search=warm",
+        url: BASE,
+        headers: staff,
+        duration: 3,
+      });
+      const stages = ["new", "contacted", "quoted", "won", "lost"];
+      let adminNext = 0;
+      await run("(f) GET /api/admin/leads, uncached", {
+        headers: staff,
+        path: () => {
+          const n = adminNext++;
+          const search = encodeURIComponent(terms[n % terms.length]!);
+          const limit = 25 + (Math.floor(n / terms.length) % 75);
+          return n % 2 === 0
+            ? `/api/admin/leads?search=${search}&limit=${limit}`
+            : `/api/admin/leads?stage=${stages[n % stages.length]}&page=${1 + (n % 40)}&limit=${limit}`;
+        },
+      });
+      await run("(f) GET /api/admin/leads, cached", {
+        headers: staff,
+        path: () => "/api/admin/leads?stage=won&page=2",
       });
       if (backend === "pglite") sizes = await transferSizes();
       // The floor again: the ratios use the mean of both runs, so drift during the run cancels out.

@@ -99,7 +99,7 @@ async function axeViolations(): Promise<string[]> {
 describe("the admin in real Chromium", () => {
   it("refuses anonymous visitors on every admin page and admin route, even with a forged cookie", async () => {
     const pages = adminPageUrls().filter((url) => url !== "/admin/sign-in" && url !== "/admin/setup");
-    expect(pages.length).toBeGreaterThanOrEqual(8);
+    expect(pages.length).toBeGreaterThanOrEqual(7);
     const forged = "authjs.session-token=forged";
     for (const url of pages) {
       for (const cookie of [undefined, forged]) {
@@ -180,8 +180,9 @@ describe("the admin in real Chromium", () => {
     await page.waitForURL(/search=person11/);
     const url = new URL(page.url());
     expect(url.searchParams.get("page")).toBeNull();
-    await page.waitForSelector("text=11 leads");
-    expect(await page.locator("tbody tr").count()).toBe(11);
+    // person110@ to person119@.
+    await page.waitForSelector("text=10 leads");
+    expect(await page.locator("tbody tr").count()).toBe(10);
 
     await page.fill("#search", "612555 1117");
     await page.waitForSelector("text=1 lead");
@@ -249,7 +250,9 @@ describe("the admin in real Chromium", () => {
     await page.click("text=2 selected");
     await page.click("button:text-is('Archive')");
     await page.waitForSelector("text=8 leads");
-    await page.check("text=Include archived");
+    // The box shows the URL's state, so it turns checked once the URL has changed.
+    await page.click("text=Include archived");
+    await page.waitForURL(/archived=true/);
     await page.waitForSelector("text=10 leads");
   });
 
