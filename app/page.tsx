@@ -6,10 +6,13 @@ export default function Home() {
         This portal keeps your leads, deduplicated by phone and then email, and serves them through an API
         that any Rotor client can use by pointing its base URL at <code>/open-api</code>.
       </p>
+      <p>
+        Staff: <a href="/admin">sign in to the admin</a> to see and manage your leads, forms and API keys.
+      </p>
       <h2>Use the API</h2>
       <ol>
         <li>
-          Create a key while the app is stopped:{" "}
+          Create a key in the admin under <a href="/admin/api-keys">API keys</a>, or while the app is stopped:{" "}
           <code>npm run apikey -- create --name website --scopes leads:read,leads:write</code>
         </li>
         <li>

@@ -191,7 +191,18 @@ async function benchBackend(backend: "pglite" | "postgres"): Promise<BackendRepo
       .split("\n")
       .pop()!;
     tsx(
-      ["scripts/user.ts", "create", "--email", STAFF.email, "--password", STAFF.password, "--role", "admin"],
+      [
+        "scripts/user.ts",
+        "create",
+        "--email",
+        STAFF.email,
+        "--password",
+        STAFF.password,
+        "--role",
+        "admin",
+        "--company",
+        "bench",
+      ],
       env,
     );
     const server = await startServer(env);
