@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { fieldErrors } from "@/lib/api/body";
 import { findCompany } from "@/lib/db/companies";
 import { signIn, signOut } from "./auth";
+import { safeCallbackUrl } from "./callback-url";
 import { currentUser } from "./page-session";
 import { createFirstAdmin, userInputSchema } from "./users";
 
@@ -13,12 +14,6 @@ import { createFirstAdmin, userInputSchema } from "./users";
  * nature; sign-out needs none. Everything that reads or changes data goes through /api/admin,
  * behind withSession.
  */
-
-/** Only a path inside the admin: a callback URL from the query string must not lead elsewhere. */
-function safeCallback(value: FormDataEntryValue | null): string {
-  const path = typeof value === "string" ? value : "";
-  return /^\/admin(\/[^\\]*)?(\?.*)?$/.test(path) && !path.startsWith("//") ? path : "/admin";
-}
 
 export interface SignInState {
   email: string;
@@ -31,7 +26,7 @@ export async function authenticate(_previous: SignInState, formData: FormData): 
     await signIn("credentials", {
       email,
       password: String(formData.get("password") ?? ""),
-      redirectTo: safeCallback(formData.get("callbackUrl")),
+      redirectTo: safeCallbackUrl(formData.get("callbackUrl")),
     });
   } catch (error) {
     if (error instanceof AuthError) {
@@ -53,7 +48,7 @@ export async function authenticate(_previous: SignInState, formData: FormData): 
 export async function signInWithProvider(formData: FormData): Promise<void> {
   const provider = String(formData.get("provider") ?? "");
   if (provider !== "github" && provider !== "google") redirect("/admin/sign-in");
-  await signIn(provider, { redirectTo: safeCallback(formData.get("callbackUrl")) });
+  await signIn(provider, { redirectTo: safeCallbackUrl(formData.get("callbackUrl")) });
 }
 
 export async function signOutAction(): Promise<void> {

@@ -1,11 +1,12 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import type { ReactNode } from "react";
+import { cache, type ReactNode } from "react";
 import { sessionFromHeaders, type SessionUser } from "./session";
 
-export async function currentUser(): Promise<SessionUser | null> {
-  return sessionFromHeaders(await headers());
-}
+/** The signed-in user of the request being rendered; read once per request however many ask. */
+export const currentUser = cache(async (): Promise<SessionUser | null> =>
+  sessionFromHeaders(await headers()),
+);
 
 /**
  * The one wrapper for admin pages, as withSession is for admin routes: the page renders only for a

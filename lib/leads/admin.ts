@@ -83,6 +83,31 @@ export async function updateLead(user: SessionUser, id: string, body: unknown): 
   return toAdminLead(lead);
 }
 
+/** A lead typed in by staff: the API's fields, and for admins the assignee. */
+export const leadCreateSchema = leadInputSchema
+  .omit({ id: true })
+  .extend({ assigned_to: z.guid({ error: "Must be a user's id" }).nullable().optional() });
+
+/**
+ * Creates a lead from the admin, through the upsert like every other write: when the phone or email
+ * is already a lead's, that lead is updated instead (one person, one lead). A new lead records who
+ * created it, so a member then sees it. `lead` is null when the match is a lead the member may not
+ * see: the details were added to it, and the answer says so without showing it.
+ */
+export async function createLead(
+  user: SessionUser,
+  body: unknown,
+): Promise<{ created: boolean; lead: AdminLead | null }> {
+  const input = parseOrThrow(leadCreateSchema, body);
+  await checkAssignee(user, input.assigned_to);
+  const changes = normaliseLeadInput(input);
+  if (input.assigned_to !== undefined) changes.fields.assignedTo = input.assigned_to;
+  const { lead, created } = await upsertLead(user.companyId, changes, { createdBy: user.id });
+  const visible =
+    scopeOf(user).memberId === undefined || lead.assignedTo === user.id || lead.createdBy === user.id;
+  return { created, lead: visible ? toAdminLead(lead) : null };
+}
+
 export const BULK_ACTIONS = ["archive", "unarchive", "add_tag", "set_stage"] as const;
 
 export const bulkSchema = z

@@ -388,6 +388,46 @@ describe("members", () => {
     expect(reassign.status).toBe(403);
   });
 
+  it("see the leads they create, and a lead they create that matches another's is merged, not shown", async () => {
+    const tenant = await newTenant();
+    const member = await newUser(tenant.company.id, "member");
+    const cookie = await sessionCookie(member);
+    const create = (body: unknown) => call(leadsRoute, "/api/admin/leads", { method: "POST", cookie, body });
+
+    const made = await create({ name: "Walk-in", phone: "(612) 555-0131", tags: ["walk-in"] });
+    expect(made.status).toBe(201);
+    const { data } = await json<{ data: Lead & { created_by: string } }>(made);
+    expect(data.created_by).toBe(member.id);
+    expect(data.phone).toBe("+16125550131");
+    const list = await json<ListBody>(await call(leadsRoute, "/api/admin/leads", { cookie }));
+    expect(list.data.map((l) => l.id)).toEqual([data.id]);
+
+    const again = await json<{ data: Lead; created: boolean }>(
+      await create({ phone: "6125550131", tags: ["second"] }),
+    );
+    expect(again.created).toBe(false);
+    expect(again.data.tags).toEqual(["walk-in", "second"]);
+
+    const someoneElses = (await tenant.api.post<Lead>({ name: "Known", email: "known@example.com" })).body;
+    const merged = await create({ email: "KNOWN@example.com", notes: "Called in" });
+    expect(merged.status).toBe(200);
+    expect(await json(merged)).toEqual({
+      data: null,
+      created: false,
+      message: "This person is already a lead of someone else; the details were added to it",
+      status: "success",
+    });
+    expect((await tenant.api.get<{ data: Lead }>(someoneElses.id)).body.data.notes).toBe("Called in");
+
+    const bad = await create({ phone: "12", assigned_to: member.id });
+    expect(bad.status).toBe(400);
+    expect(await json(bad)).toEqual({
+      status: "error",
+      message: "Validation failed",
+      errors: [{ field: "phone", message: "Invalid phone number" }],
+    });
+  });
+
   it("a removed user's session stops working at once; the last admin stays", async () => {
     const tenant = await newTenant();
     const admin = await newUser(tenant.company.id, "admin");

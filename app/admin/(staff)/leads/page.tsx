@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { Suspense } from "react";
 import { LeadsTable } from "@/components/leads/leads-table";
 import { adminPage } from "@/lib/auth/page-session";
@@ -6,7 +7,12 @@ import { stagesInUse } from "@/lib/leads/stages";
 
 export default adminPage({}, async (user) => (
   <>
-    <h1>Leads</h1>
+    <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
+      <h1>Leads</h1>
+      <Link className="button primary" href="/admin/leads/new">
+        New lead
+      </Link>
+    </div>
     <Suspense fallback={<p>Loading leads…</p>}>
       <LeadsTable stages={await stagesInUse(scopeOf(user))} />
     </Suspense>

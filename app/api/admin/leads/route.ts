@@ -1,7 +1,8 @@
 import { withSession } from "@/lib/api/admin-handler";
 import { jsonResponse } from "@/lib/api/respond";
 import { leadListJson, parseListQuery } from "@/lib/leads";
-import { scopeOf } from "@/lib/leads/admin";
+import { readJsonObject } from "@/lib/api/body";
+import { createLead, scopeOf } from "@/lib/leads/admin";
 
 /** The admin's list: the API's envelope, cached per company, member and query; ?refresh=1 skips the cache. */
 export const GET = withSession({}, async ({ req, user }) => {
@@ -10,4 +11,22 @@ export const GET = withSession({}, async ({ req, user }) => {
     refresh: params.get("refresh") === "1",
   });
   return jsonResponse(body, 200, { "x-cache": hit ? "HIT" : "MISS" });
+});
+
+/** A lead typed in by staff; 201 when new, 200 when it matched (and updated) an existing lead. */
+export const POST = withSession({}, async ({ req, user }) => {
+  const { created, lead } = await createLead(user, await readJsonObject(req));
+  return jsonResponse(
+    {
+      data: lead,
+      created,
+      message: created
+        ? "Lead created"
+        : lead
+          ? "This person was already a lead; the details were added to it"
+          : "This person is already a lead of someone else; the details were added to it",
+      status: "success",
+    },
+    created ? 201 : 200,
+  );
 });

@@ -1,0 +1,16 @@
+import Link from "next/link";
+import { NewLeadForm } from "@/components/leads/new-lead-form";
+import { adminPage } from "@/lib/auth/page-session";
+
+export default adminPage({}, async () => (
+  <>
+    <p>
+      <Link href="/admin/leads">← Leads</Link>
+    </p>
+    <h1>New lead</h1>
+    <p className="muted">
+      When the phone or email is already a lead&apos;s, that lead is updated instead: one person, one lead.
+    </p>
+    <NewLeadForm />
+  </>
+));
