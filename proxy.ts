@@ -33,6 +33,8 @@ function hasSessionCookie(request: NextRequest): boolean {
 }
 
 export const config = {
-  // The API is left out: a proxy in front of it would buffer every request body to add two headers.
-  matcher: ["/((?!open-api|_next/static|_next/image|favicon.ico).*)"],
+  // Route handlers set their own headers (lib/api/respond.ts, lib/forms/http.ts) and admin routes
+  // check the session themselves, so the API, the intake, the form pages and the loader are left
+  // out: a proxy in front of them costs every request a pass through it, and buffers POST bodies.
+  matcher: ["/((?!open-api|api/|f/|embed\\.js|_next/static|_next/image|favicon.ico).*)"],
 };

@@ -19,6 +19,21 @@ const credentialsSchema = z.object({
   password: z.string().max(200),
 });
 
+/**
+ * The user a GitHub or Google sign-in stands for: only someone an admin has added, matched by email.
+ * GitHub gives the account's primary email, which it has verified; Google says whether it has.
+ */
+export async function oauthUserId(
+  provider: string,
+  profile: { email?: unknown; email_verified?: unknown } | undefined,
+): Promise<string | null> {
+  if (provider !== "github" && provider !== "google") return null;
+  if (provider === "google" && profile?.email_verified !== true) return null;
+  const email = typeof profile?.email === "string" ? profile.email : "";
+  if (!email) return null;
+  return (await findUserByEmail(email))?.id ?? null;
+}
+
 async function config(): Promise<NextAuthConfig> {
   const settings = env();
   const providers: NextAuthConfig["providers"] = [
@@ -59,25 +74,16 @@ async function config(): Promise<NextAuthConfig> {
     },
     providers,
     callbacks: {
-      // GitHub and Google sign in only people an admin has added, matched by a verified email.
       async signIn({ account, profile }) {
         if (!account || account.provider === "credentials") return true;
-        const verified = account.provider === "google" ? profile?.email_verified === true : true;
-        const email = typeof profile?.email === "string" ? profile.email : null;
-        if (!verified || !email) return false;
-        const user = await findUserByEmail(email);
-        if (!user) return false;
-        await noteSignIn(user.id);
-        return true;
+        const id = await oauthUserId(account.provider, profile);
+        if (id) await noteSignIn(id);
+        return id !== null;
       },
       async jwt({ token, user, account, profile }) {
         if (!account) return token;
-        if (account.provider === "credentials") {
-          token.uid = user?.id;
-        } else {
-          const email = typeof profile?.email === "string" ? profile.email : "";
-          token.uid = (await findUserByEmail(email))?.id;
-        }
+        token.uid =
+          account.provider === "credentials" ? user?.id : await oauthUserId(account.provider, profile);
         return token;
       },
     },

@@ -111,10 +111,22 @@ export async function findUserByEmail(email: string): Promise<UserRow | undefine
   return row;
 }
 
+/**
+ * Signed-in users are read on every admin request, so each process keeps them a few seconds: a
+ * removal made in this process applies at once, one made by another instance within
+ * USER_CACHE_MS (as forms do, lib/forms/store.ts).
+ */
+const USER_CACHE_MS = 5_000;
+const recentUsers = new Map<string, { user: SessionUser | undefined; until: number }>();
+
 export async function getSessionUser(id: string): Promise<SessionUser | undefined> {
   if (!z.guid().safeParse(id).success) return undefined;
+  const kept = recentUsers.get(id);
+  if (kept && kept.until > Date.now()) return kept.user;
   const db = await getDb();
   const [row] = await db.select(sessionColumns).from(users).where(eq(users.id, id)).limit(1);
+  if (recentUsers.size >= 10_000) recentUsers.clear();
+  recentUsers.set(id, { user: row, until: Date.now() + USER_CACHE_MS });
   return row;
 }
 
@@ -154,6 +166,7 @@ export async function deleteUser(
       if (n <= 1) return "last-admin";
     }
     await tx.delete(users).where(eq(users.id, id));
+    recentUsers.delete(id);
     return "deleted";
   });
 }

@@ -10,6 +10,7 @@ import * as leadRoute from "@/app/api/admin/leads/[id]/route";
 import * as leadsRoute from "@/app/api/admin/leads/route";
 import * as usersRoute from "@/app/api/admin/users/route";
 import * as userRoute from "@/app/api/admin/users/[id]/route";
+import { oauthUserId } from "@/lib/auth/auth";
 import { createFirstAdmin } from "@/lib/auth/users";
 import { createForm } from "@/lib/forms/store";
 import { CONTACT_FORM } from "@/lib/forms/schema";
@@ -87,6 +88,18 @@ describe("signing in", () => {
     const limited = await signIn(user.email);
     expect(limited.cookie).not.toContain("authjs.session-token");
     expect(limited.response.headers.get("location")).toContain("code=rate_limited");
+  });
+
+  it("lets GitHub and Google sign in only people an admin has added, by a verified email", async () => {
+    const { company } = await newTenant();
+    const user = await newUser(company.id, "member");
+    expect(await oauthUserId("github", { email: user.email.toUpperCase() })).toBe(user.id);
+    expect(await oauthUserId("google", { email: user.email, email_verified: true })).toBe(user.id);
+    expect(await oauthUserId("google", { email: user.email, email_verified: false })).toBeNull();
+    expect(await oauthUserId("google", { email: user.email })).toBeNull();
+    expect(await oauthUserId("github", { email: "stranger@example.com" })).toBeNull();
+    expect(await oauthUserId("github", {})).toBeNull();
+    expect(await oauthUserId("gitlab", { email: user.email })).toBeNull();
   });
 
   it("an unknown address is refused like a wrong password", async () => {
