@@ -55,6 +55,8 @@ const envSchema = z
     AUTH_GOOGLE_ID: optionalString,
     AUTH_GOOGLE_SECRET: optionalString,
     SIGN_IN_ATTEMPTS_PER_15_MINUTES: positiveInt(10),
+    // How many proxies in front of the app append to X-Forwarded-For (lib/http/client-address.ts).
+    PROXY_HOPS: positiveInt(1),
     INTAKE_MIN_FILL_SECONDS: z.preprocess(
       (v) => (v === "" ? undefined : v),
       z.coerce.number({ error: "must be a number of seconds" }).min(0, "must be zero or more").default(3),

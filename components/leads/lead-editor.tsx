@@ -182,7 +182,10 @@ export function LeadEditor({
         <button
           type="button"
           disabled={busy}
-          onClick={() => send({ archived: !archived }, archived ? "Unarchived." : "Archived.")}
+          onClick={() =>
+            // Unsaved edits go along, rather than being replaced by the stored values.
+            send({ ...changes(saved, values), archived: !archived }, archived ? "Unarchived." : "Archived.")
+          }
         >
           {archived ? "Unarchive" : "Archive"}
         </button>

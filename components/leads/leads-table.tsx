@@ -46,18 +46,30 @@ export function LeadsTable({ stages }: { stages: string[] }) {
     (url: string) => fetchJson<ListBody>(url),
     { keepPreviousData: true },
   );
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  // Selected rows belong to the view they were picked in: another query (back, forward, a filter)
+  // starts with none.
+  const [selection, setSelection] = useState<{ view: string; ids: Set<string> }>({
+    view: qs,
+    ids: new Set(),
+  });
+  const selected = selection.view === qs ? selection.ids : new Set<string>();
+  const setSelected = (next: Set<string> | ((current: Set<string>) => Set<string>)) =>
+    setSelection((current) => {
+      const base = current.view === qs ? current.ids : new Set<string>();
+      return { view: qs, ids: typeof next === "function" ? next(base) : next };
+    });
   const [refreshing, setRefreshing] = useState(false);
 
   /** Changes the URL; any change but the page number starts again at page 1. */
   function update(changes: Record<string, string | null>, { replace = false } = {}) {
-    const next = new URLSearchParams(qs);
+    // From the address bar, not from this render: a debounced search may fire after other changes.
+    const next = new URLSearchParams(window.location.search);
+    for (const key of [...next.keys()]) if (!(KEYS as readonly string[]).includes(key)) next.delete(key);
     for (const [key, value] of Object.entries(changes)) {
       if (value) next.set(key, value);
       else next.delete(key);
     }
     if (!("page" in changes)) next.delete("page");
-    setSelected(new Set());
     const url = next.size > 0 ? `${pathname}?${next}` : pathname;
     if (replace) router.replace(url, { scroll: false });
     else router.push(url, { scroll: false });
@@ -74,6 +86,8 @@ export function LeadsTable({ stages }: { stages: string[] }) {
     }
   }, [urlSearch]);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  // A search typed just before leaving the page must not pull the visitor back to the list.
+  useEffect(() => () => clearTimeout(timer.current), []);
   function onSearch(value: string) {
     setTerm(value);
     clearTimeout(timer.current);

@@ -36,15 +36,8 @@ export function NewLeadForm() {
         .filter(Boolean);
     }
     try {
-      const answer = await fetchJson<{ data: { id: string } | null; message: string }>("/api/admin/leads", {
-        method: "POST",
-        body,
-      });
-      if (answer.data) router.push(`/admin/leads/${answer.data.id}`);
-      else {
-        setErrors({});
-        setStatus(answer.message);
-      }
+      const answer = await fetchJson<{ data: { id: string } }>("/api/admin/leads", { method: "POST", body });
+      router.push(`/admin/leads/${answer.data.id}`);
     } catch (error) {
       if (error instanceof RequestFailed) {
         setErrors(error.fields);

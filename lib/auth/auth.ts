@@ -20,18 +20,52 @@ const credentialsSchema = z.object({
 });
 
 /**
- * The user a GitHub or Google sign-in stands for: only someone an admin has added, matched by email.
- * GitHub gives the account's primary email, which it has verified; Google says whether it has.
+ * Whether GitHub has verified this address of the account. Its profile's email can be one it has
+ * not (Auth.js falls back to the account's first address), so the account's list says.
+ */
+async function githubVerified(email: string, accessToken: string, fetcher: typeof fetch): Promise<boolean> {
+  try {
+    const response = await fetcher("https://api.github.com/user/emails", {
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        accept: "application/vnd.github+json",
+        "user-agent": "lead-intake-portal",
+      },
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) return false;
+    const emails = (await response.json()) as { email?: unknown; verified?: unknown }[];
+    return (
+      Array.isArray(emails) &&
+      emails.some(
+        (e) =>
+          typeof e.email === "string" && e.email.toLowerCase() === email.toLowerCase() && e.verified === true,
+      )
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The user a GitHub or Google sign-in stands for: only someone an admin has added, matched by an
+ * email the provider has verified; null for anyone else.
  */
 export async function oauthUserId(
   provider: string,
   profile: { email?: unknown; email_verified?: unknown } | undefined,
+  accessToken: string | undefined,
+  fetcher: typeof fetch = fetch,
 ): Promise<string | null> {
   if (provider !== "github" && provider !== "google") return null;
-  if (provider === "google" && profile?.email_verified !== true) return null;
   const email = typeof profile?.email === "string" ? profile.email : "";
   if (!email) return null;
-  return (await findUserByEmail(email))?.id ?? null;
+  const user = await findUserByEmail(email);
+  if (!user) return null;
+  if (provider === "google" && profile?.email_verified !== true) return null;
+  if (provider === "github" && !(accessToken && (await githubVerified(email, accessToken, fetcher))))
+    return null;
+  return user.id;
 }
 
 async function config(): Promise<NextAuthConfig> {
@@ -76,14 +110,16 @@ async function config(): Promise<NextAuthConfig> {
     callbacks: {
       async signIn({ account, profile }) {
         if (!account || account.provider === "credentials") return true;
-        const id = await oauthUserId(account.provider, profile);
+        const id = await oauthUserId(account.provider, profile, account.access_token);
         if (id) await noteSignIn(id);
         return id !== null;
       },
       async jwt({ token, user, account, profile }) {
         if (!account) return token;
         token.uid =
-          account.provider === "credentials" ? user?.id : await oauthUserId(account.provider, profile);
+          account.provider === "credentials"
+            ? user?.id
+            : await oauthUserId(account.provider, profile, account.access_token);
         return token;
       },
     },

@@ -17,14 +17,16 @@ const MAX_DECODED = 10_000;
 const decoded = new Map<string, { uid: string | null; expiresAt: number }>();
 
 async function tokenUserId(raw: string, salt: string): Promise<string | null> {
-  const kept = decoded.get(raw);
+  // A token is salted with its cookie's name: the same text under the other name is not valid.
+  const key = `${salt}:${raw}`;
+  const kept = decoded.get(key);
   if (kept && kept.expiresAt > Date.now()) return kept.uid;
   const token = await decode({ token: raw, secret: await appSecret(), salt }).catch(() => null);
   const uid = typeof token?.uid === "string" ? token.uid : null;
   const expiresAt = typeof token?.exp === "number" ? token.exp * 1000 : 0;
   if (uid && expiresAt > Date.now()) {
     if (decoded.size >= MAX_DECODED) decoded.clear();
-    decoded.set(raw, { uid, expiresAt });
+    decoded.set(key, { uid, expiresAt });
   }
   return expiresAt > Date.now() ? uid : null;
 }

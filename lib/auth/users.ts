@@ -151,7 +151,7 @@ export async function deleteUser(
 ): Promise<"deleted" | "missing" | "last-admin"> {
   if (!z.guid().safeParse(id).success) return "missing";
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  const outcome = await db.transaction(async (tx) => {
     await tx.execute(sql`lock table ${users} in share row exclusive mode`);
     const [target] = await tx
       .select({ role: users.role })
@@ -166,7 +166,9 @@ export async function deleteUser(
       if (n <= 1) return "last-admin";
     }
     await tx.delete(users).where(eq(users.id, id));
-    recentUsers.delete(id);
-    return "deleted";
+    return "deleted" as const;
   });
+  // After the commit: a request reading the user before it would otherwise keep the old row.
+  if (outcome === "deleted") recentUsers.delete(id);
+  return outcome;
 }

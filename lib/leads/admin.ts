@@ -7,7 +7,7 @@ import { getDb } from "@/lib/db/client";
 import { type LeadRow, leads, users } from "@/lib/db/schema";
 import { invalidateLeadLists } from "./cache";
 import { type ListScope, listConditions } from "./list";
-import { normaliseLeadInput } from "./normalise";
+import { type LeadChanges, normaliseLeadInput } from "./normalise";
 import { leadInputSchema, leadSchema, listQuerySchema } from "./schema";
 import { toApiLead } from "./serialize";
 import { upsertLead } from "./upsert";
@@ -83,29 +83,60 @@ export async function updateLead(user: SessionUser, id: string, body: unknown): 
   return toAdminLead(lead);
 }
 
-/** A lead typed in by staff: the API's fields, and for admins the assignee. */
+/** A lead typed in by staff: the API's fields (null means nothing here), and for admins the assignee. */
 export const leadCreateSchema = leadInputSchema
   .omit({ id: true })
   .extend({ assigned_to: z.guid({ error: "Must be a user's id" }).nullable().optional() });
 
+/** The lead one person's phone, else email, would match: the upsert's own order. */
+async function matchingLead(companyId: string, changes: LeadChanges): Promise<LeadRow | undefined> {
+  const db = await getDb();
+  for (const condition of [
+    typeof changes.fields.phone === "string" ? eq(leads.phone, changes.fields.phone) : undefined,
+    typeof changes.fields.emailLc === "string" ? eq(leads.emailLc, changes.fields.emailLc) : undefined,
+  ]) {
+    if (!condition) continue;
+    const [row] = await db
+      .select()
+      .from(leads)
+      .where(and(eq(leads.companyId, companyId), condition))
+      .orderBy(leads.createdAt, leads.id)
+      .limit(1);
+    if (row) return row;
+  }
+  return undefined;
+}
+
+const visibleTo = (user: SessionUser, lead: LeadRow) =>
+  user.role === "admin" || lead.assignedTo === user.id || lead.createdBy === user.id;
+
 /**
  * Creates a lead from the admin, through the upsert like every other write: when the phone or email
  * is already a lead's, that lead is updated instead (one person, one lead). A new lead records who
- * created it, so a member then sees it. `lead` is null when the match is a lead the member may not
- * see: the details were added to it, and the answer says so without showing it.
+ * created it, so a member then sees it. The stage and source typed in describe a new lead, so they
+ * apply to new leads only (as an intake form's do). A member whose person is already a lead they
+ * may not see changes nothing: the answer is a 409 asking for an admin.
  */
 export async function createLead(
   user: SessionUser,
   body: unknown,
-): Promise<{ created: boolean; lead: AdminLead | null }> {
+): Promise<{ created: boolean; lead: AdminLead }> {
   const input = parseOrThrow(leadCreateSchema, body);
   await checkAssignee(user, input.assigned_to);
-  const changes = normaliseLeadInput(input);
-  if (input.assigned_to !== undefined) changes.fields.assignedTo = input.assigned_to;
-  const { lead, created } = await upsertLead(user.companyId, changes, { createdBy: user.id });
-  const visible =
-    scopeOf(user).memberId === undefined || lead.assignedTo === user.id || lead.createdBy === user.id;
-  return { created, lead: visible ? toAdminLead(lead) : null };
+  // Nothing to clear on a lead being typed in: null is taken as "not given".
+  const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
+  const changes = normaliseLeadInput(given);
+  if (input.assigned_to) changes.fields.assignedTo = input.assigned_to;
+  const match = await matchingLead(user.companyId, changes);
+  if (match && !visibleTo(user, match)) {
+    throw errors.conflict(
+      "This person is already a lead, assigned to someone else. Ask an admin to assign it to you.",
+    );
+  }
+  const { stage, source, ...fields } = changes.fields;
+  const defaults = { createdBy: user.id, ...(stage ? { stage } : {}), ...(source ? { source } : {}) };
+  const { lead, created } = await upsertLead(user.companyId, { ...changes, fields }, defaults);
+  return { created, lead: toAdminLead(lead) };
 }
 
 export const BULK_ACTIONS = ["archive", "unarchive", "add_tag", "set_stage"] as const;

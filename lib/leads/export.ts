@@ -41,7 +41,8 @@ export function csvCell(value: string | number | boolean | null): string {
   if (value === null) return "";
   let text = String(value);
   if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  // Quoted also when it holds a semicolon or a tab, which some spreadsheets split cells on.
+  return /[",;\t\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 const csvLine = (cells: (string | number | boolean | null)[]) => cells.map(csvCell).join(",") + "\r\n";

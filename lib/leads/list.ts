@@ -29,7 +29,8 @@ export function listConditions(scope: ListScope, query: ListQuery): SQL {
   if (scope.memberId) {
     conditions.push(sql`(${leads.assignedTo} = ${scope.memberId} or ${leads.createdBy} = ${scope.memberId})`);
   }
-  if (!query.archived) conditions.push(eq(leads.archived, false));
+  // Written as a literal, so that the planner can match the partial indexes on unarchived leads.
+  if (!query.archived) conditions.push(sql`${leads.archived} = false`);
   // Control characters separate the fields inside search_text, so they never take part in a search.
   const search = query.search?.replace(/[\u0000-\u001f]/g, "").toLowerCase();
   if (search) {

@@ -93,13 +93,26 @@ describe("signing in", () => {
   it("lets GitHub and Google sign in only people an admin has added, by a verified email", async () => {
     const { company } = await newTenant();
     const user = await newUser(company.id, "member");
-    expect(await oauthUserId("github", { email: user.email.toUpperCase() })).toBe(user.id);
-    expect(await oauthUserId("google", { email: user.email, email_verified: true })).toBe(user.id);
-    expect(await oauthUserId("google", { email: user.email, email_verified: false })).toBeNull();
-    expect(await oauthUserId("google", { email: user.email })).toBeNull();
-    expect(await oauthUserId("github", { email: "stranger@example.com" })).toBeNull();
-    expect(await oauthUserId("github", {})).toBeNull();
-    expect(await oauthUserId("gitlab", { email: user.email })).toBeNull();
+    // GitHub cannot be reached from the tests: its list of the account's addresses is given here.
+    const github = (emails: unknown) =>
+      (async () => new Response(JSON.stringify(emails))) as unknown as typeof fetch;
+    const verified = github([{ email: user.email, verified: true, primary: true }]);
+    expect(await oauthUserId("github", { email: user.email.toUpperCase() }, "token", verified)).toBe(user.id);
+    expect(
+      await oauthUserId(
+        "github",
+        { email: user.email },
+        "token",
+        github([{ email: user.email, verified: false }]),
+      ),
+    ).toBeNull();
+    expect(await oauthUserId("github", { email: user.email }, undefined, verified)).toBeNull();
+    expect(await oauthUserId("github", { email: "stranger@example.com" }, "token", verified)).toBeNull();
+    expect(await oauthUserId("github", {}, "token", verified)).toBeNull();
+    expect(await oauthUserId("google", { email: user.email, email_verified: true }, "token")).toBe(user.id);
+    expect(await oauthUserId("google", { email: user.email, email_verified: false }, "token")).toBeNull();
+    expect(await oauthUserId("google", { email: user.email }, "token")).toBeNull();
+    expect(await oauthUserId("gitlab", { email: user.email }, "token", verified)).toBeNull();
   });
 
   it("an unknown address is refused like a wrong password", async () => {
@@ -421,16 +434,26 @@ describe("members", () => {
     expect(again.created).toBe(false);
     expect(again.data.tags).toEqual(["walk-in", "second"]);
 
-    const someoneElses = (await tenant.api.post<Lead>({ name: "Known", email: "known@example.com" })).body;
-    const merged = await create({ email: "KNOWN@example.com", notes: "Called in" });
-    expect(merged.status).toBe(200);
-    expect(await json(merged)).toEqual({
-      data: null,
-      created: false,
-      message: "This person is already a lead of someone else; the details were added to it",
-      status: "success",
+    // Stage and source typed in describe a new lead: an existing one keeps its own.
+    const staged = await json<{ data: Lead }>(
+      await create({ phone: "6125550131", stage: "new", source: "phone" }),
+    );
+    expect(staged.data.stage).toBeNull();
+    expect(staged.data.source).toBeNull();
+
+    // Someone else's lead is neither changed nor shown.
+    const someoneElses = (
+      await tenant.api.post<Lead>({ name: "Known", email: "known@example.com", notes: "Kept" })
+    ).body;
+    const refused = await create({ email: "KNOWN@example.com", name: null, notes: "Overwritten?" });
+    expect(refused.status).toBe(409);
+    expect(await json(refused)).toEqual({
+      status: "error",
+      message: "This person is already a lead, assigned to someone else. Ask an admin to assign it to you.",
+      error_code: "CONFLICT",
     });
-    expect((await tenant.api.get<{ data: Lead }>(someoneElses.id)).body.data.notes).toBe("Called in");
+    const untouched = (await tenant.api.get<{ data: Lead }>(someoneElses.id)).body.data;
+    expect([untouched.name, untouched.notes]).toEqual(["Known", "Kept"]);
 
     const bad = await create({ phone: "12", assigned_to: member.id });
     expect(bad.status).toBe(400);

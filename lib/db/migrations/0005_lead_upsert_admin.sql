@@ -14,7 +14,8 @@ CREATE OR REPLACE FUNCTION lead_upsert(
   p_defaults jsonb,
   p_tags text[],
   p_now timestamptz,
-  p_replace_tags boolean
+  -- A default, so that the previous code's eight-argument calls keep working while it is replaced.
+  p_replace_tags boolean DEFAULT false
 ) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE

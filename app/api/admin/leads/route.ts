@@ -20,11 +20,7 @@ export const POST = withSession({}, async ({ req, user }) => {
     {
       data: lead,
       created,
-      message: created
-        ? "Lead created"
-        : lead
-          ? "This person was already a lead; the details were added to it"
-          : "This person is already a lead of someone else; the details were added to it",
+      message: created ? "Lead created" : "This person was already a lead; the details were added to it",
       status: "success",
     },
     created ? 201 : 200,

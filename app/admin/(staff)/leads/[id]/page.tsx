@@ -20,7 +20,13 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
     if (error instanceof ApiError && error.status === 404) notFound();
     throw error;
   }
-  const assignees = await assignableUsers(user.companyId);
+  // Only admins assign, so only they get the list of staff; a member sees who has the lead.
+  const assignees =
+    user.role === "admin"
+      ? await assignableUsers(user.companyId)
+      : lead.assigned_to
+        ? [{ id: lead.assigned_to, label: lead.assigned_to === user.id ? "You" : "Another member of staff" }]
+        : [];
   return (
     <>
       <p>

@@ -9,7 +9,8 @@ export default adminPage({}, async () => (
     </p>
     <h1>New lead</h1>
     <p className="muted">
-      When the phone or email is already a lead&apos;s, that lead is updated instead: one person, one lead.
+      When the phone or email is already a lead&apos;s, that lead is updated instead (one person, one lead);
+      the stage and source are for a new lead only.
     </p>
     <NewLeadForm />
   </>

@@ -1,0 +1,2 @@
+CREATE INDEX "leads_active_created_idx" ON "leads" USING btree ("company_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE archived = false;--> statement-breakpoint
+CREATE INDEX "leads_active_stage_idx" ON "leads" USING btree ("company_id",lower("stage"),"created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE archived = false;
