@@ -12,17 +12,49 @@ export async function cachedLeadList(
   companyId: string,
   queryKey: string,
   options: { refresh?: boolean },
-  compute: () => Promise<string>,
+  compute: (version: number) => Promise<string>,
 ): Promise<{ body: string; hit: boolean }> {
   const key = `leads:list:${companyId}:${queryKey}`;
   const { version, value } = await getWithFamilyVersion(family(companyId), key);
   if (value !== null && !options.refresh) {
-    const separator = value.indexOf("\n");
-    if (value.slice(0, separator) === String(version)) return { body: value.slice(separator + 1), hit: true };
+    const fresh = unwrap(value, version);
+    if (fresh !== null) return { body: fresh, hit: true };
   }
-  const body = await compute();
+  const body = await compute(version);
   await kv().set(key, `${version}\n${body}`, env().LIST_CACHE_TTL_SECONDS);
   return { body, hit: false };
+}
+
+/** A stored value when it was stored under this version, else null. */
+function unwrap(value: string, version: number): string | null {
+  const separator = value.indexOf("\n");
+  return value.slice(0, separator) === String(version) ? value.slice(separator + 1) : null;
+}
+
+/**
+ * How many leads a filter matches does not depend on the page, and counting is the costly part of
+ * a list over many leads, so the count is kept apart per filter, under the company's version the
+ * list was computed with: paging through a filter counts once.
+ */
+const countKey = (companyId: string, filterKey: string) => `leads:count:${companyId}:${filterKey}`;
+
+export async function knownCount(
+  companyId: string,
+  filterKey: string,
+  version: number,
+): Promise<number | null> {
+  const stored = await kv().get(countKey(companyId, filterKey));
+  const known = stored === null ? null : unwrap(stored, version);
+  return known === null ? null : Number(known);
+}
+
+export async function keepCount(
+  companyId: string,
+  filterKey: string,
+  version: number,
+  count: number,
+): Promise<void> {
+  await kv().set(countKey(companyId, filterKey), `${version}\n${count}`, env().LIST_CACHE_TTL_SECONDS);
 }
 
 /** Makes every cached list of this company stale; called after any write to its leads. */

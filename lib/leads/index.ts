@@ -4,7 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { leads } from "@/lib/db/schema";
 import { errors } from "@/lib/api/errors";
 import { parseOrThrow, queryObject } from "@/lib/api/body";
-import { cachedLeadList } from "./cache";
+import { cachedLeadList, keepCount, knownCount } from "./cache";
 import { listLeads, type ListQuery, type ListScope } from "./list";
 import { normaliseLeadInput } from "./normalise";
 import {
@@ -41,17 +41,14 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   return parseOrThrow(listQuerySchema, queryObject(params, LIST_PARAMS));
 }
 
-/** A stable text for a query and whose leads it shows, so equal queries share one cache entry. */
+/** A stable text for a filter and whose leads it shows: the part of a query its count depends on. */
+function filterKey(scope: ListScope, query: ListQuery): string {
+  return JSON.stringify([scope.memberId ?? null, query.archived, query.search, query.stage, query.tags]);
+}
+
+/** A stable text for a whole query, so equal queries share one cache entry. */
 function queryKey(scope: ListScope, query: ListQuery): string {
-  return JSON.stringify([
-    scope.memberId ?? null,
-    query.archived,
-    query.limit,
-    query.page,
-    query.search,
-    query.stage,
-    query.tags,
-  ]);
+  return JSON.stringify([filterKey(scope, query), query.limit, query.page]);
 }
 
 /**
@@ -63,8 +60,12 @@ export async function leadListJson(
   query: ListQuery,
   options: { refresh?: boolean } = {},
 ): Promise<{ body: string; hit: boolean }> {
-  return cachedLeadList(scope.companyId, queryKey(scope, query), options, async () => {
-    const { rows, total } = await listLeads(scope, query);
+  return cachedLeadList(scope.companyId, queryKey(scope, query), options, async (version) => {
+    // A search counts its matches on the way (lib/leads/list.ts), so only plain lists keep counts.
+    const filter = filterKey(scope, query);
+    const known = options.refresh || query.search ? null : await knownCount(scope.companyId, filter, version);
+    const { rows, total } = await listLeads(scope, query, known);
+    if (known === null && !query.search) await keepCount(scope.companyId, filter, version, total);
     const envelope = listResponseSchema.parse({
       data: rows.map(toApiLead),
       pagination: {

@@ -54,14 +54,23 @@ export function listConditions(scope: ListScope, query: ListQuery): SQL {
 
 type PageRows = { lead: LeadRow; total: number }[];
 
-/** One page of a company's leads, newest first with ties broken by id, and the total that match. */
+/**
+ * One page of a company's leads, newest first with ties broken by id, and the total that match.
+ * `knownTotal`, when the caller has it (lib/leads/cache.ts keeps counts per filter), saves counting
+ * a list without a search (a search counts its collected matches at no extra cost).
+ */
 export async function listLeads(
   scope: ListScope,
   query: ListQuery,
+  knownTotal: number | null = null,
 ): Promise<{ rows: LeadRow[]; total: number }> {
   const db = await getDb();
   const where = listConditions(scope, query);
-  const page = await (query.search ? searchPage : plainPage)(db, where, query);
+  if (knownTotal !== null && !query.search) {
+    const rows = await plainPage(db, where, query, false);
+    return { rows: rows.map((r) => r.lead), total: knownTotal };
+  }
+  const page = query.search ? await searchPage(db, where, query) : await plainPage(db, where, query, true);
   if (page.length > 0) return { rows: page.map((r) => r.lead), total: page[0]!.total };
   // Only a page past the end needs a count of its own.
   return { rows: [], total: query.page === 1 ? 0 : await db.$count(leads, where) };
@@ -73,11 +82,13 @@ const offsetOf = (query: ListQuery) => (query.page - 1) * query.limit;
  * Without a search the order index gives the page directly; the count rides in the same statement,
  * so the page and its total come from one snapshot.
  */
-function plainPage(db: Db, where: SQL, query: ListQuery): Promise<PageRows> {
+function plainPage(db: Db, where: SQL, query: ListQuery, count: boolean): Promise<PageRows> {
   return db
     .select({
       lead: getTableColumns(leads),
-      total: sql<number>`(select count(*) from ${leads} where ${where})`.mapWith(Number),
+      total: count
+        ? sql<number>`(select count(*) from ${leads} where ${where})`.mapWith(Number)
+        : sql<number>`0`.mapWith(Number),
     })
     .from(leads)
     .where(where)
