@@ -82,11 +82,11 @@ async function overLimit(key: string, limit: number): Promise<boolean> {
 }
 
 /**
- * The server's spam checks, which a direct POST meets as much as the page does: the honeypot, the
- * signed render time (a person takes a few seconds), and hourly limits per address and per form.
- * A submission without a token (a business's own HTML form) skips only the fill-time check.
+ * The server's checks of the submission itself, which a direct POST meets as much as the page does:
+ * the honeypot, the signed render time (a person takes a few seconds), and Turnstile when set. A
+ * submission without a token (a business's own HTML form) skips only the fill-time check.
  */
-export async function screen(
+export async function inspect(
   form: Form,
   req: Request,
   raw: Record<string, unknown>,
@@ -101,14 +101,18 @@ export async function screen(
     if (now().getTime() - token.issuedAt < env().INTAKE_MIN_FILL_SECONDS * 1000) return { spam: "too-fast" };
   }
   if (!(await turnstilePassed(raw, req))) return { spam: "turnstile" };
+  return { spam: null, token };
+}
+
+/** Counts a submission against the hourly limits per address and per form; the one it exceeds, if any. */
+export async function overHourlyLimits(form: Form, req: Request): Promise<SpamReason | null> {
   const hour = Math.floor(now().getTime() / 3_600_000);
   const address = await hashedClientAddress(req);
-  if (await overLimit(`intake:ip:${form.id}:${address}:${hour}`, env().INTAKE_PER_IP_PER_HOUR)) {
-    return { spam: "rate-ip" };
-  }
-  if (await overLimit(`intake:form:${form.id}:${hour}`, env().INTAKE_PER_FORM_PER_HOUR))
-    return { spam: "rate-form" };
-  return { spam: null, token };
+  const [perAddress, perForm] = await Promise.all([
+    overLimit(`intake:ip:${form.id}:${address}:${hour}`, env().INTAKE_PER_IP_PER_HOUR),
+    overLimit(`intake:form:${form.id}:${hour}`, env().INTAKE_PER_FORM_PER_HOUR),
+  ]);
+  return perAddress ? "rate-ip" : perForm ? "rate-form" : null;
 }
 
 export async function countSpam(form: Form): Promise<void> {

@@ -80,15 +80,19 @@ export async function submitForm(
   form: Form,
   raw: Record<string, unknown>,
   values: SubmittedValues = submittedValues(form, raw),
+  /** `invalidate: false` when the caller makes the company's lists stale itself. */
+  options: { invalidate?: boolean } = {},
 ): Promise<SubmissionResult> {
   const errors = validate(form, values);
   if (errors.length > 0) return { ok: false, errors, values };
   const changes = normaliseLeadInput(leadInputSchema.parse(leadFields(values)));
   const context = visitContext(raw);
   changes.tags = [...changes.tags, ...form.defaultTags, ...contextTags(context)];
-  const { lead, created } = await upsertLead(form.companyId, changes, {
-    source: sourceDetail(form.defaultSource, context),
-    stage: form.defaultStage,
-  });
+  const { lead, created } = await upsertLead(
+    form.companyId,
+    changes,
+    { source: sourceDetail(form.defaultSource, context), stage: form.defaultStage },
+    { invalidate: options.invalidate },
+  );
   return { ok: true, leadId: lead.id, created };
 }

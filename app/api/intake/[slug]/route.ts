@@ -7,9 +7,10 @@ import {
   answerKeys,
   countSpam,
   firstAnswer,
+  inspect,
   issueToken,
   keepAnswer,
-  screen,
+  overHourlyLimits,
   TOKEN_FIELD,
 } from "@/lib/forms/guard";
 import {
@@ -23,6 +24,7 @@ import {
 import { FormPage, MessagePage } from "@/lib/forms/render";
 import { type Form, findForm } from "@/lib/forms/store";
 import { submitForm, submittedValues, validate, visitContext } from "@/lib/forms/submit";
+import { invalidateLeadLists } from "@/lib/leads/cache";
 
 type Context = { params: Promise<{ slug: string }> };
 
@@ -58,32 +60,37 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
   }
   try {
     const raw = await readSubmission(req);
-    const verdict = await screen(form, req, raw);
     const values = submittedValues(form, raw);
+    const inspected = await inspect(form, req, raw);
+    const header = req.headers.get("idempotency-key")?.slice(0, 200) ?? null;
+    const token = inspected.spam ? null : inspected.token;
+    const keys = answerKeys(form, values, token?.key ?? header);
+    // The hourly limits and an earlier answer are asked of KV together, in one round trip.
+    const [limited, first] = inspected.spam
+      ? [null, null]
+      : await Promise.all([overHourlyLimits(form, req), firstAnswer(keys)]);
+    const spam = inspected.spam ?? limited;
     // Sent back too fast but not valid: show the errors as to anyone (a person pressing Send on an
     // empty form at once); only a complete submission that fast is treated as a bot's.
-    const tooFastButInvalid = verdict.spam === "too-fast" && validate(form, values).length > 0;
-    if (verdict.spam && !tooFastButInvalid) {
+    const tooFastButInvalid = spam === "too-fast" && validate(form, values).length > 0;
+    if (spam && !tooFastButInvalid) {
       await countSpam(form);
       return accepted(form, req, { leadId: randomUUID(), created: true }, cors);
     }
-    const header = req.headers.get("idempotency-key")?.slice(0, 200) ?? null;
-    const token = verdict.spam ? null : verdict.token;
-    const keys = answerKeys(form, values, token?.key ?? header);
-    const first = await firstAnswer(keys);
     if (first) return accepted(form, req, first, cors);
 
-    const result = await submitForm(form, raw, values);
+    const result = await submitForm(form, raw, values, { invalidate: false });
     if (result.ok) {
       const answer = { leadId: result.leadId, created: result.created };
-      await keepAnswer(keys, answer);
+      // After the lead's commit: the company's lists go stale and the answer is kept, together.
+      await Promise.all([invalidateLeadLists(form.companyId), keepAnswer(keys, answer)]);
       return accepted(form, req, answer, cors);
     }
     if (json) throw errors.validation(result.errors);
-    // The same rendering continues, its render time and one-time key with it, unless it was forged.
+    // The same rendering continues, its render time and one-time key with it (a forged token was
+    // answered as spam above).
     const presented = raw[TOKEN_FIELD];
-    const carried =
-      typeof presented === "string" && presented !== "" && verdict.spam !== "bad-token" ? presented : null;
+    const carried = typeof presented === "string" && presented !== "" ? presented : null;
     const page = createElement(FormPage, {
       form,
       action: `/api/intake/${form.slug}`,
