@@ -283,4 +283,22 @@ describe("the admin in real Chromium", () => {
     await page.waitForSelector("text=Saved.");
     await shot("form-edited");
   });
+
+  it("has no accessibility violations on any staff page (axe-core)", async () => {
+    await page.goto(`${portal.base}/admin/leads?search=person108`);
+    await page.waitForSelector("text=1 lead");
+    const leadUrl = await page.locator("tbody a").first().getAttribute("href");
+    for (const url of [
+      "/admin",
+      "/admin/leads/new",
+      leadUrl!,
+      "/admin/api-keys",
+      "/admin/forms",
+      "/admin/forms/contact",
+      "/admin/users",
+    ]) {
+      await page.goto(portal.base + url);
+      expect(await axeViolations(), url).toEqual([]);
+    }
+  });
 });
