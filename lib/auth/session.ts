@@ -14,21 +14,27 @@ const SECURE_COOKIE = `__Secure-${COOKIE}`;
  * authenticated with the secret, so equal text means equal content.
  */
 const MAX_DECODED = 10_000;
-const decoded = new Map<string, { uid: string | null; expiresAt: number }>();
+interface Decoded {
+  uid: string;
+  /** When the session began, epoch seconds. */
+  issuedAt: number;
+  expiresAt: number;
+}
+const decoded = new Map<string, Decoded>();
 
-async function tokenUserId(raw: string, salt: string): Promise<string | null> {
+async function decodeToken(raw: string, salt: string): Promise<Decoded | null> {
   // A token is salted with its cookie's name: the same text under the other name is not valid.
   const key = `${salt}:${raw}`;
   const kept = decoded.get(key);
-  if (kept && kept.expiresAt > Date.now()) return kept.uid;
+  if (kept) return kept.expiresAt > Date.now() ? kept : null;
   const token = await decode({ token: raw, secret: await appSecret(), salt }).catch(() => null);
-  const uid = typeof token?.uid === "string" ? token.uid : null;
-  const expiresAt = typeof token?.exp === "number" ? token.exp * 1000 : 0;
-  if (uid && expiresAt > Date.now()) {
-    if (decoded.size >= MAX_DECODED) decoded.clear();
-    decoded.set(key, { uid, expiresAt });
-  }
-  return expiresAt > Date.now() ? uid : null;
+  if (typeof token?.uid !== "string" || typeof token.exp !== "number" || typeof token.iat !== "number")
+    return null;
+  const found = { uid: token.uid, issuedAt: token.iat, expiresAt: token.exp * 1000 };
+  if (found.expiresAt <= Date.now()) return null;
+  if (decoded.size >= MAX_DECODED) decoded.clear();
+  decoded.set(key, found);
+  return found;
 }
 
 /**
@@ -48,6 +54,11 @@ export async function sessionFromHeaders(headers: Headers): Promise<SessionUser 
     raw: true,
   });
   if (!raw) return null;
-  const uid = await tokenUserId(raw, secure ? SECURE_COOKIE : COOKIE);
-  return uid ? ((await getSessionUser(uid)) ?? null) : null;
+  const token = await decodeToken(raw, secure ? SECURE_COOKIE : COOKIE);
+  const user = token ? await getSessionUser(token.uid) : undefined;
+  if (!token || !user) return null;
+  // A session that began before the password last changed has ended (in whole seconds, as iat is).
+  if (user.passwordChangedAt && token.issuedAt < Math.floor(user.passwordChangedAt.getTime() / 1000))
+    return null;
+  return user;
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { type Role, ROLES, type UserRow, users } from "@/lib/db/schema";
-import { hashPassword, passwordProblem } from "./passwords";
+import { hashPassword, passwordProblem, verifyPassword } from "./passwords";
 
 export interface SessionUser {
   id: string;
@@ -11,6 +11,8 @@ export interface SessionUser {
   email: string;
   name: string | null;
   role: Role;
+  /** Sessions that began before this are no longer valid. */
+  passwordChangedAt: Date | null;
 }
 
 export const userInputSchema = z.object({
@@ -45,6 +47,7 @@ const sessionColumns = {
   email: users.email,
   name: users.name,
   role: users.role,
+  passwordChangedAt: users.passwordChangedAt,
 };
 
 function isUniqueViolation(error: unknown): boolean {
@@ -128,6 +131,33 @@ export async function getSessionUser(id: string): Promise<SessionUser | undefine
   if (recentUsers.size >= 10_000) recentUsers.clear();
   recentUsers.set(id, { user: row, until: Date.now() + USER_CACHE_MS });
   return row;
+}
+
+export const passwordChangeSchema = z.object({
+  current: z.string({ error: "Must be a string" }).max(200),
+  password: z.string({ error: "Must be a string" }).superRefine((v, ctx) => {
+    const problem = passwordProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
+});
+
+/**
+ * Changes a user's password once the current one is given, and ends every session begun before
+ * (lib/auth/session.ts compares each token's issue time). False when the current password is wrong.
+ */
+export async function changePassword(
+  id: string,
+  input: z.output<typeof passwordChangeSchema>,
+): Promise<boolean> {
+  const db = await getDb();
+  const [row] = await db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, id));
+  if (!row || !(await verifyPassword(input.current, row.hash))) return false;
+  await db
+    .update(users)
+    .set({ passwordHash: await hashPassword(input.password), passwordChangedAt: now() })
+    .where(eq(users.id, id));
+  recentUsers.delete(id);
+  return true;
 }
 
 export async function noteSignIn(id: string): Promise<void> {

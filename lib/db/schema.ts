@@ -115,6 +115,8 @@ export const users = pgTable(
     passwordHash: text("password_hash"),
     role: text("role", { enum: ROLES }).notNull(),
     createdAt: createdAt(),
+    // Sessions begun before this are no longer valid: changing a password signs out everywhere.
+    passwordChangedAt: timestamp("password_changed_at", { withTimezone: true, mode: "date" }),
     lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [uniqueIndex("users_email_idx").on(t.email), index("users_company_idx").on(t.companyId)],

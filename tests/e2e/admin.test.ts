@@ -296,6 +296,7 @@ describe("the admin in real Chromium", () => {
       "/admin/forms",
       "/admin/forms/contact",
       "/admin/users",
+      "/admin/account",
     ]) {
       await page.goto(portal.base + url);
       expect(await axeViolations(), url).toEqual([]);

@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import * as passwordRoute from "@/app/api/admin/account/password/route";
 import * as keyRoute from "@/app/api/admin/api-keys/[id]/route";
 import * as keysRoute from "@/app/api/admin/api-keys/route";
 import * as formRoute from "@/app/api/admin/forms/[slug]/route";
@@ -462,6 +463,36 @@ describe("members", () => {
       message: "Validation failed",
       errors: [{ field: "phone", message: "Invalid phone number" }],
     });
+  });
+
+  it("change their own password, which ends every session begun before", async () => {
+    const tenant = await newTenant();
+    const member = await newUser(tenant.company.id, "member");
+    const [cookie, otherDevice] = [await sessionCookie(member), await sessionCookie(member)];
+    const change = (body: unknown) =>
+      call(passwordRoute, "/api/admin/account/password", { method: "POST", cookie, body });
+
+    const wrong = await change({ current: "not it at all", password: "a brand new passphrase" });
+    expect(await json(wrong)).toEqual({
+      status: "error",
+      message: "Validation failed",
+      errors: [{ field: "current", message: "That is not your current password" }],
+    });
+    const short = await change({ current: PASSWORD, password: "short" });
+    expect(await json(short)).toMatchObject({
+      errors: [{ field: "password", message: "Must be at least 10 characters" }],
+    });
+    expect((await call(leadsRoute, "/api/admin/leads", { cookie: otherDevice })).status).toBe(200);
+
+    // Sessions are stamped in whole seconds: the change must come in a later second than they began.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await change({ current: PASSWORD, password: "a brand new passphrase" })).status).toBe(200);
+    for (const old of [cookie, otherDevice]) {
+      expect((await call(leadsRoute, "/api/admin/leads", { cookie: old })).status).toBe(401);
+    }
+    expect((await signIn(member.email)).cookie).not.toContain("authjs.session-token");
+    const fresh = await signIn(member.email, "a brand new passphrase");
+    expect((await call(leadsRoute, "/api/admin/leads", { cookie: fresh.cookie })).status).toBe(200);
   });
 
   it("a removed user's session stops working at once; the last admin stays", async () => {

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { AdminNav } from "@/components/admin/nav";
@@ -13,9 +14,9 @@ export default async function StaffLayout({ children }: { children: ReactNode })
         <strong>Leads portal</strong>
         <AdminNav admin={user.role === "admin"} />
         <div className="who">
-          <span>
+          <Link href="/admin/account">
             {user.name ?? user.email} · {user.role}
-          </span>
+          </Link>
           <form action={signOutAction}>
             <button type="submit">Sign out</button>
           </form>

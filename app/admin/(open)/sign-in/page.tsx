@@ -11,6 +11,9 @@ const NOTICES: Record<string, string> = {
   CredentialsSignin: "That email and password do not match an account.",
   rate_limited: "Too many attempts. Wait 15 minutes, then try again.",
 };
+const INFO: Record<string, string> = {
+  "password-changed": "Your password was changed. Sign in with the new one.",
+};
 
 export default async function SignInPage({
   searchParams,
@@ -29,9 +32,15 @@ export default async function SignInPage({
   const callbackUrl = first("callbackUrl") ?? "/admin";
   const error = first("code") ?? first("error");
   const notice = error ? (NOTICES[error] ?? "Sign-in failed. Please try again.") : null;
+  const info = INFO[first("notice") ?? ""];
   return (
     <main className="narrow">
       <h1>Sign in</h1>
+      {info ? (
+        <p className="notice" role="status">
+          {info}
+        </p>
+      ) : null}
       <SignInForm callbackUrl={callbackUrl} notice={notice} />
       {oauthProviders().map((provider) => (
         <form key={provider.id} action={signInWithProvider} style={{ marginTop: "0.75rem" }}>

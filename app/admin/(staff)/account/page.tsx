@@ -1,0 +1,17 @@
+import { PasswordForm } from "@/components/admin/password-form";
+import { adminPage } from "@/lib/auth/page-session";
+
+export default adminPage({}, async (user) => (
+  <>
+    <h1>Your account</h1>
+    <p>
+      {user.name ? `${user.name}, ` : ""}
+      {user.email} · {user.role}
+    </p>
+    <h2>Change your password</h2>
+    <p className="muted">
+      Every session ends, on every device, this one too: you then sign in with the new password.
+    </p>
+    <PasswordForm />
+  </>
+));
