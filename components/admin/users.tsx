@@ -37,6 +37,26 @@ export function Users({ users, me }: { users: UserRow[]; me: string }) {
     }
   }
 
+  const [resetting, setResetting] = useState<{ id: string; password: string; error: string | null } | null>(
+    null,
+  );
+
+  async function update(user: UserRow, body: { role?: string; password?: string }, done: string) {
+    try {
+      await fetchJson(`/api/admin/users/${user.id}`, { method: "PATCH", body });
+      setStatus(done);
+      setResetting(null);
+      router.refresh();
+    } catch (error) {
+      const message =
+        error instanceof RequestFailed
+          ? (Object.values(error.fields)[0] ?? error.message)
+          : "The change could not be saved.";
+      if (body.password !== undefined) setResetting({ id: user.id, password: body.password, error: message });
+      else setStatus(message);
+    }
+  }
+
   async function remove(user: UserRow) {
     if (!window.confirm(`Remove ${user.email}? They are signed out at once.`)) return;
     try {
@@ -70,15 +90,76 @@ export function Users({ users, me }: { users: UserRow[]; me: string }) {
               <tr key={u.id}>
                 <td>{u.email}</td>
                 <td>{u.name}</td>
-                <td>{u.role}</td>
+                <td>
+                  {u.id === me ? (
+                    u.role
+                  ) : (
+                    <select
+                      aria-label={`Role of ${u.email}`}
+                      value={u.role}
+                      onChange={(e) =>
+                        void update(
+                          u,
+                          { role: e.target.value },
+                          `${u.email} is now ${e.target.value === "admin" ? "an admin" : "a member"}.`,
+                        )
+                      }
+                    >
+                      <option value="member">member</option>
+                      <option value="admin">admin</option>
+                    </select>
+                  )}
+                </td>
                 <td>{u.lastSignInAt ? new Date(u.lastSignInAt).toLocaleString() : "never"}</td>
                 <td>
                   {u.id === me ? (
                     <span className="muted">you</span>
+                  ) : resetting?.id === u.id ? (
+                    <form
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        void update(
+                          u,
+                          { password: resetting.password },
+                          `${u.email} has a new password; their sessions ended.`,
+                        );
+                      }}
+                    >
+                      <label htmlFor={`reset-${u.id}`} className="sr-only">
+                        New password for {u.email}
+                      </label>
+                      <input
+                        id={`reset-${u.id}`}
+                        type="password"
+                        autoComplete="new-password"
+                        value={resetting.password}
+                        aria-invalid={Boolean(resetting.error)}
+                        aria-describedby={resetting.error ? `reset-${u.id}-error` : undefined}
+                        onChange={(e) => setResetting({ id: u.id, password: e.target.value, error: null })}
+                      />{" "}
+                      <button type="submit">Save</button>{" "}
+                      <button type="button" onClick={() => setResetting(null)}>
+                        Cancel
+                      </button>
+                      {resetting.error ? (
+                        <span className="error" id={`reset-${u.id}-error`}>
+                          {" "}
+                          {resetting.error}
+                        </span>
+                      ) : null}
+                    </form>
                   ) : (
-                    <button type="button" className="danger" onClick={() => void remove(u)}>
-                      Remove
-                    </button>
+                    <>
+                      <button
+                        type="button"
+                        onClick={() => setResetting({ id: u.id, password: "", error: null })}
+                      >
+                        Set a new password
+                      </button>{" "}
+                      <button type="button" className="danger" onClick={() => void remove(u)}>
+                        Remove
+                      </button>
+                    </>
                   )}
                 </td>
               </tr>

@@ -202,3 +202,48 @@ export async function deleteUser(
   if (outcome === "deleted") recentUsers.delete(id);
   return outcome;
 }
+
+/** What an admin may change of another user: the role, and a new password when theirs is lost. */
+export const userUpdateSchema = z.object({
+  role: z.enum(ROLES, { error: "Must be admin or member" }).optional(),
+  password: userInputSchema.shape.password.optional(),
+});
+
+/**
+ * Changes a user of the company. A new password ends the user's sessions; the last admin cannot
+ * become a member.
+ */
+export async function updateUser(
+  companyId: string,
+  id: string,
+  input: z.output<typeof userUpdateSchema>,
+): Promise<"updated" | "missing" | "last-admin"> {
+  if (!z.guid().safeParse(id).success) return "missing";
+  const db = await getDb();
+  const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
+  const outcome = await db.transaction(async (tx) => {
+    await tx.execute(sql`lock table ${users} in share row exclusive mode`);
+    const [target] = await tx
+      .select({ role: users.role })
+      .from(users)
+      .where(and(eq(users.id, id), eq(users.companyId, companyId)));
+    if (!target) return "missing" as const;
+    if (target.role === "admin" && input.role === "member") {
+      const [{ n } = { n: 0 }] = await tx
+        .select({ n: count() })
+        .from(users)
+        .where(and(eq(users.companyId, companyId), eq(users.role, "admin")));
+      if (n <= 1) return "last-admin" as const;
+    }
+    await tx
+      .update(users)
+      .set({
+        ...(input.role ? { role: input.role } : {}),
+        ...(passwordHash ? { passwordHash, passwordChangedAt: now() } : {}),
+      })
+      .where(eq(users.id, id));
+    return "updated" as const;
+  });
+  if (outcome === "updated") recentUsers.delete(id);
+  return outcome;
+}

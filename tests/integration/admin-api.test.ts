@@ -495,6 +495,47 @@ describe("members", () => {
     expect((await call(leadsRoute, "/api/admin/leads", { cookie: fresh.cookie })).status).toBe(200);
   });
 
+  it("an admin changes a member's role and sets a new password that ends their sessions", async () => {
+    const tenant = await newTenant();
+    const admin = await newUser(tenant.company.id, "admin");
+    const member = await newUser(tenant.company.id, "member");
+    const adminCookie = await sessionCookie(admin);
+    const memberCookie = await sessionCookie(member);
+    const patch = (id: string, body: unknown) =>
+      call(userRoute, `/api/admin/users/${id}`, {
+        method: "PATCH",
+        params: { id },
+        cookie: adminCookie,
+        body,
+      });
+
+    expect((await call(keysRoute, "/api/admin/api-keys", { cookie: memberCookie })).status).toBe(403);
+    expect((await patch(member.id, { role: "admin" })).status).toBe(200);
+    // The new role applies to the session already open.
+    expect((await call(keysRoute, "/api/admin/api-keys", { cookie: memberCookie })).status).toBe(200);
+    expect((await patch(member.id, { role: "member" })).status).toBe(200);
+
+    const bad = await patch(member.id, { role: "owner", password: "short" });
+    expect(await json(bad)).toEqual({
+      status: "error",
+      message: "Validation failed",
+      errors: [
+        { field: "role", message: "Must be admin or member" },
+        { field: "password", message: "Must be at least 10 characters" },
+      ],
+    });
+    const lastAdmin = await patch(admin.id, { role: "member" });
+    expect(lastAdmin.status).toBe(409);
+    const foreign = await newTenant();
+    const stranger = await newUser(foreign.company.id, "member");
+    expect((await patch(stranger.id, { role: "admin" })).status).toBe(404);
+
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await patch(member.id, { password: "set by the admin" })).status).toBe(200);
+    expect((await call(leadsRoute, "/api/admin/leads", { cookie: memberCookie })).status).toBe(401);
+    expect((await signIn(member.email, "set by the admin")).cookie).toContain("authjs.session-token");
+  });
+
   it("a removed user's session stops working at once; the last admin stays", async () => {
     const tenant = await newTenant();
     const admin = await newUser(tenant.company.id, "admin");
