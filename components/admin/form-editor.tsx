@@ -2,7 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { fetchJson, RequestFailed } from "./fetch-json";
+import { fetchJson } from "./fetch-json";
+import { failure, FormStatus, splitList } from "./form-state";
 import { Field } from "@/components/ui/field";
 import { FORM_FIELDS, type FormFieldName, type FormSettings } from "@/lib/forms/schema";
 
@@ -41,12 +42,6 @@ interface FieldRow {
   required: boolean;
   choices: string;
 }
-
-const list = (text: string, separator: RegExp) =>
-  text
-    .split(separator)
-    .map((v) => v.trim())
-    .filter(Boolean);
 
 export function FormEditor({ form, portal }: { form: EditableForm; portal: string }) {
   const router = useRouter();
@@ -96,15 +91,15 @@ export function FormEditor({ form, portal }: { form: EditableForm; portal: strin
             name: r.name,
             label: r.label,
             required: r.required,
-            ...(r.name === "service_type" ? { choices: list(r.choices, /\n/) } : {}),
+            ...(r.name === "service_type" ? { choices: splitList(r.choices, "\n") } : {}),
           })),
         oneOf,
         consent: consent.trim() ? { text: consent, required: true } : null,
       },
       default_source: source,
       default_stage: stage,
-      default_tags: list(tags, /,/),
-      allowed_origins: list(origins, /\s+/),
+      default_tags: splitList(tags),
+      allowed_origins: splitList(origins, /\s+/),
       thank_you_message: thanks,
       redirect_url: redirect,
     };
@@ -114,10 +109,9 @@ export function FormEditor({ form, portal }: { form: EditableForm; portal: strin
       setStatus("Saved. The form shows the change within a few seconds.");
       router.refresh();
     } catch (error) {
-      if (error instanceof RequestFailed) {
-        setErrors(error.fields);
-        setStatus(error.body.errors ? "Please correct the fields marked below." : error.message);
-      } else setStatus("The form could not be saved.");
+      const failed = failure(error, "The form could not be saved.");
+      setErrors(failed.fields);
+      setStatus(failed.status);
     } finally {
       setBusy(false);
     }
@@ -148,14 +142,7 @@ export function FormEditor({ form, portal }: { form: EditableForm; portal: strin
           Open the form
         </a>
       </section>
-      <p
-        role="status"
-        aria-live="polite"
-        className={Object.keys(errors).length > 0 ? "form-error" : "notice"}
-        hidden={!status}
-      >
-        {status}
-      </p>
+      <FormStatus status={status} failed={Object.keys(errors).length > 0} />
       <div className="grid-2">
         <Field id="title" label="Title" error={errors.title}>
           {(aria) => <input {...aria} value={title} onChange={(e) => setTitle(e.target.value)} />}

@@ -3,17 +3,14 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { fetchJson, RequestFailed } from "./fetch-json";
+import { useTextFields } from "./form-state";
 import { Field } from "@/components/ui/field";
 
 export function PasswordForm() {
   const router = useRouter();
-  const [values, setValues] = useState({ current: "", password: "", confirm: "" });
+  const [values, , bind] = useTextFields({ current: "", password: "", confirm: "" });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
-  const bind = (key: keyof typeof values) => ({
-    value: values[key],
-    onChange: (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value })),
-  });
 
   async function submit() {
     if (values.password !== values.confirm) {

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { fetchJson, RequestFailed } from "./fetch-json";
+import { useTextFields } from "./form-state";
 import { Field } from "@/components/ui/field";
 
 export interface UserRow {
@@ -16,13 +17,9 @@ export interface UserRow {
 export function Users({ users, me }: { users: UserRow[]; me: string }) {
   const router = useRouter();
   const empty = { name: "", email: "", password: "", role: "member" };
-  const [values, setValues] = useState(empty);
+  const [values, setValues, bind] = useTextFields(empty);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<string | null>(null);
-  const bind = (key: keyof typeof empty) => ({
-    value: values[key],
-    onChange: (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value })),
-  });
 
   async function add() {
     try {

@@ -3,32 +3,26 @@
 import { useState } from "react";
 import { fetchJson, RequestFailed } from "@/components/admin/fetch-json";
 
-/** Actions on the selected leads: archive, unarchive, add a tag, set the stage. */
+/**
+ * Actions on the selected leads: archive, unarchive, add a tag, set the stage. Once one succeeds,
+ * the list clears its selection, which closes this bar; only a failure stays to be read.
+ */
 export function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => Promise<void> }) {
-  const [tag, setTag] = useState("");
-  const [stage, setStage] = useState("");
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
 
   async function run(action: string, value?: string) {
     setBusy(true);
-    setMessage(null);
+    setError(null);
     try {
-      const { updated } = await fetchJson<{ updated: number }>("/api/admin/leads/bulk", {
-        method: "POST",
-        body: { ids, action, value },
-      });
-      setMessage(`${updated} ${updated === 1 ? "lead" : "leads"} updated.`);
-      setTag("");
-      setStage("");
+      await fetchJson("/api/admin/leads/bulk", { method: "POST", body: { ids, action, value } });
       await onDone();
-    } catch (error) {
-      setMessage(
-        error instanceof RequestFailed
-          ? (Object.values(error.fields)[0] ?? error.message)
+    } catch (failed) {
+      setError(
+        failed instanceof RequestFailed
+          ? (Object.values(failed.fields)[0] ?? failed.message)
           : "The change failed.",
       );
-    } finally {
       setBusy(false);
     }
   }
@@ -42,35 +36,58 @@ export function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => Promise<
       <button type="button" disabled={busy} onClick={() => run("unarchive")}>
         Unarchive
       </button>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (tag.trim()) void run("add_tag", tag.trim());
-        }}
-      >
-        <label htmlFor="bulk-tag" className="sr-only">
-          Tag to add
-        </label>
-        <input id="bulk-tag" placeholder="Tag" value={tag} onChange={(e) => setTag(e.target.value)} />{" "}
-        <button type="submit" disabled={busy || !tag.trim()}>
-          Add tag
-        </button>
-      </form>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (stage.trim()) void run("set_stage", stage.trim());
-        }}
-      >
-        <label htmlFor="bulk-stage" className="sr-only">
-          Stage to set
-        </label>
-        <input id="bulk-stage" placeholder="Stage" value={stage} onChange={(e) => setStage(e.target.value)} />{" "}
-        <button type="submit" disabled={busy || !stage.trim()}>
-          Set stage
-        </button>
-      </form>
-      <span aria-live="polite">{message}</span>
+      <ValueAction
+        id="bulk-tag"
+        label="Tag to add"
+        placeholder="Tag"
+        button="Add tag"
+        busy={busy}
+        onRun={(v) => run("add_tag", v)}
+      />
+      <ValueAction
+        id="bulk-stage"
+        label="Stage to set"
+        placeholder="Stage"
+        button="Set stage"
+        busy={busy}
+        onRun={(v) => run("set_stage", v)}
+      />
+      <span aria-live="polite" className="form-error">
+        {error}
+      </span>
     </div>
+  );
+}
+
+/** A bulk action that takes a value: a tag to add, a stage to set. */
+function ValueAction(props: {
+  id: string;
+  label: string;
+  placeholder: string;
+  button: string;
+  busy: boolean;
+  onRun: (value: string) => Promise<void>;
+}) {
+  const [value, setValue] = useState("");
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (value.trim()) void props.onRun(value.trim());
+      }}
+    >
+      <label htmlFor={props.id} className="sr-only">
+        {props.label}
+      </label>
+      <input
+        id={props.id}
+        placeholder={props.placeholder}
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+      />{" "}
+      <button type="submit" disabled={props.busy || !value.trim()}>
+        {props.button}
+      </button>
+    </form>
   );
 }

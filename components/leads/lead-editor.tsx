@@ -2,7 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { fetchJson, RequestFailed } from "@/components/admin/fetch-json";
+import { fetchJson } from "@/components/admin/fetch-json";
+import { failure, FormStatus, splitList, useTextFields } from "@/components/admin/form-state";
 import { Field } from "@/components/ui/field";
 import type { AdminLead } from "@/lib/leads/admin";
 
@@ -42,10 +43,7 @@ function changes(before: Values, after: Values): Record<string, unknown> {
     const value = after[key]!.trim();
     if (value === before[key]!.trim()) continue;
     if (key === "tags") {
-      body.tags = value
-        .split(",")
-        .map((t) => t.trim())
-        .filter(Boolean);
+      body.tags = splitList(value);
     } else if (key === "projected_value") {
       body.projected_value = value === "" ? null : Number(value);
     } else body[key] = value === "" ? null : value;
@@ -64,7 +62,7 @@ export function LeadEditor({
 }) {
   const router = useRouter();
   const [saved, setSaved] = useState(() => valuesOf(lead));
-  const [values, setValues] = useState(saved);
+  const [values, setValues, bind] = useTextFields(saved);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -86,20 +84,14 @@ export function LeadEditor({
       setStatus(done);
       router.refresh();
     } catch (error) {
-      if (error instanceof RequestFailed) {
-        setErrors(error.fields);
-        setStatus(error.body.errors ? "Please correct the fields marked below." : error.message);
-      } else setStatus("The change could not be saved. Check the connection and try again.");
+      const failed = failure(error, "The change could not be saved. Check the connection and try again.");
+      setErrors(failed.fields);
+      setStatus(failed.status);
     } finally {
       setBusy(false);
     }
   }
 
-  const bind = (key: string) => ({
-    name: key,
-    value: values[key] ?? "",
-    onChange: (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value })),
-  });
   const dirty = Object.keys(changes(saved, values)).length > 0;
 
   return (
@@ -111,14 +103,7 @@ export function LeadEditor({
         if (Object.keys(body).length > 0) void send(body, "Saved.");
       }}
     >
-      <p
-        role="status"
-        aria-live="polite"
-        className={Object.keys(errors).length > 0 ? "form-error" : "notice"}
-        hidden={!status}
-      >
-        {status}
-      </p>
+      <FormStatus status={status} failed={Object.keys(errors).length > 0} />
       <div className="grid-2">
         {TEXT_FIELDS.map(([key, label]) => (
           <Field key={key} id={key} label={label} error={errors[key]}>

@@ -2,7 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { fetchJson, RequestFailed } from "@/components/admin/fetch-json";
+import { fetchJson } from "@/components/admin/fetch-json";
+import { failure, FormStatus, splitList, useTextFields } from "@/components/admin/form-state";
 import { Field } from "@/components/ui/field";
 
 const FIELDS = [
@@ -20,7 +21,7 @@ const FIELDS = [
 /** A lead typed in by staff (a phone call, a walk-in); it dedupes like every other lead. */
 export function NewLeadForm() {
   const router = useRouter();
-  const [values, setValues] = useState<Record<string, string>>({ stage: "new", source: "phone" });
+  const [values, , bind] = useTextFields<string>({ stage: "new", source: "phone" });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -30,28 +31,19 @@ export function NewLeadForm() {
     const body: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(values)) if (value.trim()) body[key] = value.trim();
     if (body.tags) {
-      body.tags = String(body.tags)
-        .split(",")
-        .map((t) => t.trim())
-        .filter(Boolean);
+      body.tags = splitList(String(body.tags));
     }
     try {
       const answer = await fetchJson<{ data: { id: string } }>("/api/admin/leads", { method: "POST", body });
       router.push(`/admin/leads/${answer.data.id}`);
     } catch (error) {
-      if (error instanceof RequestFailed) {
-        setErrors(error.fields);
-        setStatus(error.body.errors ? "Please correct the fields marked below." : error.message);
-      } else setStatus("The lead could not be saved. Check the connection and try again.");
+      const failed = failure(error, "The lead could not be saved. Check the connection and try again.");
+      setErrors(failed.fields);
+      setStatus(failed.status);
     } finally {
       setBusy(false);
     }
   }
-
-  const bind = (key: string) => ({
-    value: values[key] ?? "",
-    onChange: (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value })),
-  });
 
   return (
     <form
@@ -61,14 +53,7 @@ export function NewLeadForm() {
         void submit();
       }}
     >
-      <p
-        role="status"
-        aria-live="polite"
-        className={Object.keys(errors).length > 0 ? "form-error" : "notice"}
-        hidden={!status}
-      >
-        {status}
-      </p>
+      <FormStatus status={status} failed={Object.keys(errors).length > 0} />
       <div className="grid-2">
         {FIELDS.map(([key, label, type]) => (
           <Field key={key} id={key} label={label} error={errors[key]}>

@@ -6,9 +6,9 @@ import { parseOrThrow } from "@/lib/api/body";
 import { getDb } from "@/lib/db/client";
 import { type LeadRow, leads, users } from "@/lib/db/schema";
 import { invalidateLeadLists } from "./cache";
-import { type ListScope, listConditions } from "./list";
+import { EVERY_LEAD, type ListScope, listConditions } from "./list";
 import { type LeadChanges, normaliseLeadInput } from "./normalise";
-import { leadInputSchema, leadSchema, listQuerySchema } from "./schema";
+import { leadInputSchema, leadSchema } from "./schema";
 import { toApiLead } from "./serialize";
 import { upsertLead } from "./upsert";
 
@@ -40,7 +40,7 @@ async function visibleLead(user: SessionUser, id: string): Promise<LeadRow> {
   const [row] = await db
     .select()
     .from(leads)
-    .where(and(eq(leads.id, id), listConditions(scopeOf(user), listQuerySchema.parse({ archived: "true" }))))
+    .where(and(eq(leads.id, id), listConditions(scopeOf(user), EVERY_LEAD)))
     .limit(1);
   if (!row) throw errors.notFound();
   return row;
@@ -166,12 +166,7 @@ export async function bulkUpdate(user: SessionUser, body: unknown): Promise<{ up
   const visible = await db
     .select({ id: leads.id })
     .from(leads)
-    .where(
-      and(
-        inArray(leads.id, [...new Set(input.ids)]),
-        listConditions(scopeOf(user), listQuerySchema.parse({ archived: "true" })),
-      ),
-    );
+    .where(and(inArray(leads.id, [...new Set(input.ids)]), listConditions(scopeOf(user), EVERY_LEAD)));
   const base = {
     archive: { fields: { archived: true }, tags: [] },
     unarchive: { fields: { archived: false }, tags: [] },

@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import { type Db, getDb } from "@/lib/db/client";
 import { type LeadRow, leads } from "@/lib/db/schema";
-import type { ListQuery } from "./schema";
+import { type ListQuery, listQuerySchema } from "./schema";
 import { parseTagFilter } from "./tags";
 
 export type { ListQuery };
@@ -23,6 +23,10 @@ export interface ListScope {
   companyId: string;
   memberId?: string;
 }
+
+/** Queries without a filter: every lead of a scope, archived or not, and those that are open. */
+export const EVERY_LEAD: ListQuery = listQuerySchema.parse({ archived: "true" });
+export const OPEN_LEADS: ListQuery = listQuerySchema.parse({});
 
 export function listConditions(scope: ListScope, query: ListQuery): SQL {
   const conditions: (SQL | undefined)[] = [eq(leads.companyId, scope.companyId)];

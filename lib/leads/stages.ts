@@ -2,8 +2,7 @@ import { and, asc, isNotNull } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { leads } from "@/lib/db/schema";
 import { cachedLeadList } from "./cache";
-import { type ListScope, listConditions } from "./list";
-import { listQuerySchema } from "./schema";
+import { EVERY_LEAD, type ListScope, listConditions } from "./list";
 
 /** The stages in use among the leads a user sees, for the stage filter; cached with the lists. */
 export async function stagesInUse(scope: ListScope): Promise<string[]> {
@@ -19,7 +18,7 @@ async function load(scope: ListScope): Promise<string[]> {
   const rows = await db
     .selectDistinct({ stage: leads.stage })
     .from(leads)
-    .where(and(listConditions(scope, listQuerySchema.parse({ archived: "true" })), isNotNull(leads.stage)))
+    .where(and(listConditions(scope, EVERY_LEAD), isNotNull(leads.stage)))
     .orderBy(asc(leads.stage))
     .limit(100);
   return rows.map((r) => r.stage!);

@@ -3,8 +3,7 @@ import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { leads } from "@/lib/db/schema";
 import { cachedLeadList } from "./cache";
-import { type ListScope, listConditions } from "./list";
-import { listQuerySchema } from "./schema";
+import { EVERY_LEAD, type ListScope, listConditions, OPEN_LEADS } from "./list";
 
 export const DASHBOARD_DAYS = 30;
 
@@ -25,8 +24,8 @@ async function compute(scope: ListScope): Promise<LeadStats> {
   const start = new Date(
     Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - (DASHBOARD_DAYS - 1)),
   );
-  const everyLead = listConditions(scope, listQuerySchema.parse({ archived: "true" }));
-  const active = listConditions(scope, listQuerySchema.parse({}));
+  const everyLead = listConditions(scope, EVERY_LEAD);
+  const active = listConditions(scope, OPEN_LEADS);
   const day = sql<string>`to_char(${leads.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
   const [days, stages, sources, [totals]] = await Promise.all([
     db

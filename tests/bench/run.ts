@@ -17,6 +17,7 @@ import pg from "pg";
 import { runScenario, type ScenarioResult, type ScenarioSpec } from "./load";
 import { searchQueries } from "./data";
 import { submissions } from "../support/people";
+import { signInOverHttp } from "../support/sign-in-http";
 
 const { values: opts } = parseArgs({
   options: {
@@ -72,21 +73,8 @@ const STAFF = { email: "bench-admin@example.com", password: "bench admin passphr
 
 /** A staff session cookie, by signing in over HTTP as the sign-in page does. */
 async function signIn(): Promise<string> {
-  const cookies = (response: Response) =>
-    response.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
-  const csrf = await fetch(`${BASE}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const response = await fetch(`${BASE}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies(csrf) },
-    body: new URLSearchParams({ csrfToken, email: STAFF.email, password: STAFF.password }),
-  });
-  const session = cookies(response);
-  if (!session.includes("authjs.session-token")) throw new Error("bench: signing in failed");
+  const session = await signInOverHttp(BASE, STAFF.email, STAFF.password);
+  if (!session) throw new Error("bench: signing in failed");
   return session;
 }
 

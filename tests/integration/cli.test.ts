@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { signInOverHttp } from "../support/sign-in-http";
 import { spawnApp } from "../support/spawn-app";
 
 const run = promisify(execFile);
@@ -26,25 +27,6 @@ async function command(script: string, args: string[]) {
 const apikey = (...args: string[]) => command("scripts/apikey.ts", args);
 const formCommand = (...args: string[]) => command("scripts/form.ts", args);
 const userCommand = (...args: string[]) => command("scripts/user.ts", args);
-
-/** Signs in over HTTP as the sign-in page does; the session cookie, or null when refused. */
-async function signInOverHttp(base: string, email: string, password: string): Promise<string | null> {
-  const cookies = (response: Response) =>
-    response.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const response = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies(csrf) },
-    body: new URLSearchParams({ csrfToken, email, password }),
-  });
-  const session = cookies(response);
-  return session.includes("authjs.session-token") ? session : null;
-}
 
 async function authTest(base: string, key: string) {
   const response = await fetch(`${base}/open-api/auth/test`, { headers: { "x-api-key": key } });
