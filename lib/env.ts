@@ -71,6 +71,29 @@ const envSchema = z
       .trim()
       .default("https://challenges.cloudflare.com/turnstile/v0/siteverify")
       .refine((v) => /^https?:\/\//.test(v), { message: "must be an http(s) URL" }),
+    // Upstream mode: leads live in this Rotor account (lib/upstream), not in the database.
+    ROTOR_API_KEY: optionalString,
+    ROTOR_API_URL: z
+      .string()
+      .trim()
+      .default("https://api.getrotor.com/open-api")
+      .refine((v) => /^https?:\/\//.test(v), { message: "must be an http(s) URL" }),
+    ROTOR_DAILY_QUOTA: positiveInt(1000),
+    ROTOR_TIMEOUT_MS: positiveInt(10_000),
+    // Vercel Cron sends it as a bearer token to /api/cron/outbox.
+    CRON_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, {
+      message: "must be at least 16 characters (openssl rand -base64 32)",
+    }),
+    // How often a long-running server delivers what the outbox holds (Vercel uses its cron job).
+    OUTBOX_INTERVAL_SECONDS: positiveInt(15),
+    // The first wait after a failed delivery; each later one doubles, up to an hour.
+    OUTBOX_BACKOFF_SECONDS: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.coerce
+        .number({ error: "must be a number of seconds" })
+        .positive("must be more than zero")
+        .default(30),
+    ),
   })
   .superRefine((env, ctx) => {
     // On Vercel the disk is read-only and instances come and go: an embedded database would be
@@ -81,6 +104,13 @@ const envSchema = z
           code: "custom",
           path: ["DATABASE_URL"],
           message: "is required on Vercel (use Vercel Postgres or Neon)",
+        });
+      }
+      if (!env.CRON_SECRET) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["CRON_SECRET"],
+          message: "is required on Vercel: the outbox's cron job authenticates with it",
         });
       }
       if (!env.KV_REST_API_URL && !env.REDIS_URL) {

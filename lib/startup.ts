@@ -15,4 +15,15 @@ export async function startServer(): Promise<void> {
     process.exit(1);
   }
   await getDb();
+  // A long-running server delivers the outbox itself; on Vercel the cron job in vercel.json does.
+  const { VERCEL, OUTBOX_INTERVAL_SECONDS } = env();
+  if (!VERCEL) {
+    const { drainOutbox } = await import("@/lib/outbox");
+    const tick = () => {
+      drainOutbox().catch((error: unknown) => {
+        console.error(`[outbox] drain failed: ${error instanceof Error ? error.name : typeof error}`);
+      });
+    };
+    setInterval(tick, OUTBOX_INTERVAL_SECONDS * 1000).unref();
+  }
 }

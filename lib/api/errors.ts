@@ -57,5 +57,11 @@ export const errors = {
     error(429, `Daily API key request limit of ${limit} exceeded`, "RATE_LIMIT_EXCEEDED", {
       "retry-after": String(retryAfterSeconds),
     }),
+  /** Upstream mode: Rotor could not be reached after every retry; the caller may try again. */
+  upstreamUnavailable: () =>
+    error(503, "Rotor is not answering; try again shortly", "UPSTREAM_UNAVAILABLE", { "retry-after": "30" }),
+  /** Upstream mode: something Rotor's API cannot do (archive, assign, replace tags, bulk changes). */
+  notUpstream: (what: string) =>
+    error(409, `${what} is not possible while the leads live in Rotor`, "NOT_SUPPORTED_UPSTREAM"),
   internal: () => error(500, "Internal server error"),
 };

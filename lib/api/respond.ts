@@ -23,6 +23,11 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
 export function errorResponse(error: unknown, headers: Record<string, string> = {}): Response {
   if (error instanceof ApiError)
     return jsonResponse(error.body, error.status, { ...headers, ...error.headers });
+  // Upstream mode, Rotor unreachable after its retries (lib/rotor/client.ts): not a fault here.
+  if (error instanceof Error && error.name === "RotorUnavailableError") {
+    const unavailable = errors.upstreamUnavailable();
+    return jsonResponse(unavailable.body, unavailable.status, { ...headers, ...unavailable.headers });
+  }
   const kind = error instanceof Error ? error.name : typeof error;
   // Drivers' codes (SQLSTATE, errno) say what failed without quoting any value; drizzle keeps the
   // driver's error as the cause.

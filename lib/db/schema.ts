@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   doublePrecision,
   index,
@@ -176,6 +177,66 @@ export const forms = pgTable(
   (t) => [index("forms_company_idx").on(t.companyId)],
 );
 
+/** Where a company's lead events are posted, signed with the endpoint's secret (lib/webhooks). */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    companyId: uuid("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    // Signs each delivery (HMAC-SHA256), so it is kept as is: the receiver holds the same secret.
+    secret: text("secret").notNull(),
+    active: boolean("active").notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index("webhook_endpoints_company_idx").on(t.companyId)],
+);
+
+export const OUTBOX_KINDS = ["rotor", "webhook"] as const;
+export const OUTBOX_STATUSES = ["pending", "delivered", "failed"] as const;
+
+/**
+ * Work that must reach another system and survive until it does (lib/outbox): a submission for
+ * Rotor, or a webhook delivery. Items of one `sequence` (a person, or an endpoint and a lead) are
+ * delivered in order. Delivered items stay a while as the delivery log.
+ */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    companyId: uuid("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: OUTBOX_KINDS }).notNull(),
+    sequence: text("sequence").notNull(),
+    endpointId: uuid("endpoint_id").references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    event: text("event"),
+    payload: jsonb("payload").notNull(),
+    status: text("status", { enum: OUTBOX_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    // A worker holds an item until then; another may take it over once it has passed.
+    lockedUntil: timestamp("locked_until", { withTimezone: true, mode: "date" }),
+    lastError: text("last_error"),
+    lastStatus: integer("last_status"),
+    // The lead Rotor made or matched, once known.
+    leadId: text("lead_id"),
+    createdAt: createdAt(),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    index("outbox_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`status = 'pending'`),
+    index("outbox_sequence_idx")
+      .on(t.kind, t.sequence, t.id)
+      .where(sql`status = 'pending'`),
+    index("outbox_company_idx").on(t.companyId, t.id),
+  ],
+);
+
 /** Secrets the app generates for itself, shared by every instance through the database. */
 export const appSecrets = pgTable("app_secrets", {
   name: text("name").primaryKey(),
@@ -187,4 +248,6 @@ export type FormRow = typeof forms.$inferSelect;
 export type LeadRow = typeof leads.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
 export type NewLeadRow = typeof leads.$inferInsert;

@@ -124,8 +124,9 @@ export async function countSpam(form: Form): Promise<void> {
 }
 
 export interface Answer {
-  leadId: string;
-  created: boolean;
+  /** Null while the submission waits in the outbox for Rotor (upstream mode). */
+  leadId: string | null;
+  created: boolean | null;
 }
 
 const DUPLICATE_WINDOW_SECONDS = 600;

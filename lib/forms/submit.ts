@@ -1,8 +1,12 @@
+import { randomUUID } from "node:crypto";
 import type { FieldError } from "@/lib/api/errors";
 import { fieldErrors } from "@/lib/api/body";
 import { normaliseLeadInput } from "@/lib/leads/normalise";
-import { leadInputSchema } from "@/lib/leads/schema";
+import { type LeadInput, leadInputSchema } from "@/lib/leads/schema";
+import { rotorBody } from "@/lib/leads/store/rotor";
 import { upsertLead } from "@/lib/leads/upsert";
+import { deliverNow, queueSubmission } from "@/lib/outbox";
+import { upstreamMode } from "@/lib/rotor/upstream";
 import {
   cleanUrl,
   contextTags,
@@ -17,7 +21,8 @@ import type { Form } from "./store";
 export type SubmittedValues = Record<string, string>;
 
 export type SubmissionResult =
-  | { ok: true; leadId: string; created: boolean }
+  // leadId and created are null when the submission waits in the outbox for Rotor.
+  | { ok: true; leadId: string | null; created: boolean | null }
   | { ok: false; errors: FieldError[]; values: SubmittedValues };
 
 const CONSENT = "consent";
@@ -85,14 +90,43 @@ export async function submitForm(
 ): Promise<SubmissionResult> {
   const errors = validate(form, values);
   if (errors.length > 0) return { ok: false, errors, values };
-  const changes = normaliseLeadInput(leadInputSchema.parse(leadFields(values)));
+  const input = leadInputSchema.parse(leadFields(values));
   const context = visitContext(raw);
-  changes.tags = [...changes.tags, ...form.defaultTags, ...contextTags(context)];
-  const { lead, created } = await upsertLead(
-    form.companyId,
-    changes,
-    { source: sourceDetail(form.defaultSource, context), stage: form.defaultStage },
-    { invalidate: options.invalidate },
-  );
+  const tags = [...form.defaultTags, ...contextTags(context)];
+  const defaults = { source: sourceDetail(form.defaultSource, context), stage: form.defaultStage };
+  if (upstreamMode()) return submitUpstream(form, input, tags, defaults);
+  const changes = normaliseLeadInput(input);
+  changes.tags = [...changes.tags, ...tags];
+  const { lead, created } = await upsertLead(form.companyId, changes, defaults, {
+    invalidate: options.invalidate,
+  });
   return { ok: true, leadId: lead.id, created };
+}
+
+/**
+ * Upstream mode: the submission is stored in the outbox first, so that nothing is lost whatever
+ * Rotor does, then sent at once when no earlier submission of the same person is still waiting. The
+ * visitor is told it worked either way; what Rotor did not take yet, the worker delivers later.
+ */
+async function submitUpstream(
+  form: Form,
+  input: LeadInput,
+  tags: string[],
+  defaults: { source: string | null; stage: string | null },
+): Promise<SubmissionResult> {
+  const body = rotorBody(input);
+  body.tags = [...(input.tags ?? []), ...tags];
+  const person =
+    typeof body.phone === "string"
+      ? `phone:${body.phone}`
+      : typeof body.email === "string"
+        ? `email:${body.email.toLowerCase()}`
+        : `anonymous:${randomUUID()}`;
+  const given = Object.fromEntries(Object.entries(defaults).filter(([, v]) => v)) as Record<string, string>;
+  const id = await queueSubmission(form.companyId, person, { body, defaults: given });
+  const outcome = await deliverNow(id);
+  if (outcome?.result === "delivered") {
+    return { ok: true, leadId: outcome.leadId ?? null, created: outcome.created ?? null };
+  }
+  return { ok: true, leadId: null, created: null };
 }

@@ -8,7 +8,9 @@ import { type LeadRow, leads, users } from "@/lib/db/schema";
 import { invalidateLeadLists } from "./cache";
 import { EVERY_LEAD, type ListScope, listConditions } from "./list";
 import { type LeadChanges, normaliseLeadInput } from "./normalise";
-import { leadInputSchema, leadSchema } from "./schema";
+import { type ApiLead, type LeadInput, leadInputSchema, leadSchema } from "./schema";
+import { rotorStore } from "./store/rotor";
+import { upstreamMode } from "@/lib/rotor/upstream";
 import { toApiLead } from "./serialize";
 import { upsertLead } from "./upsert";
 
@@ -22,7 +24,8 @@ export function scopeOf(user: SessionUser): ListScope {
 /** The lead as the admin shows it: the API's shape, plus who created it and when it last changed. */
 export const adminLeadSchema = leadSchema.extend({
   created_by: z.string().nullable(),
-  updated_at: z.string(),
+  // Null in upstream mode: Rotor's API does not say when a lead last changed.
+  updated_at: z.string().nullable(),
 });
 export type AdminLead = z.infer<typeof adminLeadSchema>;
 
@@ -46,8 +49,32 @@ async function visibleLead(user: SessionUser, id: string): Promise<LeadRow> {
   return row;
 }
 
+/** A lead from Rotor, in the admin's shape: Rotor says neither who created it nor when it changed. */
+const fromRotor = (lead: ApiLead): AdminLead =>
+  adminLeadSchema.parse({ ...lead, created_by: null, updated_at: null });
+
 export async function adminLead(user: SessionUser, id: string): Promise<AdminLead> {
+  if (upstreamMode()) return fromRotor(await rotorStore.get(user.companyId, id));
   return toAdminLead(await visibleLead(user, id));
+}
+
+/**
+ * Upstream mode: what the admin may change goes through Rotor's upsert, which cannot archive,
+ * assign, or take tags away (given tags are added).
+ */
+async function upsertUpstream(
+  user: SessionUser,
+  input: z.infer<typeof leadCreateSchema> & { archived?: boolean },
+  id?: string,
+) {
+  if (input.archived !== undefined) throw errors.notUpstream("Archiving");
+  if (input.assigned_to !== undefined && input.assigned_to !== null)
+    throw errors.notUpstream("Assigning leads");
+  const fields: LeadInput = { ...input };
+  delete (fields as { assigned_to?: unknown }).assigned_to;
+  delete (fields as { archived?: unknown }).archived;
+  const { lead, created } = await rotorStore.upsert(user.companyId, id ? { ...fields, id } : fields);
+  return { created, lead: fromRotor(lead) };
 }
 
 /**
@@ -74,6 +101,7 @@ async function checkAssignee(user: SessionUser, assignee: string | null | undefi
 /** Changes one lead through the upsert, so every rule of the API applies to the admin's edits too. */
 export async function updateLead(user: SessionUser, id: string, body: unknown): Promise<AdminLead> {
   const input = parseOrThrow(leadEditSchema, body);
+  if (upstreamMode()) return (await upsertUpstream(user, input, id)).lead;
   await visibleLead(user, id);
   await checkAssignee(user, input.assigned_to);
   const changes = normaliseLeadInput({ ...input, id });
@@ -122,6 +150,10 @@ export async function createLead(
   body: unknown,
 ): Promise<{ created: boolean; lead: AdminLead }> {
   const input = parseOrThrow(leadCreateSchema, body);
+  if (upstreamMode()) {
+    const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
+    return upsertUpstream(user, given);
+  }
   await checkAssignee(user, input.assigned_to);
   // Nothing to clear on a lead being typed in: null is taken as "not given".
   const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
@@ -162,6 +194,7 @@ export const bulkSchema = z
  */
 export async function bulkUpdate(user: SessionUser, body: unknown): Promise<{ updated: number }> {
   const input = parseOrThrow(bulkSchema, body);
+  if (upstreamMode()) throw errors.notUpstream("Changing many leads at once");
   const db = await getDb();
   const visible = await db
     .select({ id: leads.id })

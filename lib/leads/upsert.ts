@@ -24,7 +24,7 @@ function fieldsJson(fields: LeadChanges["fields"]): string {
 }
 
 /** A lead row from the JSON the database function returns. */
-function rowFromJson(json: Record<string, unknown>): LeadRow {
+export function rowFromJson(json: Record<string, unknown>): LeadRow {
   const row: Record<string, unknown> = {};
   for (const [key, column] of columns) {
     const value = json[column.name] ?? null;

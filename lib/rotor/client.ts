@@ -9,8 +9,6 @@ import {
   upsertResponseSchema,
 } from "@/lib/leads/schema";
 
-export const DEFAULT_ROTOR_API_URL = "https://api.getrotor.com/open-api";
-
 export interface RotorClientOptions {
   /** The API's base, such as https://api.getrotor.com/open-api. */
   baseUrl: string;

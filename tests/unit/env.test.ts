@@ -28,6 +28,11 @@ describe("parseEnv", () => {
       INTAKE_PER_IP_PER_HOUR: 20,
       INTAKE_PER_FORM_PER_HOUR: 1000,
       TURNSTILE_VERIFY_URL: "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+      ROTOR_API_URL: "https://api.getrotor.com/open-api",
+      ROTOR_DAILY_QUOTA: 1000,
+      ROTOR_TIMEOUT_MS: 10_000,
+      OUTBOX_INTERVAL_SECONDS: 15,
+      OUTBOX_BACKOFF_SECONDS: 30,
     });
   });
 
@@ -146,14 +151,27 @@ describe("parseEnv", () => {
     const message = failure({ VERCEL: "1" });
     expect(message).toMatch(/^ {2}DATABASE_URL: is required on Vercel/m);
     expect(message).toMatch(/^ {2}KV_REST_API_URL: or REDIS_URL is required on Vercel/m);
+    expect(message).toMatch(/^ {2}CRON_SECRET: is required on Vercel/m);
     expect(() =>
       parseEnv({
         VERCEL: "1",
         DATABASE_URL: "postgres://db.example/leads",
         REDIS_URL: "redis://kv.example",
+        CRON_SECRET: "a cron secret of some length",
       }),
     ).not.toThrow();
     expect(() => parseEnv({ NODE_ENV: "production" })).not.toThrow();
+  });
+
+  it("refuses a bad Rotor URL, a short cron secret and a backoff of zero", () => {
+    const message = failure({
+      ROTOR_API_URL: "ftp://rotor",
+      CRON_SECRET: "short",
+      OUTBOX_BACKOFF_SECONDS: "0",
+    });
+    expect(message).toMatch(/^ {2}ROTOR_API_URL: must be an http\(s\) URL/m);
+    expect(message).toMatch(/^ {2}CRON_SECRET: must be at least 16 characters/m);
+    expect(message).toMatch(/^ {2}OUTBOX_BACKOFF_SECONDS: must be more than zero/m);
   });
 
   it("an empty numeric setting counts as unset", () => {

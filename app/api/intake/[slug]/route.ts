@@ -32,7 +32,9 @@ type Context = { params: Promise<{ slug: string }> };
 function accepted(form: Form, req: Request, answer: Answer, cors: Record<string, string>): Response {
   if (isJsonRequest(req)) {
     const body = { status: "success", lead_id: answer.leadId, created: answer.created };
-    return jsonResponse(body, answer.created ? 201 : 200, cors);
+    // Upstream mode, Rotor not answering yet: accepted and kept in the outbox, no lead id so far.
+    const status = answer.leadId === null ? 202 : answer.created ? 201 : 200;
+    return jsonResponse(body, status, cors);
   }
   // Relative: the framework may rebuild the request URL with another host name than the browser used.
   const location = form.redirectUrl ?? `/f/${form.slug}/thanks`;

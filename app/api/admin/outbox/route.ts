@@ -1,0 +1,15 @@
+import { withSession } from "@/lib/api/admin-handler";
+import { parseOrThrow, queryObject } from "@/lib/api/body";
+import { jsonResponse } from "@/lib/api/respond";
+import { listOutbox, outboxCounts, outboxQuerySchema } from "@/lib/outbox";
+
+/** The delivery log (Rotor submissions and webhooks), newest first, 50 a page; ?status=&kind=&page=. */
+export const GET = withSession({ adminOnly: true }, async ({ req, user }) => {
+  const params = new URL(req.url).searchParams;
+  const query = parseOrThrow(outboxQuerySchema, queryObject(params, ["status", "kind", "page"]));
+  const [{ entries, hasMore }, counts] = await Promise.all([
+    listOutbox(user.companyId, query),
+    outboxCounts(user.companyId),
+  ]);
+  return jsonResponse({ data: entries, has_more: hasMore, page: query.page, counts, status: "success" });
+});

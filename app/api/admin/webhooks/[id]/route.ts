@@ -1,0 +1,17 @@
+import { withSession } from "@/lib/api/admin-handler";
+import { readJsonObject } from "@/lib/api/body";
+import { jsonResponse } from "@/lib/api/respond";
+import { deleteEndpoint, updateEndpoint } from "@/lib/webhooks";
+
+/** Turns an endpoint off or on: while off, no event is queued for it. */
+export const PATCH = withSession<{ id: string }>({ adminOnly: true }, async ({ req, user, params }) =>
+  jsonResponse({
+    data: await updateEndpoint(user.companyId, params.id, await readJsonObject(req)),
+    status: "success",
+  }),
+);
+
+export const DELETE = withSession<{ id: string }>({ adminOnly: true }, async ({ user, params }) => {
+  await deleteEndpoint(user.companyId, params.id);
+  return jsonResponse({ status: "success", message: "Endpoint removed" });
+});

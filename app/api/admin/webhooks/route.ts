@@ -1,0 +1,14 @@
+import { withSession } from "@/lib/api/admin-handler";
+import { readJsonObject } from "@/lib/api/body";
+import { jsonResponse } from "@/lib/api/respond";
+import { createEndpoint, listEndpoints } from "@/lib/webhooks";
+
+export const GET = withSession({ adminOnly: true }, async ({ user }) =>
+  jsonResponse({ data: await listEndpoints(user.companyId), status: "success" }),
+);
+
+/** A new endpoint; the answer holds its signing secret, shown this once. */
+export const POST = withSession({ adminOnly: true }, async ({ req, user }) => {
+  const { endpoint, secret } = await createEndpoint(user.companyId, await readJsonObject(req));
+  return jsonResponse({ data: endpoint, secret, status: "success" }, 201);
+});

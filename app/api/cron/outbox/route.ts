@@ -1,0 +1,28 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { jsonResponse } from "@/lib/api/respond";
+import { env } from "@/lib/env";
+import { drainOutbox } from "@/lib/outbox";
+
+export const maxDuration = 60;
+
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
+/** Whether the request carries `Authorization: Bearer CRON_SECRET`, as Vercel Cron sends it. */
+function authorised(req: Request): boolean {
+  const secret = env().CRON_SECRET;
+  const given = req.headers.get("authorization");
+  if (!secret || !given) return false;
+  return timingSafeEqual(digest(given), digest(`Bearer ${secret}`));
+}
+
+/** Vercel Cron (vercel.json) delivers what the outbox holds: Rotor submissions and webhooks. */
+export async function GET(req: Request): Promise<Response> {
+  if (!authorised(req)) {
+    return jsonResponse(
+      { status: "error", message: "Unauthorized", error_code: "AUTHENTICATION_REQUIRED" },
+      401,
+    );
+  }
+  const report = await drainOutbox({ budgetMs: 45_000 });
+  return jsonResponse({ status: "success", ...report });
+}

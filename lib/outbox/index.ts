@@ -1,0 +1,310 @@
+import { and, count, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { z } from "zod";
+import { errors } from "@/lib/api/errors";
+import { now } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
+import { outbox, type OutboxRow, webhookEndpoints } from "@/lib/db/schema";
+import { env } from "@/lib/env";
+import { postWebhook, WEBHOOK_MAX_ATTEMPTS } from "@/lib/webhooks";
+import { kickOutbox, setDrain } from "./kick";
+import { deliverToRotor, type RotorSubmission } from "./rotor";
+
+export { kickOutbox, outboxIdle } from "./kick";
+
+/** What one attempt came to. */
+export type Outcome =
+  | { result: "delivered"; status: number; leadId?: string; created?: boolean }
+  | { result: "retry"; status: number | null; error: string; retryAfterMs?: number }
+  | { result: "failed"; status: number | null; error: string };
+
+const LEASE_MS = 2 * 60_000;
+const MAX_BACKOFF_MS = 3_600_000;
+const KEEP_DELIVERED_DAYS = 30;
+
+/**
+ * Queues a visitor's submission for Rotor. Items of one sequence (the person: phone, else email)
+ * go out in order, so a later submission never overtakes an earlier one.
+ */
+export async function queueSubmission(
+  companyId: string,
+  sequence: string,
+  submission: RotorSubmission,
+): Promise<number> {
+  const db = await getDb();
+  const [row] = await db
+    .insert(outbox)
+    .values({
+      companyId,
+      kind: "rotor",
+      sequence,
+      event: "submission",
+      payload: submission,
+      nextAttemptAt: now(),
+    })
+    .returning({ id: outbox.id });
+  return row!.id;
+}
+
+/**
+ * Takes due items (or the one given) for this worker: pending, due, not held by another worker, and
+ * first of their sequence. Each is held for a lease; a worker that dies lets it go when that ends.
+ */
+async function claim(options: { id?: number; limit: number }): Promise<OutboxRow[]> {
+  const db = await getDb();
+  const at = now();
+  return db
+    .update(outbox)
+    .set({ lockedUntil: new Date(at.getTime() + LEASE_MS), attempts: sql`${outbox.attempts} + 1` })
+    .where(
+      inArray(
+        outbox.id,
+        sql`(select o.id from outbox o
+          where o.status = 'pending' and o.next_attempt_at <= ${at}
+            and (o.locked_until is null or o.locked_until < ${at})
+            ${options.id === undefined ? sql`` : sql`and o.id = ${options.id}`}
+            and not exists (select 1 from outbox p where p.kind = o.kind and p.sequence = o.sequence
+              and p.status = 'pending' and p.id < o.id)
+          order by o.id limit ${options.limit}
+          for update skip locked)`,
+      ),
+    )
+    .returning();
+}
+
+function backoffMs(attempts: number): number {
+  const base = env().OUTBOX_BACKOFF_SECONDS * 1000 * 2 ** Math.max(0, attempts - 1);
+  return Math.min(MAX_BACKOFF_MS, base) * (0.5 + Math.random() / 2);
+}
+
+async function attempt(item: OutboxRow): Promise<Outcome> {
+  if (item.kind === "rotor") return deliverToRotor(item);
+  const db = await getDb();
+  const [endpoint] = await db
+    .select()
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.id, item.endpointId!));
+  if (!endpoint?.active) return { result: "failed", status: null, error: "The endpoint is turned off" };
+  const sent = await postWebhook(endpoint, item);
+  if (sent.ok) return { result: "delivered", status: sent.status! };
+  if (item.attempts >= WEBHOOK_MAX_ATTEMPTS) {
+    return {
+      result: "failed",
+      status: sent.status,
+      error: `${sent.error}; gave up after ${item.attempts} attempts`,
+    };
+  }
+  return { result: "retry", status: sent.status, error: sent.error! };
+}
+
+/** Delivers one claimed item and records what came of it. */
+async function deliver(item: OutboxRow): Promise<Outcome> {
+  let outcome: Outcome;
+  try {
+    outcome = await attempt(item);
+  } catch (error) {
+    // A fault of ours, not of the other side: try again later, and say what kind it was.
+    console.error(`[outbox] delivery ${item.id} threw ${error instanceof Error ? error.name : typeof error}`);
+    outcome = { result: "retry", status: null, error: "An internal error; retrying" };
+  }
+  const db = await getDb();
+  const at = now();
+  const common = { lockedUntil: null, lastStatus: outcome.status };
+  if (outcome.result === "delivered") {
+    await db
+      .update(outbox)
+      .set({
+        ...common,
+        status: "delivered",
+        deliveredAt: at,
+        lastError: null,
+        leadId: outcome.leadId ?? item.leadId,
+      })
+      .where(eq(outbox.id, item.id));
+  } else if (outcome.result === "failed") {
+    await db
+      .update(outbox)
+      .set({ ...common, status: "failed", lastError: outcome.error })
+      .where(eq(outbox.id, item.id));
+  } else {
+    const wait = Math.max(backoffMs(item.attempts), outcome.retryAfterMs ?? 0);
+    await db
+      .update(outbox)
+      .set({ ...common, lastError: outcome.error, nextAttemptAt: new Date(at.getTime() + wait) })
+      .where(eq(outbox.id, item.id));
+  }
+  return outcome;
+}
+
+/**
+ * Delivers one item at once if it is first in its sequence and free (the intake does this while the
+ * visitor waits); null when it must wait its turn, left to the worker.
+ */
+export async function deliverNow(id: number): Promise<Outcome | null> {
+  const [item] = await claim({ id, limit: 1 });
+  if (!item) return null;
+  const outcome = await deliver(item);
+  // The next of its sequence may be waiting for it.
+  kickOutbox();
+  return outcome;
+}
+
+export interface DrainReport {
+  delivered: number;
+  retried: number;
+  failed: number;
+}
+
+/**
+ * Delivers what is due, a few at a time, until nothing is left or the time budget is spent; then
+ * drops delivered items older than 30 days. The cron route, the local timer and kicks call it.
+ */
+export async function drainOutbox(
+  options: { budgetMs?: number; concurrency?: number } = {},
+): Promise<DrainReport> {
+  const report: DrainReport = { delivered: 0, retried: 0, failed: 0 };
+  const until = Date.now() + (options.budgetMs ?? 20_000);
+  const concurrency = options.concurrency ?? 4;
+  while (Date.now() < until) {
+    const items = await claim({ limit: concurrency * 4 });
+    if (items.length === 0) break;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+        while (next < items.length) {
+          const outcome = await deliver(items[next++]!);
+          report[outcome.result === "retry" ? "retried" : outcome.result]++;
+        }
+      }),
+    );
+  }
+  const db = await getDb();
+  await db
+    .delete(outbox)
+    .where(
+      and(
+        eq(outbox.status, "delivered"),
+        lt(outbox.deliveredAt, new Date(now().getTime() - KEEP_DELIVERED_DAYS * 86_400_000)),
+      ),
+    );
+  return report;
+}
+setDrain(drainOutbox);
+
+/**
+ * Sends an item again: a failed one goes back in the queue as it was (after a fix at the other end),
+ * a delivered webhook is queued anew as a copy. Returns the id of the item that will go out.
+ */
+export async function replay(companyId: string, id: number): Promise<number> {
+  const db = await getDb();
+  const [item] = await db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.id, id), eq(outbox.companyId, companyId)));
+  if (!item) throw errors.notFound();
+  let queued = item.id;
+  if (item.status === "failed") {
+    await db
+      .update(outbox)
+      .set({ status: "pending", attempts: 0, nextAttemptAt: now(), lockedUntil: null })
+      .where(eq(outbox.id, item.id));
+  } else if (item.status === "delivered" && item.kind === "webhook") {
+    const [copy] = await db
+      .insert(outbox)
+      .values({
+        companyId,
+        kind: item.kind,
+        sequence: item.sequence,
+        endpointId: item.endpointId,
+        event: item.event,
+        payload: item.payload,
+        leadId: item.leadId,
+        nextAttemptAt: now(),
+      })
+      .returning({ id: outbox.id });
+    queued = copy!.id;
+  } else {
+    throw errors.conflict(
+      item.status === "pending"
+        ? "This item is still waiting to go out"
+        : "A submission that reached Rotor is not sent twice",
+    );
+  }
+  kickOutbox();
+  return queued;
+}
+
+export const outboxQuerySchema = z.object({
+  status: z
+    .enum(["pending", "delivered", "failed"], { error: "Must be pending, delivered or failed" })
+    .optional(),
+  kind: z.enum(["rotor", "webhook"], { error: "Must be rotor or webhook" }).optional(),
+  page: z.coerce.number({ error: "Must be a page number" }).int().min(1).max(100_000).default(1),
+});
+export type OutboxQuery = z.infer<typeof outboxQuerySchema>;
+
+export interface OutboxEntry {
+  id: number;
+  kind: "rotor" | "webhook";
+  event: string | null;
+  target: string;
+  status: "pending" | "delivered" | "failed";
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  leadId: string | null;
+  createdAt: string;
+  nextAttemptAt: string;
+  deliveredAt: string | null;
+}
+
+export const OUTBOX_PAGE_SIZE = 50;
+
+/** The delivery log, newest first, without the payloads (they hold people's details). */
+export async function listOutbox(
+  companyId: string,
+  query: OutboxQuery,
+): Promise<{ entries: OutboxEntry[]; hasMore: boolean }> {
+  const db = await getDb();
+  const rows = await db
+    .select({ item: outbox, url: webhookEndpoints.url })
+    .from(outbox)
+    .leftJoin(webhookEndpoints, eq(webhookEndpoints.id, outbox.endpointId))
+    .where(
+      and(
+        eq(outbox.companyId, companyId),
+        query.status ? eq(outbox.status, query.status) : undefined,
+        query.kind ? eq(outbox.kind, query.kind) : undefined,
+      ),
+    )
+    .orderBy(desc(outbox.id))
+    .limit(OUTBOX_PAGE_SIZE + 1)
+    .offset((query.page - 1) * OUTBOX_PAGE_SIZE);
+  const entries = rows.slice(0, OUTBOX_PAGE_SIZE).map(({ item, url }) => ({
+    id: item.id,
+    kind: item.kind,
+    event: item.event,
+    target: item.kind === "rotor" ? "Rotor" : (url ?? "(removed endpoint)"),
+    status: item.status,
+    attempts: item.attempts,
+    lastStatus: item.lastStatus,
+    lastError: item.lastError,
+    leadId: item.leadId,
+    createdAt: item.createdAt.toISOString(),
+    nextAttemptAt: item.nextAttemptAt.toISOString(),
+    deliveredAt: item.deliveredAt?.toISOString() ?? null,
+  }));
+  return { entries, hasMore: rows.length > OUTBOX_PAGE_SIZE };
+}
+
+/** How many items wait, and how many failed, per kind. */
+export async function outboxCounts(companyId: string): Promise<Record<"pending" | "failed", number>> {
+  const db = await getDb();
+  const rows = await db
+    .select({ status: outbox.status, n: count() })
+    .from(outbox)
+    .where(and(eq(outbox.companyId, companyId), inArray(outbox.status, ["pending", "failed"])))
+    .groupBy(outbox.status);
+  const counts = { pending: 0, failed: 0 };
+  for (const row of rows) counts[row.status as "pending" | "failed"] = Number(row.n);
+  return counts;
+}

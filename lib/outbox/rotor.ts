@@ -1,0 +1,85 @@
+import { eq } from "drizzle-orm";
+import { ApiError } from "@/lib/api/errors";
+import { getDb } from "@/lib/db/client";
+import { outbox, type OutboxRow } from "@/lib/db/schema";
+import { invalidateLeadLists } from "@/lib/leads/cache";
+import type { ApiLead } from "@/lib/leads/schema";
+import { RotorUnavailableError } from "@/lib/rotor/client";
+import { rotorClient } from "@/lib/rotor/upstream";
+import { queueLeadEvent } from "@/lib/webhooks";
+import type { Outcome } from "./index";
+
+/**
+ * A submission for Rotor: the upsert's body, and what a lead takes where it has nothing yet (the
+ * form's source and stage), which Rotor's upsert cannot apply to new leads only: those go in a
+ * second call, by id, for the fields the lead Rotor answered with still lacks. Once the first call
+ * went through, `created` and the fields still to set are kept here, so a retry resumes there.
+ */
+export interface RotorSubmission {
+  body: Record<string, unknown>;
+  defaults: Record<string, string>;
+  created?: boolean;
+}
+
+/** Rotor's field messages, or its message, as one line for the delivery log. */
+function reason(error: ApiError): string {
+  const fields = error.body.errors?.map((e) => `${e.field}: ${e.message}`).join("; ");
+  return `Rotor refused it (${error.status}): ${fields || error.body.message}`;
+}
+
+function retryAfterMs(error: ApiError): number | undefined {
+  const seconds = Number(error.headers["retry-after"]);
+  return Number.isFinite(seconds) ? seconds * 1000 : undefined;
+}
+
+/**
+ * One attempt at an item, resuming where the last one stopped: the upsert, then the new lead's
+ * defaults. A 4xx other than 429 parks the item as failed with Rotor's reason; anything else that
+ * goes wrong (no answer, a timeout, a 5xx, a 429) is retried later. Repeating the upsert is
+ * harmless: it matches the same person again and merges the same tags.
+ */
+export async function deliverToRotor(item: OutboxRow): Promise<Outcome> {
+  const submission = item.payload as RotorSubmission;
+  const client = rotorClient(0);
+  try {
+    let lead: ApiLead | undefined;
+    let created = submission.created ?? false;
+    let missing = submission.defaults;
+    if (item.event !== "defaults") {
+      ({ lead, created } = await client.upsertLead(submission.body));
+      const answered = lead as Record<string, unknown>;
+      missing = Object.fromEntries(
+        Object.entries(submission.defaults).filter(([name]) => answered[name] == null),
+      );
+      if (Object.keys(missing).length > 0) {
+        // Remembered, so that a failure of the second call resumes with it.
+        const db = await getDb();
+        await db
+          .update(outbox)
+          .set({ event: "defaults", leadId: lead.id, payload: { ...submission, defaults: missing, created } })
+          .where(eq(outbox.id, item.id));
+      }
+    }
+    if (Object.keys(missing).length > 0) {
+      lead = (await client.upsertLead({ id: lead?.id ?? item.leadId, ...missing })).lead;
+    }
+    await Promise.all([invalidateLeadLists(item.companyId), queueLeadEvent(item.companyId, lead!, created)]);
+    return { result: "delivered", status: created ? 201 : 200, leadId: lead!.id, created };
+  } catch (error) {
+    if (error instanceof RotorUnavailableError) {
+      return { result: "retry", status: error.status, error: error.message };
+    }
+    if (error instanceof ApiError) {
+      if (error.status === 429) {
+        return {
+          result: "retry",
+          status: 429,
+          error: "Rotor's quota is spent for now",
+          retryAfterMs: retryAfterMs(error),
+        };
+      }
+      return { result: "failed", status: error.status, error: reason(error) };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,332 @@
+import { randomUUID } from "node:crypto";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as adminLeadsRoute from "@/app/api/admin/leads/route";
+import * as adminLeadRoute from "@/app/api/admin/leads/[id]/route";
+import * as bulkRoute from "@/app/api/admin/leads/bulk/route";
+import * as replayRoute from "@/app/api/admin/outbox/[id]/replay/route";
+import * as intake from "@/app/api/intake/[slug]/route";
+import { getDb } from "@/lib/db/client";
+import { outbox } from "@/lib/db/schema";
+import { createForm } from "@/lib/forms/store";
+import { drainOutbox, outboxIdle } from "@/lib/outbox";
+import { rotorUsage } from "@/lib/rotor/upstream";
+import { newTenant } from "../support/fixtures";
+import { type Fault, startRotorStandIn } from "../support/rotor-standin";
+import { type AppProcess, spawnApp } from "../support/spawn-app";
+import { call, json, newUser, sessionCookie } from "../support/staff";
+
+const run = promisify(execFile);
+
+/**
+ * The portal in upstream mode, in this process, in front of a "Rotor" that is this project's own
+ * /open-api in a second app process with a database of its own, behind a stand-in that injects
+ * faults and counts every request.
+ */
+describe("upstream mode: the portal in front of a Rotor account", () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "lead-portal-upstream-"));
+  const rotorEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: "test" as const };
+  let rotorApp: AppProcess;
+  let standIn: Awaited<ReturnType<typeof startRotorStandIn>>;
+  let rotorKey: string;
+
+  beforeAll(async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "scripts/apikey.ts",
+        "create",
+        "--name",
+        "portal",
+        "--scopes",
+        "leads:read,leads:write",
+        "--daily-limit",
+        "1000000",
+        "--company",
+        `rotor-${Date.now().toString(36)}`,
+      ],
+      { env: rotorEnv },
+    );
+    rotorKey = stdout.trim().split("\n").at(-1)!;
+    rotorApp = await spawnApp(rotorEnv);
+    standIn = await startRotorStandIn({ forwardTo: `${rotorApp.base}/open-api` });
+    // Read once, on first use: nothing here has read the settings yet.
+    Object.assign(process.env, {
+      ROTOR_API_KEY: rotorKey,
+      ROTOR_API_URL: standIn.url,
+      ROTOR_TIMEOUT_MS: "400",
+      OUTBOX_BACKOFF_SECONDS: "0.01",
+      INTAKE_PER_IP_PER_HOUR: "1000000",
+      INTAKE_PER_FORM_PER_HOUR: "1000000",
+    });
+  });
+
+  afterAll(async () => {
+    await outboxIdle();
+    await standIn?.close();
+    await rotorApp?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** What "Rotor" holds, asked directly (not through the stand-in, so it counts nothing). */
+  async function rotorLeads(search: string): Promise<{ total: number; data: Record<string, unknown>[] }> {
+    const response = await fetch(
+      `${rotorApp.base}/open-api/leads?search=${encodeURIComponent(search)}&limit=1000`,
+      {
+        headers: { "x-api-key": rotorKey },
+      },
+    );
+    const body = (await response.json()) as {
+      data: Record<string, unknown>[];
+      pagination: { total: number };
+    };
+    return { total: body.pagination.total, data: body.data };
+  }
+
+  async function pending(): Promise<number> {
+    const db = await getDb();
+    return (await db.select({ id: outbox.id }).from(outbox).where(eq(outbox.status, "pending"))).length;
+  }
+
+  async function contactForm(companyId: string) {
+    const slug = `up-${randomUUID().slice(0, 8)}`;
+    await createForm(companyId, {
+      slug,
+      title: "Contact",
+      settings: {
+        fields: [
+          { name: "name", label: "Name", required: true },
+          { name: "phone", label: "Phone", required: false },
+          { name: "email", label: "Email", required: false },
+        ],
+        oneOf: ["phone", "email"],
+        consent: null,
+      },
+      defaultSource: "website",
+      defaultStage: "new",
+      defaultTags: ["web"],
+      allowedOrigins: [],
+    });
+    return slug;
+  }
+
+  const submit = (slug: string, body: Record<string, string>) =>
+    intake.POST(
+      new Request(`http://127.0.0.1:3000/api/intake/${slug}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+      { params: Promise.resolve({ slug }) },
+    );
+
+  it("1,000 submissions while 30% of Rotor's answers fail: all delivered, none lost, none twice, outbox empty", async () => {
+    const tenant = await newTenant();
+    const slug = await contactForm(tenant.company.id);
+    const run = `bulk${Date.now().toString(36)}`;
+    // 30% of the calls fail, in every way Rotor can fail; a slow answer comes after the client gave
+    // up, so Rotor did the work and the retry repeats it.
+    const faults: Fault[] = [
+      { kind: "status", status: 500 },
+      { kind: "status", status: 503 },
+      { kind: "retry-after", seconds: 0 },
+      { kind: "drop" },
+      { kind: "slow", ms: 600 },
+      { kind: "hang" },
+    ];
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    standIn.script(
+      ...Array.from({ length: 6000 }, (): Fault =>
+        random() < 0.3 ? faults[Math.floor(random() * faults.length)]! : { kind: "ok" },
+      ),
+    );
+    const before = standIn.requests.length;
+
+    const statuses: Record<number, number> = {};
+    for (let batch = 0; batch < 1000; batch += 20) {
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          const n = batch + i;
+          const response = await submit(slug, {
+            name: `${run} Person ${n}`,
+            phone: `+1612${String(3000000 + n)}`,
+            email: `${run}.${n}@example.com`,
+          });
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+        }),
+      );
+    }
+    // Every visitor was told it worked: at once (201) or once Rotor takes it (202).
+    expect(Object.keys(statuses).sort()).toEqual(expect.arrayContaining(["201", "202"]));
+    expect((statuses[201] ?? 0) + (statuses[202] ?? 0)).toBe(1000);
+
+    const deadline = Date.now() + 240_000;
+    while ((await pending()) > 0 && Date.now() < deadline) {
+      await drainOutbox({ concurrency: 8 });
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await outboxIdle();
+    expect(await pending()).toBe(0);
+    const db = await getDb();
+    const failed = await db.select().from(outbox).where(eq(outbox.status, "failed"));
+    expect(failed).toEqual([]);
+
+    // At Rotor: exactly 1,000 leads, one per person, each with the form's source, stage and tag.
+    const held = await rotorLeads(run);
+    expect(held.total).toBe(1000);
+    expect(new Set(held.data.map((l) => l.phone)).size).toBe(1000);
+    expect(held.data.every((l) => l.source === "website" && l.stage === "new")).toBe(true);
+    expect(held.data.every((l) => (l.tags as string[]).includes("web"))).toBe(true);
+
+    // Counted at the stand-in: how many upserts of each person Rotor answered with success.
+    const upserts = standIn.requests
+      .slice(before)
+      .filter((r) => r.method === "POST" && r.status !== undefined && r.status < 300 && r.body.includes(run));
+    const perPerson = new Map<string, number>();
+    for (const r of upserts) {
+      const phone = (JSON.parse(r.body) as { phone: string }).phone;
+      perPerson.set(phone, (perPerson.get(phone) ?? 0) + 1);
+    }
+    const repeats = [...perPerson.values()].reduce((sum, n) => sum + n - 1, 0);
+    const calls = standIn.requests.length - before;
+    const failedCalls = standIn.requests.slice(before).filter((r) => r.fault !== "ok").length;
+    console.log(
+      `upstream: 1000 submissions, ${calls} calls to Rotor, ${failedCalls} failed (${((100 * failedCalls) / calls).toFixed(1)}%), ${perPerson.size} people delivered, ${repeats} repeated upserts (harmless), 0 lost`,
+    );
+    expect(perPerson.size).toBe(1000);
+    expect(failedCalls / calls).toBeGreaterThan(0.2);
+    standIn.clearScript();
+  });
+
+  it("100 views of one admin list within the cache time cost Rotor one request", async () => {
+    const tenant = await newTenant();
+    const admin = await newUser(tenant.company.id, "admin");
+    const cookie = await sessionCookie(admin);
+    const before = standIn.requests.length;
+    const bodies = new Set<string>();
+    for (let i = 0; i < 100; i++) {
+      const response = await call(adminLeadsRoute, "/api/admin/leads?stage=new&limit=25", { cookie });
+      expect(response.status).toBe(200);
+      bodies.add(await response.text());
+    }
+    const lists = standIn.requests.slice(before).filter((r) => r.method === "GET");
+    expect(lists).toHaveLength(1);
+    expect(lists[0]!.path).toBe("/leads?stage=new&limit=25&page=1");
+    expect(bodies.size).toBe(1);
+    expect((await rotorUsage()).used).toBeGreaterThan(0);
+  });
+
+  it("the API and the admin read and write Rotor's leads; what Rotor cannot do is refused with a reason", async () => {
+    const tenant = await newTenant();
+    const created = await tenant.api.post<{ id: string; name: string }>({
+      name: "Upstream API",
+      phone: "+16125550111",
+    });
+    expect(created.status).toBe(201);
+    const held = await rotorLeads("Upstream API");
+    expect(held.data.map((l) => l.id)).toEqual([created.body.id]);
+    expect((await tenant.api.get<{ data: { id: string } }>(created.body.id)).body.data.id).toBe(
+      created.body.id,
+    );
+
+    const admin = await newUser(tenant.company.id, "admin");
+    const cookie = await sessionCookie(admin);
+    const params = { id: created.body.id };
+    const edited = await call(adminLeadRoute, `/api/admin/leads/${params.id}`, {
+      method: "PATCH",
+      params,
+      cookie,
+      body: { notes: "Call after 5", tags: ["vip"] },
+    });
+    expect(edited.status).toBe(200);
+    expect((await json<{ data: { notes: string; tags: string[] } }>(edited)).data).toMatchObject({
+      notes: "Call after 5",
+      tags: ["vip"],
+    });
+    const archive = await call(adminLeadRoute, `/api/admin/leads/${params.id}`, {
+      method: "PATCH",
+      params,
+      cookie,
+      body: { archived: true },
+    });
+    expect(archive.status).toBe(409);
+    expect(await json(archive)).toEqual({
+      status: "error",
+      message: "Archiving is not possible while the leads live in Rotor",
+      error_code: "NOT_SUPPORTED_UPSTREAM",
+    });
+    const bulk = await call(bulkRoute, "/api/admin/leads/bulk", {
+      method: "POST",
+      cookie,
+      body: { ids: [params.id], action: "archive" },
+    });
+    expect(bulk.status).toBe(409);
+
+    // Rotor unreachable after the client's retries: a 503 the caller may retry, not a 500.
+    standIn.script(
+      { kind: "status", status: 502 },
+      { kind: "status", status: 502 },
+      { kind: "status", status: 502 },
+    );
+    const down = await tenant.api.post({ name: "Later", phone: "+16125550112" });
+    expect(down.status).toBe(503);
+    expect(down.headers.get("retry-after")).toBe("30");
+    expect(down.body).toMatchObject({ status: "error", error_code: "UPSTREAM_UNAVAILABLE" });
+  });
+
+  it("a submission Rotor refuses (4xx) is parked with its reason, and goes out when replayed after a fix", async () => {
+    const tenant = await newTenant();
+    const slug = await contactForm(tenant.company.id);
+    standIn.script({
+      kind: "status",
+      status: 400,
+      body: {
+        status: "error",
+        message: "Validation failed",
+        errors: [{ field: "phone", message: "Invalid phone number" }],
+      },
+    });
+    const response = await submit(slug, { name: "Parked Person", phone: "+16125550113" });
+    expect(response.status).toBe(202);
+    const db = await getDb();
+    const [item] = await db.select().from(outbox).where(eq(outbox.companyId, tenant.company.id));
+    expect(item).toMatchObject({
+      status: "failed",
+      lastStatus: 400,
+      lastError: "Rotor refused it (400): phone: Invalid phone number",
+    });
+    // Nothing personal in what the log says.
+    expect(item!.lastError).not.toContain("5550113");
+
+    const admin = await newUser(tenant.company.id, "admin");
+    const cookie = await sessionCookie(admin);
+    const params = { id: String(item!.id) };
+    const replayed = await call(replayRoute, `/api/admin/outbox/${item!.id}/replay`, {
+      method: "POST",
+      params,
+      cookie,
+    });
+    expect(replayed.status).toBe(200);
+    await drainOutbox();
+    await outboxIdle();
+    const [after] = await db.select().from(outbox).where(eq(outbox.id, item!.id));
+    expect(after).toMatchObject({ status: "delivered" });
+    expect((await rotorLeads("Parked Person")).total).toBe(1);
+    // A member may not replay.
+    const member = await newUser(tenant.company.id, "member");
+    const refused = await call(replayRoute, `/api/admin/outbox/${item!.id}/replay`, {
+      method: "POST",
+      params,
+      cookie: await sessionCookie(member),
+    });
+    expect(refused.status).toBe(403);
+  });
+});
