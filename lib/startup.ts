@@ -20,7 +20,7 @@ export async function startServer(): Promise<void> {
   if (!VERCEL) {
     const { drainOutbox } = await import("@/lib/outbox");
     const tick = () => {
-      drainOutbox().catch((error: unknown) => {
+      drainOutbox({ prune: true }).catch((error: unknown) => {
         console.error(`[outbox] drain failed: ${error instanceof Error ? error.name : typeof error}`);
       });
     };

@@ -12,6 +12,7 @@ export function AdminNav({ admin }: { admin: boolean }) {
       ? [
           { href: "/admin/forms", label: "Forms" },
           { href: "/admin/api-keys", label: "API keys" },
+          { href: "/admin/deliveries", label: "Deliveries" },
           { href: "/admin/users", label: "Users" },
         ]
       : []),

@@ -55,10 +55,13 @@ export function LeadEditor({
   lead,
   assignees,
   canAssign,
+  upstream = false,
 }: {
   lead: AdminLead;
   assignees: { id: string; label: string }[];
   canAssign: boolean;
+  /** The lead lives in Rotor, whose API cannot archive, assign, or take tags away. */
+  upstream?: boolean;
 }) {
   const router = useRouter();
   const [saved, setSaved] = useState(() => valuesOf(lead));
@@ -141,20 +144,29 @@ export function LeadEditor({
         <Field id="follow_up_date" label="Follow-up date" error={errors.follow_up_date}>
           {(aria) => <input {...aria} {...bind("follow_up_date")} type="date" />}
         </Field>
-        <Field id="assigned_to" label="Assigned to" error={errors.assigned_to}>
-          {(aria) => (
-            <select {...aria} {...bind("assigned_to")} disabled={!canAssign}>
-              <option value="">Nobody</option>
-              {assignees.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        {upstream ? null : (
+          <Field id="assigned_to" label="Assigned to" error={errors.assigned_to}>
+            {(aria) => (
+              <select {...aria} {...bind("assigned_to")} disabled={!canAssign}>
+                <option value="">Nobody</option>
+                {assignees.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
       </div>
-      <Field id="tags" label="Tags" hint="Separated by commas" error={errors.tags}>
+      <Field
+        id="tags"
+        label="Tags"
+        hint={
+          upstream ? "Separated by commas. New tags are added; Rotor keeps the others" : "Separated by commas"
+        }
+        error={errors.tags}
+      >
         {(aria) => <input {...aria} {...bind("tags")} />}
       </Field>
       <Field id="notes" label="Notes" error={errors.notes}>
@@ -164,16 +176,20 @@ export function LeadEditor({
         <button type="submit" className="primary" disabled={busy || !dirty}>
           {busy ? "Saving…" : "Save changes"}
         </button>
-        <button
-          type="button"
-          disabled={busy}
-          onClick={() =>
-            // Unsaved edits go along, rather than being replaced by the stored values.
-            send({ ...changes(saved, values), archived: !archived }, archived ? "Unarchived." : "Archived.")
-          }
-        >
-          {archived ? "Unarchive" : "Archive"}
-        </button>
+        {upstream ? (
+          <span className="muted">Archiving and assigning are done in Rotor.</span>
+        ) : (
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() =>
+              // Unsaved edits go along, rather than being replaced by the stored values.
+              send({ ...changes(saved, values), archived: !archived }, archived ? "Unarchived." : "Archived.")
+            }
+          >
+            {archived ? "Unarchive" : "Archive"}
+          </button>
+        )}
       </div>
     </form>
   );

@@ -31,7 +31,8 @@ const SEARCH_DELAY_MS = 300;
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
-export function LeadsTable({ stages }: { stages: string[] }) {
+/** `upstream`: the leads live in Rotor, whose API cannot change many leads at once or export. */
+export function LeadsTable({ stages, upstream = false }: { stages: string[]; upstream?: boolean }) {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -177,9 +178,11 @@ export function LeadsTable({ stages }: { stages: string[] }) {
         >
           {refreshing ? "Refreshing…" : "Refresh"}
         </button>
-        <a className="button" href={`/api/admin/leads/export${qs ? `?${qs}` : ""}`} download>
-          Export CSV
-        </a>
+        {upstream ? null : (
+          <a className="button" href={`/api/admin/leads/export${qs ? `?${qs}` : ""}`} download>
+            Export CSV
+          </a>
+        )}
       </div>
 
       <p aria-live="polite" className="muted">
@@ -190,7 +193,14 @@ export function LeadsTable({ stages }: { stages: string[] }) {
             : null}
       </p>
 
-      {selected.size > 0 ? (
+      {upstream ? (
+        <p className="muted">
+          These leads live in Rotor. Lists are kept for a few minutes to spare Rotor&apos;s daily quota:
+          Refresh reads them again. Export and changes to many leads at once are done in Rotor.
+        </p>
+      ) : null}
+
+      {selected.size > 0 && !upstream ? (
         <BulkBar
           ids={[...selected]}
           onDone={async () => {
@@ -214,14 +224,16 @@ export function LeadsTable({ stages }: { stages: string[] }) {
           <table className="data" aria-busy={isLoading || isValidating}>
             <thead>
               <tr>
-                <th scope="col">
-                  <input
-                    type="checkbox"
-                    aria-label="Select every lead on this page"
-                    checked={allSelected}
-                    onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((r) => r.id)))}
-                  />
-                </th>
+                {upstream ? null : (
+                  <th scope="col">
+                    <input
+                      type="checkbox"
+                      aria-label="Select every lead on this page"
+                      checked={allSelected}
+                      onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((r) => r.id)))}
+                    />
+                  </th>
+                )}
                 <th scope="col">Name</th>
                 <th scope="col">Phone</th>
                 <th scope="col">Email</th>
@@ -235,11 +247,11 @@ export function LeadsTable({ stages }: { stages: string[] }) {
             <tbody>
               {isLoading && !data ? (
                 <tr>
-                  <td colSpan={9}>Loading leads…</td>
+                  <td colSpan={upstream ? 8 : 9}>Loading leads…</td>
                 </tr>
               ) : rows.length === 0 ? (
                 <tr>
-                  <td colSpan={9}>
+                  <td colSpan={upstream ? 8 : 9}>
                     No leads match.{" "}
                     {qs ? (
                       <Link href={pathname} onClick={() => setTerm("")}>
@@ -253,14 +265,16 @@ export function LeadsTable({ stages }: { stages: string[] }) {
               ) : (
                 rows.map((lead) => (
                   <tr key={lead.id}>
-                    <td>
-                      <input
-                        type="checkbox"
-                        aria-label={`Select ${lead.name ?? lead.email ?? lead.phone ?? "lead"}`}
-                        checked={selected.has(lead.id)}
-                        onChange={() => toggle(lead.id)}
-                      />
-                    </td>
+                    {upstream ? null : (
+                      <td>
+                        <input
+                          type="checkbox"
+                          aria-label={`Select ${lead.name ?? lead.email ?? lead.phone ?? "lead"}`}
+                          checked={selected.has(lead.id)}
+                          onChange={() => toggle(lead.id)}
+                        />
+                      </td>
+                    )}
                     <td>
                       <Link href={`/admin/leads/${lead.id}`}>{lead.name || "(no name)"}</Link>
                       {lead.archived ? <span className="muted"> · archived</span> : null}

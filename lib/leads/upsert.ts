@@ -3,6 +3,7 @@ import { getDb, noteLeadWrite } from "@/lib/db/client";
 import { type LeadRow, leads } from "@/lib/db/schema";
 import { errors } from "@/lib/api/errors";
 import { now } from "@/lib/clock";
+import { kickOutbox } from "@/lib/outbox/kick";
 import { invalidateLeadLists } from "./cache";
 import type { LeadChanges } from "./normalise";
 
@@ -64,6 +65,8 @@ export async function upsertLead(
   const result = rows[0]?.result;
   if (!result) throw errors.notFound();
   noteLeadWrite();
+  // The write may have queued webhooks (a trigger does, in its transaction): send them soon.
+  kickOutbox();
   if (options.invalidate !== false) await invalidateLeadLists(companyId);
   return { lead: rowFromJson(result.lead), created: result.created };
 }

@@ -5,8 +5,9 @@ import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { outbox, type OutboxRow, webhookEndpoints } from "@/lib/db/schema";
 import { env } from "@/lib/env";
+import { upstreamMode } from "@/lib/rotor/upstream";
 import { postWebhook, WEBHOOK_MAX_ATTEMPTS } from "@/lib/webhooks";
-import { kickOutbox, setDrain } from "./kick";
+import { kickOutbox } from "./kick";
 import { deliverToRotor, type RotorSubmission } from "./rotor";
 
 export { kickOutbox, outboxIdle } from "./kick";
@@ -52,6 +53,8 @@ export async function queueSubmission(
 async function claim(options: { id?: number; limit: number }): Promise<OutboxRow[]> {
   const db = await getDb();
   const at = now();
+  // Only a server in upstream mode sends to Rotor (another may share the database while changing over).
+  const kinds = upstreamMode() ? sql`('rotor', 'webhook')` : sql`('webhook')`;
   return db
     .update(outbox)
     .set({ lockedUntil: new Date(at.getTime() + LEASE_MS), attempts: sql`${outbox.attempts} + 1` })
@@ -59,7 +62,7 @@ async function claim(options: { id?: number; limit: number }): Promise<OutboxRow
       inArray(
         outbox.id,
         sql`(select o.id from outbox o
-          where o.status = 'pending' and o.next_attempt_at <= ${at}
+          where o.status = 'pending' and o.kind in ${kinds} and o.next_attempt_at <= ${at}
             and (o.locked_until is null or o.locked_until < ${at})
             ${options.id === undefined ? sql`` : sql`and o.id = ${options.id}`}
             and not exists (select 1 from outbox p where p.kind = o.kind and p.sequence = o.sequence
@@ -155,11 +158,12 @@ export interface DrainReport {
 }
 
 /**
- * Delivers what is due, a few at a time, until nothing is left or the time budget is spent; then
- * drops delivered items older than 30 days. The cron route, the local timer and kicks call it.
+ * Delivers what is due, a few at a time, until nothing is left or the time budget is spent; with
+ * `prune`, then drops delivered items older than 30 days. The cron route, the local timer (both
+ * pruning) and kicks call it.
  */
 export async function drainOutbox(
-  options: { budgetMs?: number; concurrency?: number } = {},
+  options: { budgetMs?: number; concurrency?: number; prune?: boolean } = {},
 ): Promise<DrainReport> {
   const report: DrainReport = { delivered: 0, retried: 0, failed: 0 };
   const until = Date.now() + (options.budgetMs ?? 20_000);
@@ -177,6 +181,7 @@ export async function drainOutbox(
       }),
     );
   }
+  if (!options.prune) return report;
   const db = await getDb();
   await db
     .delete(outbox)
@@ -188,7 +193,6 @@ export async function drainOutbox(
     );
   return report;
 }
-setDrain(drainOutbox);
 
 /**
  * Sends an item again: a failed one goes back in the queue as it was (after a fix at the other end),
@@ -218,6 +222,8 @@ export async function replay(companyId: string, id: number): Promise<number> {
         event: item.event,
         payload: item.payload,
         leadId: item.leadId,
+        // The same event: the time it happened stays.
+        createdAt: item.createdAt,
         nextAttemptAt: now(),
       })
       .returning({ id: outbox.id });

@@ -1,44 +1,39 @@
 /**
  * Starting the outbox's worker soon after new work is queued, without waiting for it: one drain at
- * a time per process, another right after when more work came in meanwhile. On Vercel the drain
- * runs after the response (Next.js's `after`), and the cron job catches up on anything left.
+ * a time per process, another shortly after when more work came in meanwhile. On Vercel the drain
+ * runs after the response (Next.js's `after`), and the cron job catches up on anything left. Kept
+ * apart from lib/outbox so that the lead writes and lib/webhooks can kick without importing it.
  */
-type Drain = () => Promise<unknown>;
-
-let drain: Drain | null = null;
 let running: Promise<void> | null = null;
 let again = false;
 
-/** Set once by lib/outbox, which owns the drain (kept apart so that lib/webhooks can kick). */
-export function setDrain(next: Drain): void {
-  drain = next;
+async function drain(): Promise<void> {
+  const { drainOutbox } = await import("./index");
+  await drainOutbox();
 }
 
 export function kickOutbox(): void {
-  if (!drain) return;
   if (running) {
     again = true;
     return;
   }
-  const task = drain().then(
-    () => undefined,
-    (error: unknown) => {
+  running = drain()
+    .catch((error: unknown) => {
       console.error(`[outbox] drain failed: ${error instanceof Error ? error.name : typeof error}`);
-    },
-  );
-  running = task.finally(() => {
-    running = null;
-    if (again) {
-      again = false;
-      setTimeout(kickOutbox, 250).unref?.();
-    }
-  });
+    })
+    .finally(() => {
+      running = null;
+      if (again) {
+        again = false;
+        setTimeout(kickOutbox, 250).unref?.();
+      }
+    });
   void keepAlive(running);
 }
 
 /** The drain in progress, if any: tests and a shutting-down server wait for it. */
-export function outboxIdle(): Promise<void> {
-  return running ?? Promise.resolve();
+export async function outboxIdle(): Promise<void> {
+  while (running) await running;
 }
 
 async function keepAlive(task: Promise<void>): Promise<void> {

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { errors } from "@/lib/api/errors";
@@ -49,9 +49,16 @@ export function payloadLead(payload: unknown): ApiLead {
   return value.api_lead ?? toApiLead(rowFromJson(payload as Record<string, unknown>));
 }
 
-export function webhookBody(item: Pick<OutboxRow, "id" | "event" | "createdAt" | "payload">): string {
+/**
+ * The event's id is derived from what it says, so a replay, which is a new delivery of the same
+ * event, carries the same id and a receiver can tell it has seen it.
+ */
+export function webhookBody(item: Pick<OutboxRow, "event" | "createdAt" | "payload" | "sequence">): string {
+  const digest = createHash("sha256")
+    .update(`${item.sequence}\n${item.event}\n${JSON.stringify(item.payload)}`)
+    .digest("hex");
   return JSON.stringify({
-    id: `evt_${item.id}`,
+    id: `evt_${digest.slice(0, 24)}`,
     type: item.event,
     created_at: item.createdAt.toISOString(),
     data: payloadLead(item.payload),
@@ -76,7 +83,7 @@ export async function queueLeadEvent(companyId: string, lead: ApiLead, created: 
 /** Posts one delivery; any answer but a 2xx (or no answer within 10 s) is a failure to retry. */
 export async function postWebhook(
   endpoint: Pick<WebhookEndpointRow, "url" | "secret">,
-  item: Pick<OutboxRow, "id" | "event" | "createdAt" | "payload">,
+  item: Pick<OutboxRow, "id" | "event" | "createdAt" | "payload" | "sequence">,
 ): Promise<{ ok: boolean; status: number | null; error?: string }> {
   const body = webhookBody(item);
   const timestamp = Math.floor(now().getTime() / 1000);

@@ -35,6 +35,8 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
   let standIn: Awaited<ReturnType<typeof startRotorStandIn>>;
   let rotorKey: string;
 
+  const settingsBefore = { ...process.env };
+
   beforeAll(async () => {
     const { stdout } = await run(
       process.execPath,
@@ -73,6 +75,7 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     await standIn?.close();
     await rotorApp?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    process.env = settingsBefore;
   });
 
   /** What "Rotor" holds, asked directly (not through the stand-in, so it counts nothing). */

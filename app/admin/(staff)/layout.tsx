@@ -2,8 +2,10 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { AdminNav } from "@/components/admin/nav";
+import { UpstreamBar } from "@/components/admin/upstream-bar";
 import { signOutAction } from "@/lib/auth/actions";
 import { currentUser } from "@/lib/auth/page-session";
+import { upstreamMode } from "@/lib/rotor/upstream";
 
 export default async function StaffLayout({ children }: { children: ReactNode }) {
   const user = await currentUser();
@@ -22,7 +24,10 @@ export default async function StaffLayout({ children }: { children: ReactNode })
           </form>
         </div>
       </header>
-      <main className="admin-main">{children}</main>
+      <main className="admin-main">
+        {upstreamMode() ? <UpstreamBar companyId={user.companyId} admin={user.role === "admin"} /> : null}
+        {children}
+      </main>
     </>
   );
 }

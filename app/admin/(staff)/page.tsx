@@ -2,6 +2,8 @@ import Link from "next/link";
 import { adminPage } from "@/lib/auth/page-session";
 import { scopeOf } from "@/lib/leads/admin";
 import { DASHBOARD_DAYS, leadStats } from "@/lib/leads/stats";
+import { outboxCounts } from "@/lib/outbox";
+import { rotorUsage, upstreamMode } from "@/lib/rotor/upstream";
 
 function Breakdown({
   title,
@@ -32,7 +34,46 @@ function Breakdown({
   );
 }
 
+/**
+ * Upstream mode: the leads, and so their counts, are Rotor's; the dashboard shows what the portal
+ * itself knows: the quota spent today and what waits to go out.
+ */
+async function UpstreamDashboard({ companyId, admin }: { companyId: string; admin: boolean }) {
+  const [{ used, quota }, counts] = await Promise.all([rotorUsage(), outboxCounts(companyId)]);
+  return (
+    <>
+      <h1>Dashboard</h1>
+      <p>
+        This portal runs in front of a Rotor account: forms and the API write there, and{" "}
+        <Link href="/admin/leads">the leads</Link> are read from there, kept a few minutes in the cache to
+        spare Rotor&apos;s quota of {quota.toLocaleString("en-US")} requests a day.
+      </p>
+      <div className="stats">
+        <section className="card" aria-labelledby="quota-title">
+          <h2 id="quota-title">Rotor requests today (UTC)</h2>
+          <p>
+            <strong>{used.toLocaleString("en-US")}</strong> of {quota.toLocaleString("en-US")}
+          </p>
+        </section>
+        <section className="card" aria-labelledby="outbox-title">
+          <h2 id="outbox-title">Waiting for Rotor or a webhook</h2>
+          <p>
+            <strong>{counts.pending}</strong> waiting, <strong>{counts.failed}</strong> failed
+            {admin ? (
+              <>
+                {" "}
+                · <Link href="/admin/deliveries">Deliveries</Link>
+              </>
+            ) : null}
+          </p>
+        </section>
+      </div>
+    </>
+  );
+}
+
 export default adminPage({}, async (user) => {
+  if (upstreamMode()) return <UpstreamDashboard companyId={user.companyId} admin={user.role === "admin"} />;
   const stats = await leadStats(scopeOf(user));
   const max = Math.max(1, ...stats.perDay.map((d) => d.count));
   const lastMonth = stats.perDay.reduce((sum, d) => sum + d.count, 0);

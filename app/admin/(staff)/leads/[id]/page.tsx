@@ -4,6 +4,7 @@ import { LeadEditor } from "@/components/leads/lead-editor";
 import { ApiError } from "@/lib/api/errors";
 import { adminPage } from "@/lib/auth/page-session";
 import { type AdminLead, adminLead, assignableUsers } from "@/lib/leads/admin";
+import { upstreamMode } from "@/lib/rotor/upstream";
 
 const when = (iso: string | null) =>
   iso
@@ -20,9 +21,11 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
     if (error instanceof ApiError && error.status === 404) notFound();
     throw error;
   }
+  const upstream = upstreamMode();
   // Only admins assign, so only they get the list of staff; a member sees who has the lead.
-  const assignees =
-    user.role === "admin"
+  const assignees = upstream
+    ? []
+    : user.role === "admin"
       ? await assignableUsers(user.companyId)
       : lead.assigned_to
         ? [{ id: lead.assigned_to, label: lead.assigned_to === user.id ? "You" : "Another member of staff" }]
@@ -37,7 +40,7 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
         Created {when(lead.created_at)} · updated {when(lead.updated_at)} · value score {lead.value_score}
         {lead.archived ? ` · archived ${when(lead.archived_at)}` : ""}
       </p>
-      <LeadEditor lead={lead} assignees={assignees} canAssign={user.role === "admin"} />
+      <LeadEditor lead={lead} assignees={assignees} canAssign={user.role === "admin"} upstream={upstream} />
     </>
   );
 });

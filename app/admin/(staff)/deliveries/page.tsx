@@ -1,0 +1,134 @@
+import Link from "next/link";
+import { ReplayButton, WebhookEndpoints } from "@/components/admin/deliveries";
+import { adminPage } from "@/lib/auth/page-session";
+import { listOutbox, outboxCounts, outboxQuerySchema } from "@/lib/outbox";
+import { upstreamMode } from "@/lib/rotor/upstream";
+import { listEndpoints } from "@/lib/webhooks";
+
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+const when = (iso: string | null) =>
+  iso
+    ? new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })
+    : "—";
+
+const FILTERS = [
+  { label: "All", status: undefined },
+  { label: "Waiting", status: "pending" },
+  { label: "Failed", status: "failed" },
+  { label: "Delivered", status: "delivered" },
+] as const;
+
+/** Webhook endpoints, and the log of what went out (to Rotor, to the endpoints) with replay. */
+export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (user, { searchParams }) => {
+  const raw = await searchParams;
+  const parsed = outboxQuerySchema.safeParse({
+    status: typeof raw.status === "string" && raw.status ? raw.status : undefined,
+    page: typeof raw.page === "string" ? raw.page : undefined,
+  });
+  const query = parsed.success ? parsed.data : outboxQuerySchema.parse({});
+  const [endpoints, { entries, hasMore }, counts] = await Promise.all([
+    listEndpoints(user.companyId),
+    listOutbox(user.companyId, query),
+    outboxCounts(user.companyId),
+  ]);
+  const href = (status: string | undefined, page = 1) => {
+    const qs = new URLSearchParams({
+      ...(status ? { status } : {}),
+      ...(page > 1 ? { page: String(page) } : {}),
+    });
+    return `/admin/deliveries${qs.size ? `?${qs}` : ""}`;
+  };
+  return (
+    <>
+      <h1>Deliveries</h1>
+      <h2>Webhooks</h2>
+      <p>
+        Every created or updated lead is posted to each endpoint as JSON, signed in the{" "}
+        <code>X-Portal-Signature</code> header (<code>t=…,v1=…</code>: HMAC-SHA256 of the timestamp, a dot and
+        the body, with the endpoint&apos;s secret). A delivery that fails is retried with growing waits.
+      </p>
+      <WebhookEndpoints endpoints={endpoints.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() }))} />
+      <h2>Log</h2>
+      <p>
+        {upstreamMode()
+          ? "Submissions waiting for Rotor and webhook deliveries. A submission Rotor refused (for a reason such as a field it does not accept) waits here as failed: fix the cause, then send it again. "
+          : "Webhook deliveries. "}
+        <strong>{counts.pending}</strong> waiting, <strong>{counts.failed}</strong> failed.
+      </p>
+      <nav aria-label="Filter the log" className="toolbar">
+        {FILTERS.map((f) => (
+          <Link
+            key={f.label}
+            href={href(f.status)}
+            aria-current={query.status === f.status ? "page" : undefined}
+          >
+            {f.label}
+          </Link>
+        ))}
+      </nav>
+      {entries.length === 0 ? (
+        <p className="muted">Nothing here.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Queued (UTC)</th>
+                <th scope="col">To</th>
+                <th scope="col">What</th>
+                <th scope="col">State</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Last answer</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e.id}>
+                  <td>{when(e.createdAt)}</td>
+                  <td>
+                    <code>{e.target}</code>
+                  </td>
+                  <td>
+                    {e.kind === "rotor" ? "Form submission" : e.event}
+                    {e.leadId ? (
+                      <>
+                        {" "}
+                        · <Link href={`/admin/leads/${e.leadId}`}>lead</Link>
+                      </>
+                    ) : null}
+                  </td>
+                  <td>
+                    {e.status === "pending"
+                      ? `waiting, next try ${when(e.nextAttemptAt)}`
+                      : e.status === "delivered"
+                        ? `delivered ${when(e.deliveredAt)}`
+                        : "failed"}
+                  </td>
+                  <td>{e.attempts}</td>
+                  <td>
+                    {e.lastStatus ?? ""} {e.lastError ?? ""}
+                  </td>
+                  <td>
+                    {e.status === "failed" ? (
+                      <ReplayButton id={e.id} label="Send again" />
+                    ) : e.status === "delivered" && e.kind === "webhook" ? (
+                      <ReplayButton id={e.id} label="Replay" />
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p className="toolbar">
+        {query.page > 1 ? <Link href={href(query.status, query.page - 1)}>Newer</Link> : null}
+        {hasMore ? <Link href={href(query.status, query.page + 1)}>Older</Link> : null}
+      </p>
+    </>
+  );
+});

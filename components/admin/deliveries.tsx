@@ -1,0 +1,183 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Field } from "@/components/ui/field";
+import { fetchJson, RequestFailed } from "./fetch-json";
+
+export interface EndpointRow {
+  id: string;
+  url: string;
+  active: boolean;
+  secretHint: string;
+  createdAt: string;
+}
+
+/** The company's webhook endpoints: add one (its secret shown once), turn one off or on, remove one. */
+export function WebhookEndpoints({ endpoints }: { endpoints: EndpointRow[] }) {
+  const router = useRouter();
+  const [url, setUrl] = useState("");
+  const [error, setError] = useState<string | undefined>();
+  const [created, setCreated] = useState<{ url: string; secret: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function act(run: () => Promise<unknown>) {
+    setBusy(true);
+    try {
+      await run();
+      router.refresh();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function create() {
+    setBusy(true);
+    try {
+      const { secret } = await fetchJson<{ secret: string }>("/api/admin/webhooks", {
+        method: "POST",
+        body: { url },
+      });
+      setCreated({ url, secret });
+      setError(undefined);
+      setUrl("");
+      router.refresh();
+    } catch (failure) {
+      setError(
+        failure instanceof RequestFailed ? (failure.fields.url ?? failure.message) : "It could not be added.",
+      );
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      {created ? (
+        <div className="card" role="status" style={{ marginBottom: "1rem" }}>
+          <p>
+            <strong>Endpoint added.</strong> Its signing secret is shown this once: keep it where the receiver
+            checks signatures.
+          </p>
+          <pre className="snippet" data-testid="webhook-secret">
+            {created.secret}
+          </pre>
+          <button type="button" onClick={() => setCreated(null)}>
+            Done
+          </button>
+        </div>
+      ) : null}
+      <form
+        className="card"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create();
+        }}
+      >
+        <Field
+          id="webhook-url"
+          label="Endpoint URL"
+          hint="https://… receiving a POST per lead event"
+          error={error}
+        >
+          {(aria) => <input {...aria} type="url" value={url} onChange={(e) => setUrl(e.target.value)} />}
+        </Field>
+        <button type="submit" className="primary" disabled={busy}>
+          Add endpoint
+        </button>
+      </form>
+      {endpoints.length === 0 ? (
+        <p className="muted">No endpoints yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">URL</th>
+                <th scope="col">Secret</th>
+                <th scope="col">State</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {endpoints.map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    <code>{e.url}</code>
+                  </td>
+                  <td>
+                    <code>{e.secretHint}</code>
+                  </td>
+                  <td>{e.active ? "On" : "Off"}</td>
+                  <td>
+                    <button
+                      type="button"
+                      disabled={busy}
+                      onClick={() =>
+                        void act(() =>
+                          fetchJson(`/api/admin/webhooks/${e.id}`, {
+                            method: "PATCH",
+                            body: { active: !e.active },
+                          }),
+                        )
+                      }
+                    >
+                      {e.active ? "Turn off" : "Turn on"}
+                    </button>{" "}
+                    <button
+                      type="button"
+                      className="danger"
+                      disabled={busy}
+                      onClick={() => {
+                        if (window.confirm(`Remove ${e.url} and its delivery log?`)) {
+                          void act(() => fetchJson(`/api/admin/webhooks/${e.id}`, { method: "DELETE" }));
+                        }
+                      }}
+                    >
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** Sends a failed item again, or a delivered webhook once more. */
+export function ReplayButton({ id, label }: { id: number; label: string }) {
+  const router = useRouter();
+  const [state, setState] = useState<"idle" | "busy" | "done" | "error">("idle");
+  return (
+    <>
+      <button
+        type="button"
+        disabled={state === "busy" || state === "done"}
+        onClick={async () => {
+          setState("busy");
+          try {
+            await fetchJson(`/api/admin/outbox/${id}/replay`, { method: "POST" });
+            setState("done");
+            router.refresh();
+          } catch {
+            setState("error");
+          }
+        }}
+      >
+        {state === "done" ? "Queued" : label}
+      </button>
+      {state === "error" ? (
+        <span className="form-error" role="alert">
+          {" "}
+          Could not queue it.
+        </span>
+      ) : null}
+    </>
+  );
+}
