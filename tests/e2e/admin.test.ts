@@ -1,4 +1,7 @@
+import { createHmac } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -284,6 +287,50 @@ describe("the admin in real Chromium", () => {
     await shot("form-edited");
   });
 
+  it("adds a webhook endpoint, its secret shown once, and the log shows the signed delivery of a new lead", async () => {
+    const received: { signature: string; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        received.push({ signature: String(req.headers["x-portal-signature"]), body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      await page.goto(`${portal.base}/admin/deliveries`);
+      await page.fill("#webhook-url", url);
+      await page.click("text=Add endpoint");
+      const secret = (await page.locator("[data-testid=webhook-secret]").textContent())!.trim();
+      expect(secret).toMatch(/^whsec_/);
+      await shot("webhook-added");
+      await page.click("text=Done");
+      await page.reload();
+      expect(await page.content()).not.toContain(secret);
+
+      const response = await fetch(`${portal.base}/open-api/leads`, {
+        method: "POST",
+        headers: { "x-api-key": apiKey, "content-type": "application/json" },
+        body: JSON.stringify({ name: "Hooked Person", phone: "+16125559990" }),
+      });
+      expect(response.status).toBe(201);
+      // The server delivers right after the write.
+      for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(received).toHaveLength(1);
+      const [delivery] = received;
+      const t = /t=(\d+)/.exec(delivery!.signature)![1];
+      const mac = createHmac("sha256", secret).update(`${t}.${delivery!.body}`).digest("hex");
+      expect(delivery!.signature).toBe(`t=${t},v1=${mac}`);
+      await page.reload();
+      await page.waitForSelector("tr:has-text('lead.created') >> text=delivered");
+      await shot("deliveries");
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
   it("has no accessibility violations on any staff page (axe-core)", async () => {
     await page.goto(`${portal.base}/admin/leads?search=person108`);
     await page.waitForSelector("text=1 lead");
@@ -297,6 +344,7 @@ describe("the admin in real Chromium", () => {
       "/admin/forms/contact",
       "/admin/users",
       "/admin/account",
+      "/admin/deliveries",
     ]) {
       await page.goto(portal.base + url);
       expect(await axeViolations(), url).toEqual([]);
