@@ -4,6 +4,7 @@ import { type LeadRow, leads } from "@/lib/db/schema";
 import { errors } from "@/lib/api/errors";
 import { now } from "@/lib/clock";
 import { kickOutbox } from "@/lib/outbox/kick";
+import { hasActiveEndpoints } from "@/lib/webhooks/active";
 import { invalidateLeadLists } from "./cache";
 import type { LeadChanges } from "./normalise";
 
@@ -65,8 +66,9 @@ export async function upsertLead(
   const result = rows[0]?.result;
   if (!result) throw errors.notFound();
   noteLeadWrite();
-  // The write may have queued webhooks (a trigger does, in its transaction): send them soon.
-  kickOutbox();
+  // The write queued an event per active webhook endpoint (lead_upsert does, in its transaction):
+  // send them soon.
+  if (await hasActiveEndpoints(companyId)) kickOutbox();
   if (options.invalidate !== false) await invalidateLeadLists(companyId);
   return { lead: rowFromJson(result.lead), created: result.created };
 }

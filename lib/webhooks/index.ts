@@ -10,6 +10,7 @@ import type { ApiLead } from "@/lib/leads/schema";
 import { toApiLead } from "@/lib/leads/serialize";
 import { rowFromJson } from "@/lib/leads/upsert";
 import { kickOutbox } from "@/lib/outbox/kick";
+import { endpointsChanged } from "./active";
 
 /**
  * Webhooks: each company's endpoints receive every created or updated lead as
@@ -43,7 +44,7 @@ export function verifySignature(
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** The lead an outbox item carries: Rotor's, as it answered, or a local row as the trigger wrote it. */
+/** The lead an outbox item carries: Rotor's, as it answered, or a local row as lead_upsert wrote it. */
 export function payloadLead(payload: unknown): ApiLead {
   const value = payload as { api_lead?: ApiLead };
   return value.api_lead ?? toApiLead(rowFromJson(payload as Record<string, unknown>));
@@ -67,7 +68,7 @@ export function webhookBody(item: Pick<OutboxRow, "event" | "createdAt" | "paylo
 
 /**
  * Queues an event for each active endpoint of the company (upstream mode: the lead is Rotor's; with
- * the local database a trigger does this in the write's own transaction).
+ * the local database lead_upsert does this in the write's own transaction).
  */
 export async function queueLeadEvent(companyId: string, lead: ApiLead, created: boolean): Promise<void> {
   const db = await getDb();
@@ -153,6 +154,7 @@ export async function createEndpoint(
   const secret = SECRET_PREFIX + randomBytes(24).toString("base64url");
   const db = await getDb();
   const [row] = await db.insert(webhookEndpoints).values({ companyId, url, secret }).returning();
+  endpointsChanged(companyId);
   return { endpoint: view(row!), secret };
 }
 
@@ -168,6 +170,7 @@ export async function updateEndpoint(companyId: string, id: string, body: unknow
     .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.companyId, companyId)))
     .returning();
   if (!row) throw errors.notFound();
+  endpointsChanged(companyId);
   return view(row);
 }
 
@@ -180,4 +183,5 @@ export async function deleteEndpoint(companyId: string, id: string): Promise<voi
     .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.companyId, companyId)))
     .returning({ id: webhookEndpoints.id });
   if (rows.length === 0) throw errors.notFound();
+  endpointsChanged(companyId);
 }

@@ -16,6 +16,7 @@ import { outbox } from "@/lib/db/schema";
 import { createForm } from "@/lib/forms/store";
 import { drainOutbox, outboxIdle } from "@/lib/outbox";
 import { rotorUsage } from "@/lib/rotor/upstream";
+import { createEndpoint, payloadLead } from "@/lib/webhooks";
 import { newTenant } from "../support/fixtures";
 import { type Fault, startRotorStandIn } from "../support/rotor-standin";
 import { type AppProcess, spawnApp } from "../support/spawn-app";
@@ -229,11 +230,17 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
 
   it("the API and the admin read and write Rotor's leads; what Rotor cannot do is refused with a reason", async () => {
     const tenant = await newTenant();
+    // Webhooks work in upstream mode too: the event carries the lead as Rotor answered it.
+    await createEndpoint(tenant.company.id, { url: "http://127.0.0.1:9/never-called" });
     const created = await tenant.api.post<{ id: string; name: string }>({
       name: "Upstream API",
       phone: "+16125550111",
     });
     expect(created.status).toBe(201);
+    const db = await getDb();
+    const [event] = await db.select().from(outbox).where(eq(outbox.companyId, tenant.company.id));
+    expect(event).toMatchObject({ kind: "webhook", event: "lead.created", leadId: created.body.id });
+    expect(payloadLead(event!.payload)).toMatchObject({ id: created.body.id, name: "Upstream API" });
     const held = await rotorLeads("Upstream API");
     expect(held.data.map((l) => l.id)).toEqual([created.body.id]);
     expect((await tenant.api.get<{ data: { id: string } }>(created.body.id)).body.data.id).toBe(
