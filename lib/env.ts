@@ -78,6 +78,8 @@ const envSchema = z
       .trim()
       .default("https://api.getrotor.com/open-api")
       .refine((v) => /^https?:\/\//.test(v), { message: "must be an http(s) URL" }),
+    // The company whose leads live in Rotor (by slug); any other company keeps its own here.
+    ROTOR_COMPANY: z.string().trim().min(1).default("default"),
     ROTOR_DAILY_QUOTA: positiveInt(1000),
     ROTOR_TIMEOUT_MS: positiveInt(10_000),
     // Vercel Cron sends it as a bearer token to /api/cron/outbox.

@@ -211,6 +211,9 @@ export const outbox = pgTable(
       .references(() => companies.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: OUTBOX_KINDS }).notNull(),
     sequence: text("sequence").notNull(),
+    // A second key of the same sequence: a submission with a phone and an email waits for earlier
+    // ones under either.
+    altSequence: text("alt_sequence"),
     endpointId: uuid("endpoint_id").references(() => webhookEndpoints.id, { onDelete: "cascade" }),
     event: text("event"),
     payload: jsonb("payload").notNull(),
@@ -233,6 +236,9 @@ export const outbox = pgTable(
     index("outbox_sequence_idx")
       .on(t.kind, t.sequence, t.id)
       .where(sql`status = 'pending'`),
+    index("outbox_alt_sequence_idx")
+      .on(t.kind, t.altSequence, t.id)
+      .where(sql`status = 'pending' and alt_sequence is not null`),
     index("outbox_company_idx").on(t.companyId, t.id),
   ],
 );

@@ -6,7 +6,7 @@ import { type LeadInput, leadInputSchema } from "@/lib/leads/schema";
 import { rotorBody } from "@/lib/leads/store/rotor";
 import { upsertLead } from "@/lib/leads/upsert";
 import { deliverNow, queueSubmission } from "@/lib/outbox";
-import { upstreamMode } from "@/lib/rotor/upstream";
+import { isUpstream } from "@/lib/rotor/upstream";
 import {
   cleanUrl,
   contextTags,
@@ -94,7 +94,7 @@ export async function submitForm(
   const context = visitContext(raw);
   const tags = [...form.defaultTags, ...contextTags(context)];
   const defaults = { source: sourceDetail(form.defaultSource, context), stage: form.defaultStage };
-  if (upstreamMode()) return submitUpstream(form, input, tags, defaults);
+  if (await isUpstream(form.companyId)) return submitUpstream(form, input, tags, defaults);
   const changes = normaliseLeadInput(input);
   changes.tags = [...changes.tags, ...tags];
   const { lead, created } = await upsertLead(form.companyId, changes, defaults, {
@@ -116,14 +116,15 @@ async function submitUpstream(
 ): Promise<SubmissionResult> {
   const body = rotorBody(input);
   body.tags = [...(input.tags ?? []), ...tags];
-  const person =
-    typeof body.phone === "string"
-      ? `phone:${body.phone}`
-      : typeof body.email === "string"
-        ? `email:${body.email.toLowerCase()}`
-        : `anonymous:${randomUUID()}`;
+  const phone = typeof body.phone === "string" ? `phone:${body.phone}` : null;
+  const email = typeof body.email === "string" ? `email:${body.email.toLowerCase()}` : null;
   const given = Object.fromEntries(Object.entries(defaults).filter(([, v]) => v)) as Record<string, string>;
-  const id = await queueSubmission(form.companyId, person, { body, defaults: given });
+  const id = await queueSubmission(
+    form.companyId,
+    phone ?? email ?? `anonymous:${randomUUID()}`,
+    phone && email,
+    { body, defaults: given },
+  );
   const outcome = await deliverNow(id);
   if (outcome?.result === "delivered") {
     return { ok: true, leadId: outcome.leadId ?? null, created: outcome.created ?? null };

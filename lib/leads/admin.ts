@@ -10,7 +10,7 @@ import { EVERY_LEAD, type ListScope, listConditions } from "./list";
 import { type LeadChanges, normaliseLeadInput } from "./normalise";
 import { type ApiLead, type LeadInput, leadInputSchema, leadSchema } from "./schema";
 import { rotorStore } from "./store/rotor";
-import { upstreamMode } from "@/lib/rotor/upstream";
+import { isUpstream } from "@/lib/rotor/upstream";
 import { toApiLead } from "./serialize";
 import { upsertLead } from "./upsert";
 
@@ -54,7 +54,7 @@ const fromRotor = (lead: ApiLead): AdminLead =>
   adminLeadSchema.parse({ ...lead, created_by: null, updated_at: null });
 
 export async function adminLead(user: SessionUser, id: string): Promise<AdminLead> {
-  if (upstreamMode()) return fromRotor(await rotorStore.get(user.companyId, id));
+  if (await isUpstream(user.companyId)) return fromRotor(await rotorStore.get(user.companyId, id));
   return toAdminLead(await visibleLead(user, id));
 }
 
@@ -101,7 +101,7 @@ async function checkAssignee(user: SessionUser, assignee: string | null | undefi
 /** Changes one lead through the upsert, so every rule of the API applies to the admin's edits too. */
 export async function updateLead(user: SessionUser, id: string, body: unknown): Promise<AdminLead> {
   const input = parseOrThrow(leadEditSchema, body);
-  if (upstreamMode()) return (await upsertUpstream(user, input, id)).lead;
+  if (await isUpstream(user.companyId)) return (await upsertUpstream(user, input, id)).lead;
   await visibleLead(user, id);
   await checkAssignee(user, input.assigned_to);
   const changes = normaliseLeadInput({ ...input, id });
@@ -150,7 +150,7 @@ export async function createLead(
   body: unknown,
 ): Promise<{ created: boolean; lead: AdminLead }> {
   const input = parseOrThrow(leadCreateSchema, body);
-  if (upstreamMode()) {
+  if (await isUpstream(user.companyId)) {
     const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
     return upsertUpstream(user, given);
   }
@@ -194,7 +194,7 @@ export const bulkSchema = z
  */
 export async function bulkUpdate(user: SessionUser, body: unknown): Promise<{ updated: number }> {
   const input = parseOrThrow(bulkSchema, body);
-  if (upstreamMode()) throw errors.notUpstream("Changing many leads at once");
+  if (await isUpstream(user.companyId)) throw errors.notUpstream("Changing many leads at once");
   const db = await getDb();
   const visible = await db
     .select({ id: leads.id })

@@ -10,7 +10,7 @@ export async function upsertFromBody(
   body: unknown,
 ): Promise<{ body: z.infer<typeof upsertResponseSchema>; created: boolean }> {
   const input = parseOrThrow(leadInputSchema, body);
-  const { lead, created } = await leadStore().upsert(companyId, input);
+  const { lead, created } = await (await leadStore(companyId)).upsert(companyId, input);
   return {
     created,
     body: upsertResponseSchema.parse({
@@ -31,12 +31,12 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
  * The list envelope as JSON text, from the KV cache when fresh; `refresh` skips the cache and
  * stores the fresh result for the next reader.
  */
-export function leadListJson(
+export async function leadListJson(
   scope: ListScope,
   query: ListQuery,
   options: { refresh?: boolean } = {},
 ): Promise<{ body: string; hit: boolean }> {
-  return leadStore().listJson(scope, query, options);
+  return (await leadStore(scope.companyId)).listJson(scope, query, options);
 }
 
 /** One lead of a company; another company's lead is as absent as a missing one. */
@@ -44,5 +44,6 @@ export async function getLeadBody(
   companyId: string,
   id: string,
 ): Promise<z.infer<typeof leadResponseSchema>> {
-  return leadResponseSchema.parse({ data: await leadStore().get(companyId, id), status: "success" });
+  const store = await leadStore(companyId);
+  return leadResponseSchema.parse({ data: await store.get(companyId, id), status: "success" });
 }

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { errors } from "@/lib/api/errors";
 import { now } from "@/lib/clock";
@@ -23,12 +23,14 @@ const MAX_BACKOFF_MS = 3_600_000;
 const KEEP_DELIVERED_DAYS = 30;
 
 /**
- * Queues a visitor's submission for Rotor. Items of one sequence (the person: phone, else email)
- * go out in order, so a later submission never overtakes an earlier one.
+ * Queues a visitor's submission for Rotor. Items of one person go out in order, so a later
+ * submission never overtakes an earlier one: the person is their phone (`sequence`), and also their
+ * email (`altSequence`) when both are given, since Rotor matches on either.
  */
 export async function queueSubmission(
   companyId: string,
   sequence: string,
+  altSequence: string | null,
   submission: RotorSubmission,
 ): Promise<number> {
   const db = await getDb();
@@ -38,6 +40,7 @@ export async function queueSubmission(
       companyId,
       kind: "rotor",
       sequence,
+      altSequence,
       event: "submission",
       payload: submission,
       nextAttemptAt: now(),
@@ -65,13 +68,27 @@ async function claim(options: { id?: number; limit: number }): Promise<OutboxRow
           where o.status = 'pending' and o.kind in ${kinds} and o.next_attempt_at <= ${at}
             and (o.locked_until is null or o.locked_until < ${at})
             ${options.id === undefined ? sql`` : sql`and o.id = ${options.id}`}
-            and not exists (select 1 from outbox p where p.kind = o.kind and p.sequence = o.sequence
-              and p.status = 'pending' and p.id < o.id)
+            and ${firstOf(sql`o.sequence`)}
+            and (o.alt_sequence is null or (${firstOf(sql`o.alt_sequence`)}))
           order by o.id limit ${options.limit}
           for update skip locked)`,
       ),
     )
     .returning();
+}
+
+/**
+ * No earlier item waits under this key, as either key of its own (one test per index, rather than
+ * an OR that no index serves).
+ */
+const firstOf = (key: SQL) => sql`not exists (select 1 from outbox p where p.kind = o.kind
+    and p.status = 'pending' and p.sequence = ${key} and p.id < o.id)
+  and not exists (select 1 from outbox p where p.kind = o.kind and p.status = 'pending'
+    and p.alt_sequence = ${key} and p.id < o.id)`;
+
+/** The item, while the worker that claimed it still holds its lease. */
+export function heldBy(item: Pick<OutboxRow, "id" | "lockedUntil">) {
+  return and(eq(outbox.id, item.id), eq(outbox.lockedUntil, item.lockedUntil!));
 }
 
 function backoffMs(attempts: number): number {
@@ -112,6 +129,8 @@ async function deliver(item: OutboxRow): Promise<Outcome> {
   const db = await getDb();
   const at = now();
   const common = { lockedUntil: null, lastStatus: outcome.status };
+  // Only while this worker still holds the item: one whose lease ran out may have been taken over.
+  const held = heldBy(item);
   if (outcome.result === "delivered") {
     await db
       .update(outbox)
@@ -122,18 +141,18 @@ async function deliver(item: OutboxRow): Promise<Outcome> {
         lastError: null,
         leadId: outcome.leadId ?? item.leadId,
       })
-      .where(eq(outbox.id, item.id));
+      .where(held);
   } else if (outcome.result === "failed") {
     await db
       .update(outbox)
       .set({ ...common, status: "failed", lastError: outcome.error })
-      .where(eq(outbox.id, item.id));
+      .where(held);
   } else {
     const wait = Math.max(backoffMs(item.attempts), outcome.retryAfterMs ?? 0);
     await db
       .update(outbox)
       .set({ ...common, lastError: outcome.error, nextAttemptAt: new Date(at.getTime() + wait) })
-      .where(eq(outbox.id, item.id));
+      .where(held);
   }
   return outcome;
 }
@@ -169,7 +188,9 @@ export async function drainOutbox(
   const until = Date.now() + (options.budgetMs ?? 20_000);
   const concurrency = options.concurrency ?? 4;
   while (Date.now() < until) {
-    const items = await claim({ limit: concurrency * 4 });
+    // A batch at a time, no more than the workers take at once: a claimed item's lease runs while
+    // it waits its turn.
+    const items = await claim({ limit: concurrency });
     if (items.length === 0) break;
     let next = 0;
     await Promise.all(
@@ -206,6 +227,11 @@ export async function replay(companyId: string, id: number): Promise<number> {
     .where(and(eq(outbox.id, id), eq(outbox.companyId, companyId)));
   if (!item) throw errors.notFound();
   let queued = item.id;
+  if (item.status === "failed" && item.kind === "rotor" && (await overtaken(item))) {
+    throw errors.conflict(
+      "Newer submissions of this person already reached Rotor; sending this older one would overwrite them",
+    );
+  }
   if (item.status === "failed") {
     await db
       .update(outbox)
@@ -237,6 +263,25 @@ export async function replay(companyId: string, id: number): Promise<number> {
   }
   kickOutbox();
   return queued;
+}
+
+/** Whether a later submission of the same person was delivered after this one failed. */
+async function overtaken(item: OutboxRow): Promise<boolean> {
+  const keys = [item.sequence, item.altSequence].filter((k): k is string => k !== null);
+  const db = await getDb();
+  const [later] = await db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.kind, "rotor"),
+        eq(outbox.status, "delivered"),
+        gt(outbox.id, item.id),
+        or(inArray(outbox.sequence, keys), inArray(outbox.altSequence, keys)),
+      ),
+    )
+    .limit(1);
+  return later !== undefined;
 }
 
 export const outboxQuerySchema = z.object({

@@ -1,4 +1,3 @@
-import { eq } from "drizzle-orm";
 import { ApiError } from "@/lib/api/errors";
 import { getDb } from "@/lib/db/client";
 import { outbox, type OutboxRow } from "@/lib/db/schema";
@@ -7,7 +6,7 @@ import type { ApiLead } from "@/lib/leads/schema";
 import { RotorUnavailableError } from "@/lib/rotor/client";
 import { rotorClient } from "@/lib/rotor/upstream";
 import { queueLeadEvent } from "@/lib/webhooks";
-import type { Outcome } from "./index";
+import { heldBy, type Outcome } from "./index";
 
 /**
  * A submission for Rotor: the upsert's body, and what a lead takes where it has nothing yet (the
@@ -57,7 +56,7 @@ export async function deliverToRotor(item: OutboxRow): Promise<Outcome> {
         await db
           .update(outbox)
           .set({ event: "defaults", leadId: lead.id, payload: { ...submission, defaults: missing, created } })
-          .where(eq(outbox.id, item.id));
+          .where(heldBy(item));
       }
     }
     if (Object.keys(missing).length > 0) {
@@ -67,7 +66,12 @@ export async function deliverToRotor(item: OutboxRow): Promise<Outcome> {
     return { result: "delivered", status: created ? 201 : 200, leadId: lead!.id, created };
   } catch (error) {
     if (error instanceof RotorUnavailableError) {
-      return { result: "retry", status: error.status, error: error.message };
+      return {
+        result: "retry",
+        status: error.status,
+        error: error.message,
+        retryAfterMs: error.retryAfterMs,
+      };
     }
     if (error instanceof ApiError) {
       if (error.status === 429) {

@@ -35,6 +35,8 @@ export class RotorUnavailableError extends Error {
     message: string,
     /** The last HTTP status seen, when there was one. */
     readonly status: number | null,
+    /** How long Rotor asked to wait (a 429's Retry-After), when it did. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -165,7 +167,11 @@ export function createRotorClient(options: RotorClientOptions) {
         retryAfter ? { "retry-after": retryAfter } : {},
       );
     }
-    throw new RotorUnavailableError(`Rotor ${last!.reason} after ${retries + 1} attempts`, last!.status);
+    throw new RotorUnavailableError(
+      `Rotor ${last!.reason} after ${retries + 1} attempts`,
+      last!.status,
+      last!.waitMs ?? undefined,
+    );
   }
 
   return {

@@ -1,11 +1,31 @@
+import { findCompany } from "@/lib/db/companies";
 import { env } from "@/lib/env";
 import { kv } from "@/lib/kv";
 import { now } from "@/lib/clock";
-import { createRotorClient, type RotorClient } from "./client";
+import { ApiError } from "@/lib/api/errors";
+import { createRotorClient, type RotorClient, RotorUnavailableError } from "./client";
 
-/** Upstream mode: ROTOR_API_KEY is set, and the leads live in that Rotor account. */
+/** Upstream mode: ROTOR_API_KEY is set, and one company's leads live in that Rotor account. */
 export function upstreamMode(): boolean {
   return Boolean(env().ROTOR_API_KEY);
+}
+
+let upstreamCompany: { slug: string; id: string } | undefined;
+
+/**
+ * Whether this company's leads live in Rotor: upstream mode is on and it is the company
+ * ROTOR_COMPANY names (the default company unless set). One Rotor account is one business, so
+ * every other company of the portal keeps its leads in the database, and none sees another's.
+ */
+export async function isUpstream(companyId: string): Promise<boolean> {
+  if (!upstreamMode()) return false;
+  const slug = env().ROTOR_COMPANY;
+  if (upstreamCompany?.slug !== slug) {
+    const company = await findCompany(slug);
+    if (!company) return false;
+    upstreamCompany = { slug, id: company.id };
+  }
+  return upstreamCompany.id === companyId;
 }
 
 const quotaKey = (at: Date) => `rotor:requests:${at.toISOString().slice(0, 10)}`;
@@ -31,11 +51,36 @@ export async function rotorUsage(): Promise<{ used: number; quota: number }> {
 export function rotorClient(retries = 2): RotorClient {
   const { ROTOR_API_KEY, ROTOR_API_URL, ROTOR_TIMEOUT_MS } = env();
   if (!ROTOR_API_KEY) throw new Error("rotor: ROTOR_API_KEY is not set");
-  return createRotorClient({
+  const client = createRotorClient({
     baseUrl: ROTOR_API_URL,
     apiKey: ROTOR_API_KEY,
     timeoutMs: ROTOR_TIMEOUT_MS,
     retries,
     onRequest: countRequest,
   });
+  return {
+    upsertLead: keyFaults(client.upsertLead),
+    listLeads: keyFaults(client.listLeads),
+    getLead: keyFaults(client.getLead),
+  };
+}
+
+/**
+ * Rotor refusing the portal's own key (401, 403) is not the caller's fault, nor a submission's:
+ * it is Rotor being unusable until the key is fixed, so the API answers 503 and the outbox retries.
+ */
+function keyFaults<A extends unknown[], R>(call: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      return await call(...args);
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+        throw new RotorUnavailableError(
+          `Rotor refused this portal's key (${error.status}): check ROTOR_API_KEY`,
+          error.status,
+        );
+      }
+      throw error;
+    }
+  };
 }

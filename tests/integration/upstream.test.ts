@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as adminLeadsRoute from "@/app/api/admin/leads/route";
 import * as adminLeadRoute from "@/app/api/admin/leads/[id]/route";
@@ -16,8 +16,11 @@ import { outbox } from "@/lib/db/schema";
 import { createForm } from "@/lib/forms/store";
 import { drainOutbox, outboxIdle } from "@/lib/outbox";
 import { rotorUsage } from "@/lib/rotor/upstream";
-import { createEndpoint, payloadLead } from "@/lib/webhooks";
-import { newTenant } from "../support/fixtures";
+import { createEndpoint, deleteEndpoint, payloadLead } from "@/lib/webhooks";
+import * as cronRoute from "@/app/api/cron/outbox/route";
+import { createApiKey } from "@/lib/auth/api-keys";
+import { ensureCompany } from "@/lib/db/companies";
+import { client, newTenant } from "../support/fixtures";
 import { type Fault, startRotorStandIn } from "../support/rotor-standin";
 import { type AppProcess, spawnApp } from "../support/spawn-app";
 import { call, json, newUser, sessionCookie } from "../support/staff";
@@ -37,6 +40,20 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
   let rotorKey: string;
 
   const settingsBefore = { ...process.env };
+  const UPSTREAM_COMPANY = `up-${Date.now().toString(36)}`;
+  const CRON = "a cron secret for the tests";
+
+  /** The company whose leads live in Rotor (ROTOR_COMPANY), with a key of its own. */
+  async function upstreamTenant() {
+    const company = await ensureCompany(UPSTREAM_COMPANY);
+    const { key } = await createApiKey({
+      companyId: company.id,
+      name: "test",
+      scopes: ["leads:read", "leads:write"],
+      dailyLimit: 1_000_000,
+    });
+    return { company, key, api: client(key) };
+  }
 
   beforeAll(async () => {
     const { stdout } = await run(
@@ -68,6 +85,8 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
       OUTBOX_BACKOFF_SECONDS: "0.01",
       INTAKE_PER_IP_PER_HOUR: "1000000",
       INTAKE_PER_FORM_PER_HOUR: "1000000",
+      ROTOR_COMPANY: UPSTREAM_COMPANY,
+      CRON_SECRET: CRON,
     });
   });
 
@@ -96,7 +115,11 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
 
   async function pending(): Promise<number> {
     const db = await getDb();
-    return (await db.select({ id: outbox.id }).from(outbox).where(eq(outbox.status, "pending"))).length;
+    const rows = await db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.kind, "rotor"), eq(outbox.status, "pending")));
+    return rows.length;
   }
 
   async function contactForm(companyId: string) {
@@ -132,7 +155,7 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     );
 
   it("1,000 submissions while 30% of Rotor's answers fail: all delivered, none lost, none twice, outbox empty", async () => {
-    const tenant = await newTenant();
+    const tenant = await upstreamTenant();
     const slug = await contactForm(tenant.company.id);
     const run = `bulk${Date.now().toString(36)}`;
     // 30% of the calls fail, in every way Rotor can fail; a slow answer comes after the client gave
@@ -208,10 +231,10 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     expect(perPerson.size).toBe(1000);
     expect(failedCalls / calls).toBeGreaterThan(0.2);
     standIn.clearScript();
-  });
+  }, 240_000);
 
   it("100 views of one admin list within the cache time cost Rotor one request", async () => {
-    const tenant = await newTenant();
+    const tenant = await upstreamTenant();
     const admin = await newUser(tenant.company.id, "admin");
     const cookie = await sessionCookie(admin);
     const before = standIn.requests.length;
@@ -229,18 +252,22 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
   });
 
   it("the API and the admin read and write Rotor's leads; what Rotor cannot do is refused with a reason", async () => {
-    const tenant = await newTenant();
+    const tenant = await upstreamTenant();
     // Webhooks work in upstream mode too: the event carries the lead as Rotor answered it.
-    await createEndpoint(tenant.company.id, { url: "http://127.0.0.1:9/never-called" });
+    const { endpoint } = await createEndpoint(tenant.company.id, { url: "http://127.0.0.1:9/never-called" });
     const created = await tenant.api.post<{ id: string; name: string }>({
       name: "Upstream API",
       phone: "+16125550111",
     });
     expect(created.status).toBe(201);
     const db = await getDb();
-    const [event] = await db.select().from(outbox).where(eq(outbox.companyId, tenant.company.id));
+    const [event] = await db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.kind, "webhook"), eq(outbox.leadId, created.body.id)));
     expect(event).toMatchObject({ kind: "webhook", event: "lead.created", leadId: created.body.id });
     expect(payloadLead(event!.payload)).toMatchObject({ id: created.body.id, name: "Upstream API" });
+    await deleteEndpoint(tenant.company.id, endpoint.id);
     const held = await rotorLeads("Upstream API");
     expect(held.data.map((l) => l.id)).toEqual([created.body.id]);
     expect((await tenant.api.get<{ data: { id: string } }>(created.body.id)).body.data.id).toBe(
@@ -293,7 +320,7 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
   });
 
   it("a submission Rotor refuses (4xx) is parked with its reason, and goes out when replayed after a fix", async () => {
-    const tenant = await newTenant();
+    const tenant = await upstreamTenant();
     const slug = await contactForm(tenant.company.id);
     standIn.script({
       kind: "status",
@@ -307,7 +334,12 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     const response = await submit(slug, { name: "Parked Person", phone: "+16125550113" });
     expect(response.status).toBe(202);
     const db = await getDb();
-    const [item] = await db.select().from(outbox).where(eq(outbox.companyId, tenant.company.id));
+    const [item] = await db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.companyId, tenant.company.id), eq(outbox.kind, "rotor")))
+      .orderBy(desc(outbox.id))
+      .limit(1);
     expect(item).toMatchObject({
       status: "failed",
       lastStatus: 400,
@@ -338,5 +370,155 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
       cookie: await sessionCookie(member),
     });
     expect(refused.status).toBe(403);
+  });
+
+  /** The bodies of Rotor upserts sent since `from` that mention this text, in the order sent. */
+  const sentSince = (from: number, text: string) =>
+    standIn.requests
+      .slice(from)
+      .filter((r) => r.method === "POST" && r.body.includes(text))
+      .map((r) => ({ body: JSON.parse(r.body) as Record<string, unknown>, answered: r.status }));
+
+  it("one person's submissions reach Rotor in the order sent, under their phone or their email", async () => {
+    const tenant = await upstreamTenant();
+    const slug = await contactForm(tenant.company.id);
+    const from = standIn.requests.length;
+    // The first one fails: the later ones wait for it rather than overtake it.
+    standIn.script({ kind: "status", status: 500 });
+    const first = await submit(slug, { name: "Order One", email: "order@example.com" });
+    const second = await submit(slug, {
+      name: "Order Two",
+      phone: "+16125550160",
+      email: "order@example.com",
+    });
+    const third = await submit(slug, { name: "Order Three", phone: "+16125550160" });
+    expect([first.status, second.status, third.status]).toEqual([202, 202, 202]);
+    for (let i = 0; i < 100 && (await pending()) > 0; i++) {
+      await drainOutbox();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await outboxIdle();
+    const sent = sentSince(from, "Order ").map((r) => [r.body.name, r.answered]);
+    expect(sent).toEqual([
+      ["Order One", 500],
+      ["Order One", 201],
+      ["Order Two", 200],
+      ["Order Three", 200],
+    ]);
+    const held = await rotorLeads("order@example.com");
+    expect(held.data.map((l) => l.name)).toEqual(["Order Three"]);
+  });
+
+  it("a new lead's source and stage are set by a second call, which resumes on its own after a failure", async () => {
+    const tenant = await upstreamTenant();
+    const slug = await contactForm(tenant.company.id);
+    const from = standIn.requests.length;
+    standIn.script({ kind: "ok" }, { kind: "status", status: 503 });
+    const response = await submit(slug, { name: "Resumed Person", phone: "+16125550170" });
+    expect(response.status).toBe(202);
+    const db = await getDb();
+    const [item] = await db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.companyId, tenant.company.id), eq(outbox.kind, "rotor")))
+      .orderBy(desc(outbox.id))
+      .limit(1);
+    expect(item).toMatchObject({ status: "pending", event: "defaults" });
+    expect(item!.leadId).toMatch(/^[0-9a-f-]{36}$/);
+    await new Promise((r) => setTimeout(r, 100));
+    await drainOutbox();
+    await outboxIdle();
+    const [after] = await db.select().from(outbox).where(eq(outbox.id, item!.id));
+    expect(after).toMatchObject({ status: "delivered" });
+    // The lead was created once; only the second call was repeated.
+    const calls = standIn.requests.slice(from).filter((r) => r.method === "POST");
+    expect(calls.map((r) => [JSON.parse(r.body).id ?? "upsert", r.status])).toEqual([
+      ["upsert", 201],
+      [item!.leadId, 503],
+      [item!.leadId, 200],
+    ]);
+    const held = await rotorLeads("Resumed Person");
+    expect(held.data).toEqual([expect.objectContaining({ source: "website", stage: "new" })]);
+  });
+
+  it("a parked submission is not sent again once a newer one of the same person reached Rotor", async () => {
+    const tenant = await upstreamTenant();
+    const slug = await contactForm(tenant.company.id);
+    standIn.script({ kind: "status", status: 422, body: { status: "error", message: "Unprocessable" } });
+    expect((await submit(slug, { name: "Old Name", phone: "+16125550175" })).status).toBe(202);
+    expect((await submit(slug, { name: "New Name", phone: "+16125550175" })).status).toBe(201);
+    const db = await getDb();
+    const [parked] = await db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.sequence, "phone:+16125550175"), eq(outbox.status, "failed")));
+    const cookie = await sessionCookie(await newUser(tenant.company.id, "admin"));
+    const response = await call(replayRoute, `/api/admin/outbox/${parked!.id}/replay`, {
+      method: "POST",
+      params: { id: String(parked!.id) },
+      cookie,
+    });
+    expect(response.status).toBe(409);
+    expect(await json(response)).toEqual({
+      status: "error",
+      message:
+        "Newer submissions of this person already reached Rotor; sending this older one would overwrite them",
+      error_code: "CONFLICT",
+    });
+    expect((await rotorLeads("+16125550175")).data.map((l) => l.name)).toEqual(["New Name"]);
+  });
+
+  it("only ROTOR_COMPANY's leads live in Rotor: another company keeps its own, unseen by Rotor", async () => {
+    const other = await newTenant();
+    const from = standIn.requests.length;
+    const created = await other.api.post<{ id: string }>({ name: "Local Only", phone: "+16125550180" });
+    expect(created.status).toBe(201);
+    expect((await other.api.get(created.body.id)).status).toBe(200);
+    expect(standIn.requests.length).toBe(from);
+    expect((await rotorLeads("Local Only")).total).toBe(0);
+    // And the upstream company cannot read it.
+    const upstream = await upstreamTenant();
+    expect((await upstream.api.get(created.body.id)).status).toBe(404);
+  });
+
+  it("the cron route drains the outbox for the bearer of CRON_SECRET only", async () => {
+    const get = (authorization?: string) =>
+      cronRoute.GET(
+        new Request("http://127.0.0.1:3000/api/cron/outbox", {
+          headers: authorization ? { authorization } : {},
+        }),
+      );
+    for (const refused of [undefined, "Bearer wrong", CRON, `Bearer ${CRON}x`]) {
+      const response = await get(refused);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({
+        status: "error",
+        message: "Unauthorized",
+        error_code: "AUTHENTICATION_REQUIRED",
+      });
+    }
+    const tenant = await upstreamTenant();
+    const slug = await contactForm(tenant.company.id);
+    standIn.script({ kind: "status", status: 500 });
+    expect((await submit(slug, { name: "Cron Person", phone: "+16125550190" })).status).toBe(202);
+    // Each run reports what it did; the submission goes out within a few (a retry waits its backoff).
+    let delivered = 0;
+    for (let i = 0; i < 50 && (await pending()) > 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      await outboxIdle();
+      const response = await get(`Bearer ${CRON}`);
+      expect(response.status).toBe(200);
+      const report = (await response.json()) as Record<string, number>;
+      expect(report).toEqual({
+        status: "success",
+        delivered: expect.any(Number),
+        retried: expect.any(Number),
+        failed: 0,
+      });
+      delivered += report.delivered!;
+    }
+    expect(await pending()).toBe(0);
+    expect(delivered).toBeLessThanOrEqual(1);
+    expect((await rotorLeads("Cron Person")).total).toBe(1);
   });
 });

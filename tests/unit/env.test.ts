@@ -29,6 +29,7 @@ describe("parseEnv", () => {
       INTAKE_PER_FORM_PER_HOUR: 1000,
       TURNSTILE_VERIFY_URL: "https://challenges.cloudflare.com/turnstile/v0/siteverify",
       ROTOR_API_URL: "https://api.getrotor.com/open-api",
+      ROTOR_COMPANY: "default",
       ROTOR_DAILY_QUOTA: 1000,
       ROTOR_TIMEOUT_MS: 10_000,
       OUTBOX_INTERVAL_SECONDS: 15,

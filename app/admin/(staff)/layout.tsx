@@ -5,7 +5,7 @@ import { AdminNav } from "@/components/admin/nav";
 import { UpstreamBar } from "@/components/admin/upstream-bar";
 import { signOutAction } from "@/lib/auth/actions";
 import { currentUser } from "@/lib/auth/page-session";
-import { upstreamMode } from "@/lib/rotor/upstream";
+import { isUpstream } from "@/lib/rotor/upstream";
 
 export default async function StaffLayout({ children }: { children: ReactNode }) {
   const user = await currentUser();
@@ -25,7 +25,9 @@ export default async function StaffLayout({ children }: { children: ReactNode })
         </div>
       </header>
       <main className="admin-main">
-        {upstreamMode() ? <UpstreamBar companyId={user.companyId} admin={user.role === "admin"} /> : null}
+        {(await isUpstream(user.companyId)) ? (
+          <UpstreamBar companyId={user.companyId} admin={user.role === "admin"} />
+        ) : null}
         {children}
       </main>
     </>

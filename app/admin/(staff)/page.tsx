@@ -3,7 +3,7 @@ import { adminPage } from "@/lib/auth/page-session";
 import { scopeOf } from "@/lib/leads/admin";
 import { DASHBOARD_DAYS, leadStats } from "@/lib/leads/stats";
 import { outboxCounts } from "@/lib/outbox";
-import { rotorUsage, upstreamMode } from "@/lib/rotor/upstream";
+import { isUpstream, rotorUsage } from "@/lib/rotor/upstream";
 
 function Breakdown({
   title,
@@ -73,7 +73,8 @@ async function UpstreamDashboard({ companyId, admin }: { companyId: string; admi
 }
 
 export default adminPage({}, async (user) => {
-  if (upstreamMode()) return <UpstreamDashboard companyId={user.companyId} admin={user.role === "admin"} />;
+  if (await isUpstream(user.companyId))
+    return <UpstreamDashboard companyId={user.companyId} admin={user.role === "admin"} />;
   const stats = await leadStats(scopeOf(user));
   const max = Math.max(1, ...stats.perDay.map((d) => d.count));
   const lastMonth = stats.perDay.reduce((sum, d) => sum + d.count, 0);

@@ -3,6 +3,7 @@ CREATE TABLE "outbox" (
 	"company_id" uuid NOT NULL,
 	"kind" text NOT NULL,
 	"sequence" text NOT NULL,
+	"alt_sequence" text,
 	"endpoint_id" uuid,
 	"event" text,
 	"payload" jsonb NOT NULL,
@@ -31,6 +32,7 @@ ALTER TABLE "outbox" ADD CONSTRAINT "outbox_endpoint_id_webhook_endpoints_id_fk"
 ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_company_id_companies_id_fk" FOREIGN KEY ("company_id") REFERENCES "public"."companies"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "outbox_due_idx" ON "outbox" USING btree ("next_attempt_at") WHERE status = 'pending';--> statement-breakpoint
 CREATE INDEX "outbox_sequence_idx" ON "outbox" USING btree ("kind","sequence","id") WHERE status = 'pending';--> statement-breakpoint
+CREATE INDEX "outbox_alt_sequence_idx" ON "outbox" USING btree ("kind","alt_sequence","id") WHERE status = 'pending' and alt_sequence is not null;--> statement-breakpoint
 CREATE INDEX "outbox_company_idx" ON "outbox" USING btree ("company_id","id");--> statement-breakpoint
 CREATE INDEX "webhook_endpoints_company_idx" ON "webhook_endpoints" USING btree ("company_id");--> statement-breakpoint
 -- lead_upsert (0005) also queues webhook events (see lib/webhooks); everything else is as it was.

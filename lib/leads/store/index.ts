@@ -1,11 +1,11 @@
-import { upstreamMode } from "@/lib/rotor/upstream";
+import { isUpstream } from "@/lib/rotor/upstream";
 import { localStore } from "./local";
 import { rotorStore } from "./rotor";
 import type { LeadStore } from "./types";
 
 export type { LeadStore } from "./types";
 
-/** The store the settings select: Rotor when ROTOR_API_KEY is set, else this portal's database. */
-export function leadStore(): LeadStore {
-  return upstreamMode() ? rotorStore : localStore;
+/** Where a company's leads live: Rotor in upstream mode (for ROTOR_COMPANY), else this portal's database. */
+export async function leadStore(companyId: string): Promise<LeadStore> {
+  return (await isUpstream(companyId)) ? rotorStore : localStore;
 }

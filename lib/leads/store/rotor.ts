@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { errors } from "@/lib/api/errors";
 import { rotorClient } from "@/lib/rotor/upstream";
 import { queueLeadEvent } from "@/lib/webhooks";
 import { cachedLeadList, invalidateLeadLists } from "../cache";
@@ -59,6 +61,8 @@ export const rotorStore: LeadStore = {
   },
 
   async get(companyId, id) {
+    // As the local store: what is not a lead id is no lead, and costs Rotor nothing.
+    if (!z.guid().safeParse(id).success) throw errors.notFound();
     const { body } = await cachedLeadList(companyId, JSON.stringify(["lead", id]), {}, async () =>
       JSON.stringify(leadResponseSchema.parse({ data: await rotorClient().getLead(id), status: "success" })),
     );

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { ReplayButton, WebhookEndpoints } from "@/components/admin/deliveries";
 import { adminPage } from "@/lib/auth/page-session";
 import { listOutbox, outboxCounts, outboxQuerySchema } from "@/lib/outbox";
-import { upstreamMode } from "@/lib/rotor/upstream";
+import { isUpstream } from "@/lib/rotor/upstream";
 import { listEndpoints } from "@/lib/webhooks";
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
@@ -27,10 +27,11 @@ export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (u
     page: typeof raw.page === "string" ? raw.page : undefined,
   });
   const query = parsed.success ? parsed.data : outboxQuerySchema.parse({});
-  const [endpoints, { entries, hasMore }, counts] = await Promise.all([
+  const [endpoints, { entries, hasMore }, counts, upstream] = await Promise.all([
     listEndpoints(user.companyId),
     listOutbox(user.companyId, query),
     outboxCounts(user.companyId),
+    isUpstream(user.companyId),
   ]);
   const href = (status: string | undefined, page = 1) => {
     const qs = new URLSearchParams({
@@ -51,7 +52,7 @@ export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (u
       <WebhookEndpoints endpoints={endpoints.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() }))} />
       <h2>Log</h2>
       <p>
-        {upstreamMode()
+        {upstream
           ? "Submissions waiting for Rotor and webhook deliveries. A submission Rotor refused (for a reason such as a field it does not accept) waits here as failed: fix the cause, then send it again. "
           : "Webhook deliveries. "}
         <strong>{counts.pending}</strong> waiting, <strong>{counts.failed}</strong> failed.

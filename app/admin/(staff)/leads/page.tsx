@@ -4,7 +4,7 @@ import { LeadsTable } from "@/components/leads/leads-table";
 import { adminPage } from "@/lib/auth/page-session";
 import { scopeOf } from "@/lib/leads/admin";
 import { stagesInUse } from "@/lib/leads/stages";
-import { upstreamMode } from "@/lib/rotor/upstream";
+import { isUpstream } from "@/lib/rotor/upstream";
 
 // Rotor's API does not list the stages in use: the filter offers the usual ones.
 const UPSTREAM_STAGES = ["new", "contacted", "quoted", "won", "lost"];
@@ -18,7 +18,7 @@ export default adminPage({}, async (user) => (
       </Link>
     </div>
     <Suspense fallback={<p>Loading leads…</p>}>
-      {upstreamMode() ? (
+      {(await isUpstream(user.companyId)) ? (
         <LeadsTable stages={UPSTREAM_STAGES} upstream />
       ) : (
         <LeadsTable stages={await stagesInUse(scopeOf(user))} />

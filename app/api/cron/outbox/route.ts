@@ -23,6 +23,6 @@ export async function GET(req: Request): Promise<Response> {
       401,
     );
   }
-  const report = await drainOutbox({ budgetMs: 45_000, prune: true });
+  const report = await drainOutbox({ budgetMs: 30_000, prune: true });
   return jsonResponse({ status: "success", ...report });
 }

@@ -3,8 +3,9 @@ import { notFound } from "next/navigation";
 import { LeadEditor } from "@/components/leads/lead-editor";
 import { ApiError } from "@/lib/api/errors";
 import { adminPage } from "@/lib/auth/page-session";
+import { RotorUnavailableError } from "@/lib/rotor/client";
 import { type AdminLead, adminLead, assignableUsers } from "@/lib/leads/admin";
-import { upstreamMode } from "@/lib/rotor/upstream";
+import { isUpstream } from "@/lib/rotor/upstream";
 
 const when = (iso: string | null) =>
   iso
@@ -19,9 +20,20 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
     lead = await adminLead(user, id);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) notFound();
+    if (error instanceof RotorUnavailableError) {
+      return (
+        <>
+          <p>
+            <Link href="/admin/leads">← Leads</Link>
+          </p>
+          <h1>Lead</h1>
+          <p role="alert">Rotor, where this lead lives, is not answering. Try again in a minute.</p>
+        </>
+      );
+    }
     throw error;
   }
-  const upstream = upstreamMode();
+  const upstream = await isUpstream(user.companyId);
   // Only admins assign, so only they get the list of staff; a member sees who has the lead.
   const assignees = upstream
     ? []

@@ -1,9 +1,9 @@
 import Link from "next/link";
 import { NewLeadForm } from "@/components/leads/new-lead-form";
 import { adminPage } from "@/lib/auth/page-session";
-import { upstreamMode } from "@/lib/rotor/upstream";
+import { isUpstream } from "@/lib/rotor/upstream";
 
-export default adminPage({}, async () => (
+export default adminPage({}, async (user) => (
   <>
     <p>
       <Link href="/admin/leads">← Leads</Link>
@@ -11,7 +11,7 @@ export default adminPage({}, async () => (
     <h1>New lead</h1>
     <p className="muted">
       When the phone or email is already a lead&apos;s, that lead is updated instead (one person, one lead);
-      {upstreamMode()
+      {(await isUpstream(user.companyId))
         ? " the lead is written to Rotor, so a stage and source typed here replace that lead's."
         : " the stage and source are for a new lead only."}
     </p>
