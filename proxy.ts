@@ -17,15 +17,44 @@ export function proxy(request: NextRequest) {
     target.searchParams.set("callbackUrl", pathname + search);
     return NextResponse.redirect(target);
   }
-  const response = NextResponse.next();
+  // A fresh nonce per page view: Next.js reads the policy from the request and gives the nonce to
+  // every script it renders; nothing else may run.
+  const nonce = btoa(crypto.randomUUID());
+  const policy = contentSecurityPolicy(nonce);
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("content-security-policy", policy);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("content-security-policy", policy);
   response.headers.set("x-content-type-options", "nosniff");
   response.headers.set("referrer-policy", "strict-origin-when-cross-origin");
+  if (process.env.NODE_ENV === "production") {
+    response.headers.set("strict-transport-security", "max-age=63072000; includeSubDomains");
+  }
   if (admin) {
     // The admin is never framed; the form pages set their own frame-ancestors per form.
     response.headers.set("x-frame-options", "DENY");
-    response.headers.set("content-security-policy", "frame-ancestors 'none'");
   }
   return response;
+}
+
+/**
+ * The pages' policy: scripts only with this response's nonce (and what they load, 'strict-dynamic'),
+ * everything else from the portal itself; sign-in forms may go on to GitHub or Google; never framed.
+ */
+export function contentSecurityPolicy(nonce: string): string {
+  const dev = process.env.NODE_ENV === "development";
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self'${dev ? " ws:" : ""}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self' https://github.com https://accounts.google.com",
+    "frame-ancestors 'none'",
+  ].join("; ");
 }
 
 function hasSessionCookie(request: NextRequest): boolean {

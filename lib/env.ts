@@ -71,6 +71,12 @@ const envSchema = z
       .trim()
       .default("https://challenges.cloudflare.com/turnstile/v0/siteverify")
       .refine((v) => /^https?:\/\//.test(v), { message: "must be an http(s) URL" }),
+    // Lets `next start` (NODE_ENV=production) run on the embedded database and in-process KV: one
+    // instance, on a disk that persists.
+    ALLOW_EMBEDDED_STORES: z
+      .enum(["true", "false", ""], { error: "must be true or false" })
+      .optional()
+      .transform((v) => v === "true"),
     // Upstream mode: leads live in this Rotor account (lib/upstream), not in the database.
     ROTOR_API_KEY: optionalString,
     ROTOR_API_URL: z
@@ -120,6 +126,27 @@ const envSchema = z
           code: "custom",
           path: ["KV_REST_API_URL"],
           message: "or REDIS_URL is required on Vercel (connect a KV store)",
+        });
+      }
+    }
+    // In production, off Vercel too, the embedded stores lose data (an ephemeral disk, several
+    // instances each with their own KV) unless the operator says this is one instance on a disk
+    // that persists.
+    if (env.NODE_ENV === "production" && !env.VERCEL && !env.ALLOW_EMBEDDED_STORES) {
+      if (!env.DATABASE_URL) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["DATABASE_URL"],
+          message:
+            "is required in production: the embedded database is lost with its disk. For one instance on a disk that persists, set ALLOW_EMBEDDED_STORES=true",
+        });
+      }
+      if (!env.KV_REST_API_URL && !env.REDIS_URL) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["REDIS_URL"],
+          message:
+            "or KV_REST_API_URL is required in production: an in-process KV is not shared between instances. For one instance, set ALLOW_EMBEDDED_STORES=true",
         });
       }
     }

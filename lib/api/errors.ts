@@ -63,5 +63,10 @@ export const errors = {
   /** Upstream mode: something Rotor's API cannot do (archive, assign, replace tags, bulk changes). */
   notUpstream: (what: string) =>
     error(409, `${what} is not possible while the leads live in Rotor`, "NOT_SUPPORTED_UPSTREAM"),
+  /** The database could not be reached: nothing is wrong with the request, which may be sent again. */
+  unavailable: () =>
+    error(503, "The service is unavailable; try again shortly", "SERVICE_UNAVAILABLE", {
+      "retry-after": "5",
+    }),
   internal: () => error(500, "Internal server error"),
 };

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { ApiError, errors } from "./errors";
 
 export const API_VERSION = "1.1.0";
@@ -23,6 +24,11 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
 export function errorResponse(error: unknown, headers: Record<string, string> = {}): Response {
   if (error instanceof ApiError)
     return jsonResponse(error.body, error.status, { ...headers, ...error.headers });
+  if (isDatabaseUnavailable(error)) {
+    const unavailable = errors.unavailable();
+    console.error("[api] database unreachable: answered 503");
+    return jsonResponse(unavailable.body, unavailable.status, { ...headers, ...unavailable.headers });
+  }
   // Upstream mode, Rotor unreachable after its retries (lib/rotor/client.ts): not a fault here.
   if (error instanceof Error && error.name === "RotorUnavailableError") {
     const unavailable = errors.upstreamUnavailable();

@@ -76,7 +76,8 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
 
 async function openPostgres(url: string, poolSize: number): Promise<DbHandle> {
   const [{ Pool }, { drizzle }] = await Promise.all([import("pg"), import("drizzle-orm/node-postgres")]);
-  const pool = new Pool({ connectionString: url, max: poolSize });
+  // A database that does not answer fails a request within seconds (a 503) rather than holding it.
+  const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", () => {});
   const db = drizzle(pool, { schema });

@@ -76,6 +76,9 @@ export async function htmlResponse(page: ReactNode, status: number, form?: Form)
       "x-content-type-options": "nosniff",
       "referrer-policy": "strict-origin-when-cross-origin",
       "cache-control": "no-store",
+      ...(env().NODE_ENV === "production"
+        ? { "strict-transport-security": "max-age=63072000; includeSubDomains" }
+        : {}),
     },
   });
 }

@@ -115,14 +115,21 @@ export function FormPage(props: {
   context: VisitContext;
   values: SubmittedValues;
   errors: FieldError[];
+  /** A message about the whole submission (it could not be saved just now), above the form. */
+  notice?: string;
 }) {
-  const { form, action, token, context, values, errors } = props;
+  const { form, action, token, context, values, errors, notice } = props;
   const errorOf = (name: string) => errors.find((e) => e.field === name)?.message;
   const { consent } = form.settings;
   return (
     <Page title={form.title} script={PAGE_SCRIPT}>
       <h1>{form.title}</h1>
       {form.intro && <p>{form.intro}</p>}
+      {notice && (
+        <div className="summary" role="alert">
+          <p>{notice}</p>
+        </div>
+      )}
       {/* Filled by the page's script when it shows errors without a reload. */}
       <div className="summary" id="summary" role="alert" hidden={errors.length === 0}>
         {errors.length > 0 && (

@@ -1,6 +1,7 @@
 import { env } from "@/lib/env";
 import { createMemoryKv } from "./memory";
 import { createRedisKv } from "./redis";
+import { resilientKv } from "./resilient";
 import type { Kv } from "./types";
 import { createVercelKv } from "./vercel-kv";
 
@@ -40,9 +41,9 @@ export function kv(): Kv {
 function open(selection: Selection): Kv {
   switch (selection.backend) {
     case "vercel-kv":
-      return createVercelKv(selection.url, selection.token);
+      return resilientKv(createVercelKv(selection.url, selection.token));
     case "redis":
-      return createRedisKv(selection.url);
+      return resilientKv(createRedisKv(selection.url));
     case "memory":
       return createMemoryKv();
   }

@@ -24,12 +24,16 @@ export function createRedisKv(url: string): Kv {
         !everReady && retries >= INITIAL_CONNECT_ATTEMPTS - 1 ? cause : backoffMs(retries),
     },
   });
+  let reported = false;
   client.on("ready", () => {
     everReady = true;
+    reported = false;
   });
   // Without a listener an "error" event would crash the process. The message comes from the socket, so it
-  // carries no keys or values.
+  // carries no keys or values; while reconnecting, it is said once, not at every attempt.
   client.on("error", (error: unknown) => {
+    if (reported) return;
+    reported = true;
     console.error(`kv: redis connection error: ${error instanceof Error ? error.message : String(error)}`);
   });
 

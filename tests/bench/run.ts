@@ -7,14 +7,14 @@
  * Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/lead_portal_bench,
  * created when missing and emptied each run), BENCH_REDIS_URL (default redis://127.0.0.1:6379).
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import pg from "pg";
 import { runScenario, type ScenarioResult, type ScenarioSpec } from "./load";
+import { resetPostgres, startServer, stop, tsx } from "./server";
 import { searchQueries } from "./data";
 import { submissions } from "../support/people";
 import { signInOverHttp } from "../support/sign-in-http";
@@ -36,6 +36,8 @@ const benchEnv = {
   ...process.env,
   NEXT_TELEMETRY_DISABLED: "1",
   NODE_ENV: "production",
+  // One instance on a temporary folder: the embedded run is meant to be measured as it is.
+  ALLOW_EMBEDDED_STORES: "true",
   // All the load comes from one address: the intake's hourly limits would turn it into spam.
   INTAKE_PER_IP_PER_HOUR: "1000000000",
   INTAKE_PER_FORM_PER_HOUR: "1000000000",
@@ -45,30 +47,6 @@ delete benchEnv.REDIS_URL;
 delete benchEnv.KV_REST_API_URL;
 delete benchEnv.KV_REST_API_TOKEN;
 
-function tsx(args: string[], env: NodeJS.ProcessEnv): string {
-  return execFileSync(process.execPath, ["--import", "tsx", ...args], { env, encoding: "utf8" }).trim();
-}
-
-async function resetPostgres(url: string): Promise<boolean> {
-  const target = new URL(url);
-  const name = target.pathname.slice(1);
-  const admin = new pg.Client({
-    connectionString: Object.assign(new URL(url), { pathname: "/postgres" }).href,
-  });
-  try {
-    await admin.connect();
-  } catch {
-    return false;
-  }
-  try {
-    await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.query(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  return true;
-}
-
 const STAFF = { email: "bench-admin@example.com", password: "bench admin passphrase" };
 
 /** A staff session cookie, by signing in over HTTP as the sign-in page does. */
@@ -76,35 +54,6 @@ async function signIn(): Promise<string> {
   const session = await signInOverHttp(BASE, STAFF.email, STAFF.password);
   if (!session) throw new Error("bench: signing in failed");
   return session;
-}
-
-async function startServer(env: NodeJS.ProcessEnv, port = PORT): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)],
-    {
-      env,
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
-  for (let i = 0; i < 200; i++) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/open-api/openapi.json`);
-      if (response.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill();
-  throw new Error("the app did not start");
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
 }
 
 interface BackendReport {
@@ -193,7 +142,7 @@ async function benchBackend(backend: "pglite" | "postgres"): Promise<BackendRepo
       ],
       env,
     );
-    const server = await startServer(env);
+    const server = await startServer(env, PORT);
     const results: ScenarioResult[] = [];
     let dedupe: BackendReport["dedupe"];
     let sizes: BackendReport["sizes"];

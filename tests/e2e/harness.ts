@@ -63,7 +63,13 @@ export async function startPortal(prepare: (env: NodeJS.ProcessEnv) => void): Pr
     execFileSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit" });
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), "lead-portal-e2e-"));
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    NEXT_TELEMETRY_DISABLED: "1",
+    // next start runs in production, which wants a real database and KV unless told otherwise.
+    ALLOW_EMBEDDED_STORES: "true",
+  };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   prepare(env);

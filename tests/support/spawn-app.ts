@@ -3,6 +3,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 export interface AppProcess {
   child: ChildProcess;
   base: string;
+  /** What the process has written to standard error so far (also passed on to this one's). */
+  errors(): string;
   stop(): Promise<void>;
 }
 
@@ -11,9 +13,14 @@ export function spawnApp(env: NodeJS.ProcessEnv): Promise<AppProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "tests/support/app-server.ts"], {
       env,
-      stdio: ["ignore", "pipe", "inherit"],
+      stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
+    let errorOutput = "";
+    child.stderr!.on("data", (chunk: Buffer) => {
+      errorOutput += chunk.toString();
+      process.stderr.write(chunk);
+    });
     const stop = () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null) return done();
@@ -23,7 +30,7 @@ export function spawnApp(env: NodeJS.ProcessEnv): Promise<AppProcess> {
     child.stdout!.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening (\d+)/.exec(output);
-      if (match) resolve({ child, base: `http://127.0.0.1:${match[1]}`, stop });
+      if (match) resolve({ child, base: `http://127.0.0.1:${match[1]}`, errors: () => errorOutput, stop });
     });
     child.on("exit", (code) => reject(new Error(`app process exited with ${code}`)));
   });

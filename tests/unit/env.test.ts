@@ -28,6 +28,7 @@ describe("parseEnv", () => {
       INTAKE_PER_IP_PER_HOUR: 20,
       INTAKE_PER_FORM_PER_HOUR: 1000,
       TURNSTILE_VERIFY_URL: "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+      ALLOW_EMBEDDED_STORES: false,
       ROTOR_API_URL: "https://api.getrotor.com/open-api",
       ROTOR_COMPANY: "default",
       ROTOR_DAILY_QUOTA: 1000,
@@ -161,7 +162,22 @@ describe("parseEnv", () => {
         CRON_SECRET: "a cron secret of some length",
       }),
     ).not.toThrow();
-    expect(() => parseEnv({ NODE_ENV: "production" })).not.toThrow();
+  });
+
+  it("in production, refuses the embedded stores unless told this is one instance on a lasting disk", () => {
+    const message = failure({ NODE_ENV: "production" });
+    expect(message).toMatch(/^ {2}DATABASE_URL: is required in production: the embedded database is lost/m);
+    expect(message).toMatch(/ALLOW_EMBEDDED_STORES=true/);
+    expect(message).toMatch(/^ {2}REDIS_URL: or KV_REST_API_URL is required in production/m);
+    expect(() => parseEnv({ NODE_ENV: "production", ALLOW_EMBEDDED_STORES: "true" })).not.toThrow();
+    expect(() =>
+      parseEnv({
+        NODE_ENV: "production",
+        DATABASE_URL: "postgres://db.example/leads",
+        REDIS_URL: "redis://kv",
+      }),
+    ).not.toThrow();
+    expect(failure({ ALLOW_EMBEDDED_STORES: "yes" })).toMatch(/ALLOW_EMBEDDED_STORES: must be true or false/);
   });
 
   it("refuses a bad Rotor URL, a short cron secret and a backoff of zero", () => {

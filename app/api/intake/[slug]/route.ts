@@ -24,6 +24,7 @@ import {
 import { FormPage, MessagePage } from "@/lib/forms/render";
 import { type Form, findForm } from "@/lib/forms/store";
 import { submitForm, submittedValues, validate, visitContext } from "@/lib/forms/submit";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { invalidateLeadLists } from "@/lib/leads/cache";
 
 type Context = { params: Promise<{ slug: string }> };
@@ -60,9 +61,11 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
       { vary: "Origin" },
     );
   }
+  let raw: Record<string, unknown> | undefined;
+  let values: Record<string, string> | undefined;
   try {
-    const raw = await readSubmission(req);
-    const values = submittedValues(form, raw);
+    raw = await readSubmission(req);
+    values = submittedValues(form, raw);
     const inspected = await inspect(form, req, raw);
     const header = req.headers.get("idempotency-key")?.slice(0, 200) ?? null;
     const token = inspected.spam ? null : inspected.token;
@@ -103,6 +106,23 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
     });
     return htmlResponse(page, 422, form);
   } catch (error) {
+    // The database is out of reach: the visitor gets the form back with everything typed, to send
+    // again in a moment.
+    if (!json && raw && values && isDatabaseUnavailable(error)) {
+      console.error("[intake] database unreachable: the form was shown again");
+      const presented = raw[TOKEN_FIELD];
+      const page = createElement(FormPage, {
+        form,
+        action: `/api/intake/${form.slug}`,
+        token: typeof presented === "string" && presented !== "" ? presented : "",
+        context: visitContext(raw),
+        values,
+        errors: [],
+        notice:
+          "We could not save your request just now. Everything you typed is still here: please send it again in a minute.",
+      });
+      return htmlResponse(page, 503, form);
+    }
     if (!json && error instanceof ApiError && error.status < 500) {
       const message = error.body.errors?.[0]?.message ?? error.body.message;
       return htmlResponse(createElement(MessagePage, { title: form.title, message }), error.status, form);
