@@ -95,7 +95,7 @@ describe.runIf(shared)("faults: the database or the KV goes away, and comes back
     }, 200);
     expect(again.headers.get("x-cache")).toBe("HIT");
     expect(app.errors()).toContain("[kv] reachable again");
-  });
+  }, 120_000);
 
   it("without the database, the API answers 503 with Retry-After and the form keeps what was typed", async () => {
     await pg.cut();
@@ -121,5 +121,5 @@ describe.runIf(shared)("faults: the database or the KV goes away, and comes back
     const created = await until(() => api("/leads", { name: "After DB", phone: person() }), 201);
     expect(created.status).toBe(201);
     expect((await submitForm({ name: typed, phone: "(612) 555-0199" })).status).toBe(303);
-  });
+  }, 120_000);
 });

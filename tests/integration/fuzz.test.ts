@@ -22,6 +22,8 @@ import { newUser, ORIGIN } from "../support/staff";
  */
 const RUNS = 10_000;
 const SEED = 20261123;
+// 10,000 runs take 5 to 30 s here; a slower machine gets room, not a failure.
+const FUZZ_TIMEOUT_MS = 300_000;
 
 const errorBodySchema = z.strictObject({
   status: z.literal("error"),
@@ -132,176 +134,196 @@ describe("fuzzing the public endpoints", () => {
     await createForm(tenant.company.id, { ...CONTACT_FORM, slug });
   });
 
-  it(`POST /open-api/leads: ${RUNS} generated bodies`, async () => {
-    await fc.assert(
-      fc.asyncProperty(bodyText, async (body) => {
-        const response = await leadsRoute.POST(
-          new Request(`${BASE}/leads`, {
-            method: "POST",
-            headers: { "x-api-key": key, "content-type": "application/json" },
-            body,
-          }),
-          { params: Promise.resolve({}) } as never,
-        );
-        await expectContract(response, upsertResponseSchema);
-      }),
-      { numRuns: RUNS, seed: SEED },
-    );
-  });
-
-  it(`GET /open-api/leads and /open-api/leads/{id}: ${RUNS} generated query strings and ids`, async () => {
-    await fc.assert(
-      // A URL carries well-formed text only: a lone surrogate cannot be sent.
-      fc.asyncProperty(
-        queryString,
-        fc.oneof(
-          fc.uuid(),
-          nasty.map((v) => v.toWellFormed()),
-        ),
-        async (query, id) => {
-          const headers = { "x-api-key": key };
-          await expectContract(
-            await leadsRoute.GET(new Request(`${BASE}/leads?${query}`, { headers }), {
-              params: Promise.resolve({}),
-            } as never),
-            listResponseSchema,
+  it(
+    `POST /open-api/leads: ${RUNS} generated bodies`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(bodyText, async (body) => {
+          const response = await leadsRoute.POST(
+            new Request(`${BASE}/leads`, {
+              method: "POST",
+              headers: { "x-api-key": key, "content-type": "application/json" },
+              body,
+            }),
+            { params: Promise.resolve({}) } as never,
           );
-          await expectContract(
-            await leadRoute.GET(
-              new Request(`${BASE}/leads/${encodeURIComponent(id)}?${query}`, { headers }),
-              {
-                params: Promise.resolve({ id }),
-              },
-            ),
-            leadResponseSchema,
-          );
-        },
-      ),
-      { numRuns: RUNS, seed: SEED },
-    );
-  });
+          await expectContract(response, upsertResponseSchema);
+        }),
+        { numRuns: RUNS, seed: SEED },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  it(`every /open-api route: ${RUNS} generated header sets`, async () => {
-    const routes = [
-      (req: Request) => authTestRoute.GET(req, { params: Promise.resolve({}) } as never),
-      (req: Request) => leadsRoute.GET(req, { params: Promise.resolve({}) } as never),
-      () => catchAll.GET(),
-    ];
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(0, 1, 2),
-        fc.option(fc.oneof(headerValue, fc.constant(key), fc.constant(`${key}x`))),
-        fc.option(fc.oneof(headerValue, fc.constant("1.1.0"), fc.constant(" 1.1.0 "))),
-        fc.dictionary(
-          fc.constantFrom("content-type", "accept", "x-forwarded-for", "origin", "cookie"),
-          headerValue,
-          {
-            maxKeys: 3,
+  it(
+    `GET /open-api/leads and /open-api/leads/{id}: ${RUNS} generated query strings and ids`,
+    async () => {
+      await fc.assert(
+        // A URL carries well-formed text only: a lone surrogate cannot be sent.
+        fc.asyncProperty(
+          queryString,
+          fc.oneof(
+            fc.uuid(),
+            nasty.map((v) => v.toWellFormed()),
+          ),
+          async (query, id) => {
+            const headers = { "x-api-key": key };
+            await expectContract(
+              await leadsRoute.GET(new Request(`${BASE}/leads?${query}`, { headers }), {
+                params: Promise.resolve({}),
+              } as never),
+              listResponseSchema,
+            );
+            await expectContract(
+              await leadRoute.GET(
+                new Request(`${BASE}/leads/${encodeURIComponent(id)}?${query}`, { headers }),
+                {
+                  params: Promise.resolve({ id }),
+                },
+              ),
+              leadResponseSchema,
+            );
           },
         ),
-        async (route, apiKey, version, extra) => {
-          const headers: Record<string, string> = { ...extra };
-          if (apiKey !== null) headers["x-api-key"] = apiKey;
-          if (version !== null) headers["rotor-api-version"] = version;
-          const response = await routes[route]!(new Request(`${BASE}/leads`, { headers }));
-          await expectContract(response, z.looseObject({ status: z.literal("success") }));
-        },
-      ),
-      { numRuns: RUNS, seed: SEED },
-    );
-  });
+        { numRuns: RUNS, seed: SEED },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  it(`POST /api/intake/{slug}: ${RUNS} generated JSON and form bodies`, async () => {
-    const field = fc.constantFrom(
-      "name",
-      "email",
-      "phone",
-      "notes",
-      "service_type",
-      "consent",
-      TOKEN_FIELD,
-      HONEYPOT_FIELD,
-      "_page",
-      "_ref",
-      "x",
-    );
-    const formBody = fc.dictionary(field, fc.oneof(nasty, plausible), { maxKeys: 6 });
-    await fc.assert(
-      fc.asyncProperty(
-        fc.boolean(),
-        fc.oneof(
-          formBody.map((v) => JSON.stringify(v)),
-          bodyText,
+  it(
+    `every /open-api route: ${RUNS} generated header sets`,
+    async () => {
+      const routes = [
+        (req: Request) => authTestRoute.GET(req, { params: Promise.resolve({}) } as never),
+        (req: Request) => leadsRoute.GET(req, { params: Promise.resolve({}) } as never),
+        () => catchAll.GET(),
+      ];
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(0, 1, 2),
+          fc.option(fc.oneof(headerValue, fc.constant(key), fc.constant(`${key}x`))),
+          fc.option(fc.oneof(headerValue, fc.constant("1.1.0"), fc.constant(" 1.1.0 "))),
+          fc.dictionary(
+            fc.constantFrom("content-type", "accept", "x-forwarded-for", "origin", "cookie"),
+            headerValue,
+            {
+              maxKeys: 3,
+            },
+          ),
+          async (route, apiKey, version, extra) => {
+            const headers: Record<string, string> = { ...extra };
+            if (apiKey !== null) headers["x-api-key"] = apiKey;
+            if (version !== null) headers["rotor-api-version"] = version;
+            const response = await routes[route]!(new Request(`${BASE}/leads`, { headers }));
+            await expectContract(response, z.looseObject({ status: z.literal("success") }));
+          },
         ),
-        formBody,
-        async (json, jsonText, fields) => {
-          const response = await intake.POST(
-            new Request(`${ORIGIN}/api/intake/${slug}`, {
-              method: "POST",
-              headers: {
-                "content-type": json ? "application/json" : "application/x-www-form-urlencoded",
-                "x-forwarded-for": "203.0.113.9",
-              },
-              body: json ? jsonText : new URLSearchParams(fields).toString(),
-            }),
-            { params: Promise.resolve({ slug }) },
-          );
-          const text = await response.text();
-          expect(response.status, text.slice(0, 300)).toBeLessThan(500);
-          if (json) {
-            const body: unknown = JSON.parse(text);
-            if (response.status >= 400) expect(errorBodySchema.safeParse(body).success, text).toBe(true);
-            else expect(body).toMatchObject({ status: "success" });
-          } else {
-            // A page again (422 with the errors), or on to the thank-you page.
-            expect([303, 422, 400, 413]).toContain(response.status);
-          }
-        },
-      ),
-      { numRuns: RUNS, seed: SEED },
-    );
-  });
+        { numRuns: RUNS, seed: SEED },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  it(`sign-in: ${RUNS} generated credentials`, async () => {
-    const tenant = await newTenant();
-    const user = await newUser(tenant.company.id, "member");
-    const csrf = await authRoute.GET(new NextRequest(`${ORIGIN}/api/auth/csrf`));
-    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const cookie = csrf.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(fc.constant(user.email), fc.emailAddress(), nasty),
-        nasty,
-        fc.boolean(),
-        async (email, password, withCsrf) => {
-          const response = await authRoute.POST(
-            new NextRequest(`${ORIGIN}/api/auth/callback/credentials`, {
-              method: "POST",
-              headers: {
-                "content-type": "application/x-www-form-urlencoded",
-                cookie,
-                "x-forwarded-for": "198.51.100.7",
-              },
-              body: new URLSearchParams({
-                ...(withCsrf ? { csrfToken } : {}),
-                email,
-                password,
-                callbackUrl: "/admin",
+  it(
+    `POST /api/intake/{slug}: ${RUNS} generated JSON and form bodies`,
+    async () => {
+      const field = fc.constantFrom(
+        "name",
+        "email",
+        "phone",
+        "notes",
+        "service_type",
+        "consent",
+        TOKEN_FIELD,
+        HONEYPOT_FIELD,
+        "_page",
+        "_ref",
+        "x",
+      );
+      const formBody = fc.dictionary(field, fc.oneof(nasty, plausible), { maxKeys: 6 });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.boolean(),
+          fc.oneof(
+            formBody.map((v) => JSON.stringify(v)),
+            bodyText,
+          ),
+          formBody,
+          async (json, jsonText, fields) => {
+            const response = await intake.POST(
+              new Request(`${ORIGIN}/api/intake/${slug}`, {
+                method: "POST",
+                headers: {
+                  "content-type": json ? "application/json" : "application/x-www-form-urlencoded",
+                  "x-forwarded-for": "203.0.113.9",
+                },
+                body: json ? jsonText : new URLSearchParams(fields).toString(),
               }),
-            }),
-          );
-          await response.arrayBuffer();
-          expect(response.status).toBeLessThan(500);
-          // Refused every time: a redirect back to sign-in with an error, never a session.
-          expect(response.headers.getSetCookie().some((c) => c.startsWith("authjs.session-token="))).toBe(
-            false,
-          );
-        },
-      ),
-      { numRuns: RUNS, seed: SEED },
-    );
-  });
+              { params: Promise.resolve({ slug }) },
+            );
+            const text = await response.text();
+            expect(response.status, text.slice(0, 300)).toBeLessThan(500);
+            if (json) {
+              const body: unknown = JSON.parse(text);
+              if (response.status >= 400) expect(errorBodySchema.safeParse(body).success, text).toBe(true);
+              else expect(body).toMatchObject({ status: "success" });
+            } else {
+              // A page again (422 with the errors), or on to the thank-you page.
+              expect([303, 422, 400, 413]).toContain(response.status);
+            }
+          },
+        ),
+        { numRuns: RUNS, seed: SEED },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
+
+  it(
+    `sign-in: ${RUNS} generated credentials`,
+    async () => {
+      const tenant = await newTenant();
+      const user = await newUser(tenant.company.id, "member");
+      const csrf = await authRoute.GET(new NextRequest(`${ORIGIN}/api/auth/csrf`));
+      const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+      const cookie = csrf.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(fc.constant(user.email), fc.emailAddress(), nasty),
+          nasty,
+          fc.boolean(),
+          async (email, password, withCsrf) => {
+            const response = await authRoute.POST(
+              new NextRequest(`${ORIGIN}/api/auth/callback/credentials`, {
+                method: "POST",
+                headers: {
+                  "content-type": "application/x-www-form-urlencoded",
+                  cookie,
+                  "x-forwarded-for": "198.51.100.7",
+                },
+                body: new URLSearchParams({
+                  ...(withCsrf ? { csrfToken } : {}),
+                  email,
+                  password,
+                  callbackUrl: "/admin",
+                }),
+              }),
+            );
+            await response.arrayBuffer();
+            expect(response.status).toBeLessThan(500);
+            // Refused every time: a redirect back to sign-in with an error, never a session.
+            expect(response.headers.getSetCookie().some((c) => c.startsWith("authjs.session-token="))).toBe(
+              false,
+            );
+          },
+        ),
+        { numRuns: RUNS, seed: SEED },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });
