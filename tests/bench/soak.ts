@@ -4,7 +4,10 @@
  * intake submission, an API write, an API list and an admin list (new and repeated queries). It
  * samples the server's resident memory every 5 s and fails when any request errs or answers 5xx, or
  * when resident memory grew by 10% or more from the end of the warm-up to the end.
- * Options: --no-build, --minutes N (default 5). Settings: SOAK_DATABASE_URL (default
+ * The server runs with a heap limit, as in a container or a function (--heap MiB, default 512):
+ * without one, V8 on a large machine lets its heap grow towards a quarter of the memory before it
+ * collects hard, which is growth without a leak and would hide a real one behind it.
+ * Options: --no-build, --minutes N (default 5), --heap MiB. Settings: SOAK_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/lead_portal_soak, emptied each run), SOAK_REDIS_URL.
  */
 import { execFileSync } from "node:child_process";
@@ -15,7 +18,11 @@ import { signInOverHttp } from "../support/sign-in-http";
 import { resetPostgres, startServer, stop, tsx } from "./server";
 
 const { values: opts } = parseArgs({
-  options: { "no-build": { type: "boolean", default: false }, minutes: { type: "string", default: "5" } },
+  options: {
+    "no-build": { type: "boolean", default: false },
+    minutes: { type: "string", default: "5" },
+    heap: { type: "string", default: "512" },
+  },
 });
 const PORT = 3117;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -29,6 +36,7 @@ const env: NodeJS.ProcessEnv = {
   // One loopback address sends everything: the intake's hourly limits would call it spam.
   INTAKE_PER_IP_PER_HOUR: "1000000000",
   INTAKE_PER_FORM_PER_HOUR: "1000000000",
+  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --max-old-space-size=${Number(opts.heap)}`.trim(),
 };
 delete env.KV_REST_API_URL;
 delete env.KV_REST_API_TOKEN;
@@ -110,7 +118,11 @@ async function load(seconds: number, key: string, cookie: string) {
 
 async function main() {
   if (!opts["no-build"]) {
-    execFileSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { env, stdio: "inherit" });
+    // The build, unlike the server, gets the memory it wants.
+    execFileSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+      env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? "" },
+      stdio: "inherit",
+    });
   }
   if (!(await resetPostgres(env.DATABASE_URL!))) throw new Error("soak: PostgreSQL is not reachable");
   tsx(["scripts/db-migrate.ts"], env);
@@ -155,7 +167,9 @@ async function main() {
     const last = samples.at(-1)!.rss;
     const peak = Math.max(...samples.map((s) => s.rss));
     const growth = (last - first) / first;
-    console.log(`\n# Soak: ${minutes} min, 50 connections, PostgreSQL + Redis`);
+    console.log(
+      `\n# Soak: ${minutes} min, 50 connections, PostgreSQL + Redis, server heap limit ${opts.heap} MiB`,
+    );
     console.log(
       `requests ${result.requests.total} (${Object.entries(kinds)
         .map(([k, v]) => `${k} ${v}`)
