@@ -1,16 +1,12 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/api/errors";
 import { createRotorClient, RotorUnavailableError } from "@/lib/rotor/client";
 import { newTenant } from "../support/fixtures";
 import { startRotorStandIn } from "../support/rotor-standin";
-import { type AppProcess, spawnApp } from "../support/spawn-app";
-
-const run = promisify(execFile);
+import { type AppProcess, apiKeyFor, spawnApp } from "../support/spawn-app";
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -28,25 +24,7 @@ describe("the Rotor client against this project's own /open-api, in a second app
   let key: string;
 
   beforeAll(async () => {
-    // The key is made the way an operator makes one, in the app's own database (PGlite allows one
-    // process at a time, so before the app starts).
-    const { stdout } = await run(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        "scripts/apikey.ts",
-        "create",
-        "--name",
-        "rotor-client",
-        "--scopes",
-        "leads:read,leads:write",
-        "--company",
-        `rc-${Date.now().toString(36)}`,
-      ],
-      { env },
-    );
-    key = stdout.trim().split("\n").at(-1)!;
+    key = await apiKeyFor(env, `rc-${Date.now().toString(36)}`, "rotor-client");
     app = await spawnApp(env);
   });
 

@@ -1,9 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as adminLeadsRoute from "@/app/api/admin/leads/route";
@@ -18,14 +16,10 @@ import { drainOutbox, outboxIdle } from "@/lib/outbox";
 import { rotorUsage } from "@/lib/rotor/upstream";
 import { createEndpoint, deleteEndpoint, payloadLead } from "@/lib/webhooks";
 import * as cronRoute from "@/app/api/cron/outbox/route";
-import { createApiKey } from "@/lib/auth/api-keys";
-import { ensureCompany } from "@/lib/db/companies";
-import { client, newTenant } from "../support/fixtures";
+import { newTenant } from "../support/fixtures";
 import { type Fault, startRotorStandIn } from "../support/rotor-standin";
-import { type AppProcess, spawnApp } from "../support/spawn-app";
+import { type AppProcess, apiKeyFor, spawnApp } from "../support/spawn-app";
 import { call, json, newUser, sessionCookie } from "../support/staff";
-
-const run = promisify(execFile);
 
 /**
  * The portal in upstream mode, in this process, in front of a "Rotor" that is this project's own
@@ -44,37 +38,10 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
   const CRON = "a cron secret for the tests";
 
   /** The company whose leads live in Rotor (ROTOR_COMPANY), with a key of its own. */
-  async function upstreamTenant() {
-    const company = await ensureCompany(UPSTREAM_COMPANY);
-    const { key } = await createApiKey({
-      companyId: company.id,
-      name: "test",
-      scopes: ["leads:read", "leads:write"],
-      dailyLimit: 1_000_000,
-    });
-    return { company, key, api: client(key) };
-  }
+  const upstreamTenant = () => newTenant({ slug: UPSTREAM_COMPANY });
 
   beforeAll(async () => {
-    const { stdout } = await run(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        "scripts/apikey.ts",
-        "create",
-        "--name",
-        "portal",
-        "--scopes",
-        "leads:read,leads:write",
-        "--daily-limit",
-        "1000000",
-        "--company",
-        `rotor-${Date.now().toString(36)}`,
-      ],
-      { env: rotorEnv },
-    );
-    rotorKey = stdout.trim().split("\n").at(-1)!;
+    rotorKey = await apiKeyFor(rotorEnv, `rotor-${Date.now().toString(36)}`, "portal");
     rotorApp = await spawnApp(rotorEnv);
     standIn = await startRotorStandIn({ forwardTo: `${rotorApp.base}/open-api` });
     // Read once, on first use: nothing here has read the settings yet.
@@ -111,6 +78,18 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
       pagination: { total: number };
     };
     return { total: body.pagination.total, data: body.data };
+  }
+
+  /** The company's newest submission in the outbox. */
+  async function latestSubmission(companyId: string) {
+    const db = await getDb();
+    const [item] = await db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.companyId, companyId), eq(outbox.kind, "rotor")))
+      .orderBy(desc(outbox.id))
+      .limit(1);
+    return item;
   }
 
   async function pending(): Promise<number> {
@@ -334,12 +313,7 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     const response = await submit(slug, { name: "Parked Person", phone: "+16125550113" });
     expect(response.status).toBe(202);
     const db = await getDb();
-    const [item] = await db
-      .select()
-      .from(outbox)
-      .where(and(eq(outbox.companyId, tenant.company.id), eq(outbox.kind, "rotor")))
-      .orderBy(desc(outbox.id))
-      .limit(1);
+    const item = await latestSubmission(tenant.company.id);
     expect(item).toMatchObject({
       status: "failed",
       lastStatus: 400,
@@ -417,12 +391,7 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     const response = await submit(slug, { name: "Resumed Person", phone: "+16125550170" });
     expect(response.status).toBe(202);
     const db = await getDb();
-    const [item] = await db
-      .select()
-      .from(outbox)
-      .where(and(eq(outbox.companyId, tenant.company.id), eq(outbox.kind, "rotor")))
-      .orderBy(desc(outbox.id))
-      .limit(1);
+    const item = await latestSubmission(tenant.company.id);
     expect(item).toMatchObject({ status: "pending", event: "defaults" });
     expect(item!.leadId).toMatch(/^[0-9a-f-]{36}$/);
     await new Promise((r) => setTimeout(r, 100));

@@ -33,8 +33,8 @@ export function fullLead(overrides: Record<string, unknown> = {}): Record<string
 }
 
 /** A company of its own for each test, so tests never see each other's leads, on any database. */
-export async function newTenant(options: { scopes?: Scope[]; dailyLimit?: number } = {}) {
-  const slug = `t-${randomUUID().slice(0, 12)}`;
+export async function newTenant(options: { scopes?: Scope[]; dailyLimit?: number; slug?: string } = {}) {
+  const slug = options.slug ?? `t-${randomUUID().slice(0, 12)}`;
   const company = await ensureCompany(slug);
   const { key, id } = await createApiKey({
     companyId: company.id,

@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
 
 export interface AppProcess {
   child: ChildProcess;
@@ -34,4 +35,30 @@ export function spawnApp(env: NodeJS.ProcessEnv): Promise<AppProcess> {
     });
     child.on("exit", (code) => reject(new Error(`app process exited with ${code}`)));
   });
+}
+
+/**
+ * A key made the way an operator makes one (`npm run apikey -- create`), in the database of an app
+ * process to be started with these settings (PGlite allows one process at a time, so before it starts).
+ */
+export async function apiKeyFor(env: NodeJS.ProcessEnv, company: string, name: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "scripts/apikey.ts",
+      "create",
+      "--name",
+      name,
+      "--scopes",
+      "leads:read,leads:write",
+      "--daily-limit",
+      "1000000",
+      "--company",
+      company,
+    ],
+    { env },
+  );
+  return stdout.trim().split("\n").at(-1)!;
 }
