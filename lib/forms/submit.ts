@@ -85,8 +85,6 @@ export async function submitForm(
   form: Form,
   raw: Record<string, unknown>,
   values: SubmittedValues = submittedValues(form, raw),
-  /** `invalidate: false` when the caller makes the company's lists stale itself. */
-  options: { invalidate?: boolean } = {},
 ): Promise<SubmissionResult> {
   const errors = validate(form, values);
   if (errors.length > 0) return { ok: false, errors, values };
@@ -97,9 +95,7 @@ export async function submitForm(
   if (await isUpstream(form.companyId)) return submitUpstream(form, input, tags, defaults);
   const changes = normaliseLeadInput(input);
   changes.tags = [...changes.tags, ...tags];
-  const { lead, created } = await upsertLead(form.companyId, changes, defaults, {
-    invalidate: options.invalidate,
-  });
+  const { lead, created } = await upsertLead(form.companyId, changes, defaults);
   return { ok: true, leadId: lead.id, created };
 }
 

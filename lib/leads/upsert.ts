@@ -2,6 +2,7 @@ import { getTableColumns, sql } from "drizzle-orm";
 import { getDb, noteLeadWrite } from "@/lib/db/client";
 import { type LeadRow, leads } from "@/lib/db/schema";
 import { errors } from "@/lib/api/errors";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { now } from "@/lib/clock";
 import { kickOutbox } from "@/lib/outbox/kick";
 import { hasActiveEndpoints } from "@/lib/webhooks/active";
@@ -16,13 +17,13 @@ export interface UpsertResult {
 const columns = Object.entries(getTableColumns(leads));
 
 /** The given fields under their column names, as the database function reads them. */
-function fieldsJson(fields: LeadChanges["fields"]): string {
-  const byColumn: Record<string, unknown> = {};
+function byColumn(fields: LeadChanges["fields"]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
   for (const [key, column] of columns) {
     const value = (fields as Record<string, unknown>)[key];
-    if (value !== undefined) byColumn[column.name] = value;
+    if (value !== undefined) out[column.name] = value;
   }
-  return JSON.stringify(byColumn);
+  return out;
 }
 
 /** A lead row from the JSON the database function returns. */
@@ -35,10 +36,101 @@ export function rowFromJson(json: Record<string, unknown>): LeadRow {
   return row as LeadRow;
 }
 
+/** One upsert as lead_upsert_many (migration 0009) reads it. */
+interface UpsertItem {
+  company: string;
+  id: string | null;
+  phone: string | null;
+  email_lc: string | null;
+  fields: Record<string, unknown>;
+  defaults: Record<string, unknown>;
+  tags: string[];
+  now: string;
+  replace_tags: boolean;
+}
+
+type DbResult = { created: boolean; lead: Record<string, unknown> } | null;
+
+interface Waiting {
+  item: UpsertItem;
+  invalidate: boolean;
+  resolve: (result: DbResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The most upserts sent in one statement. */
+const MAX_BATCH = 100;
+
+/**
+ * The writes waiting for the one in flight. Kept on globalThis so that every route of the process
+ * shares one queue, and so that two batches of one process never wait on each other's locks.
+ */
+const queue = globalThis as typeof globalThis & {
+  __leadUpserts?: { waiting: Waiting[]; running: boolean };
+};
+
+async function sendBatch(items: UpsertItem[]): Promise<DbResult[]> {
+  const db = await getDb();
+  const { rows } = (await db.execute(
+    sql`select result from lead_upsert_many(${JSON.stringify(items)}::jsonb) order by ord`,
+  )) as unknown as { rows: { result: DbResult }[] };
+  if (rows.length !== items.length) throw new Error("lead_upsert_many: one answer per item expected");
+  return rows.map((row) => row.result);
+}
+
+/**
+ * Runs one batch and settles each of its writes. The batch is one transaction: if it fails, nothing
+ * of it was written, and each write is tried again on its own (two instances' batches can wait on
+ * each other's locks, which the database ends by failing one), so one write's failure is its own.
+ */
+async function runBatch(batch: Waiting[]): Promise<void> {
+  let results: DbResult[];
+  try {
+    results = await sendBatch(batch.map((w) => w.item));
+  } catch (error) {
+    if (batch.length === 1 || isDatabaseUnavailable(error)) {
+      for (const w of batch) w.reject(error);
+      return;
+    }
+    await Promise.all(batch.map((w) => runBatch([w])));
+    return;
+  }
+  try {
+    // After the commit and before anyone is answered: each company's lists go stale, once a batch.
+    const stale = new Set(batch.filter((w, i) => w.invalidate && results[i]).map((w) => w.item.company));
+    await Promise.all([...stale].map((company) => invalidateLeadLists(company)));
+    batch.forEach((w, i) => w.resolve(results[i]!));
+  } catch (error) {
+    for (const w of batch) w.reject(error);
+  }
+}
+
+async function drain(state: { waiting: Waiting[]; running: boolean }): Promise<void> {
+  state.running = true;
+  try {
+    while (state.waiting.length > 0) await runBatch(state.waiting.splice(0, MAX_BATCH));
+  } finally {
+    state.running = false;
+  }
+}
+
+/**
+ * Sends an upsert to the database. A write arriving while none is in flight goes at once; those
+ * arriving meanwhile wait for it and then go together, in their order of arrival, in one statement:
+ * under load one round trip and one commit serve many writes, and idle, none waits.
+ */
+function enqueue(item: UpsertItem, invalidate: boolean): Promise<DbResult> {
+  const state = (queue.__leadUpserts ??= { waiting: [], running: false });
+  return new Promise<DbResult>((resolve, reject) => {
+    state.waiting.push({ item, invalidate, resolve, reject });
+    if (!state.running) void drain(state);
+  });
+}
+
 /**
  * Creates or updates a lead of one company: by id; else the lead with the same phone; else the one
  * with the same email; else a new lead, with tags merged. The whole upsert, locks included, is the
- * database function lead_upsert (migration 0002): one round trip, and the database, not a race
+ * database function lead_upsert (migration 0002), called in batches (0009): the database, not a race
  * between a read and a write, decides that one person makes one lead.
  */
 export async function upsertLead(
@@ -53,22 +145,25 @@ export async function upsertLead(
     invalidate?: boolean;
   } = {},
 ): Promise<UpsertResult> {
-  const db = await getDb();
   const { fields } = changes;
-  const phone = typeof fields.phone === "string" ? fields.phone : null;
-  const emailLc = typeof fields.emailLc === "string" ? fields.emailLc : null;
-  const { rows } = (await db.execute(
-    sql`select lead_upsert(${companyId}::uuid, ${changes.id ?? null}::uuid, ${phone}::text, ${emailLc}::text,
-      ${fieldsJson(fields)}::jsonb, ${fieldsJson(defaults)}::jsonb,
-      array(select jsonb_array_elements_text(${JSON.stringify(changes.tags)}::jsonb)), ${now().toISOString()}::timestamptz,
-      ${options.replaceTags ?? false}::boolean) as result`,
-  )) as unknown as { rows: { result: { created: boolean; lead: Record<string, unknown> } | null }[] };
-  const result = rows[0]?.result;
+  const result = await enqueue(
+    {
+      company: companyId,
+      id: changes.id ?? null,
+      phone: typeof fields.phone === "string" ? fields.phone : null,
+      email_lc: typeof fields.emailLc === "string" ? fields.emailLc : null,
+      fields: byColumn(fields),
+      defaults: byColumn(defaults),
+      tags: changes.tags,
+      now: now().toISOString(),
+      replace_tags: options.replaceTags ?? false,
+    },
+    options.invalidate !== false,
+  );
   if (!result) throw errors.notFound();
   noteLeadWrite();
   // The write queued an event per active webhook endpoint (lead_upsert does, in its transaction):
   // send them soon.
   if (await hasActiveEndpoints(companyId)) kickOutbox();
-  if (options.invalidate !== false) await invalidateLeadLists(companyId);
   return { lead: rowFromJson(result.lead), created: result.created };
 }

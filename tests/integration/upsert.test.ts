@@ -1,8 +1,10 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { setClock } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { leads } from "@/lib/db/schema";
+import type { LeadChanges } from "@/lib/leads/normalise";
+import { upsertLead } from "@/lib/leads/upsert";
 import { fullLead, newTenant } from "../support/fixtures";
 
 /** A 400 with the contract's body, naming only this field. */
@@ -709,9 +711,9 @@ describe("POST /open-api/leads: value_score", () => {
   });
 });
 
-// On PostgreSQL (DATABASE_URL) the submissions race over a pool of connections and this fails
-// without lead_upsert's advisory locks. PGlite runs one statement at a time, so in the embedded pass
-// it shows the outcome of any order rather than the locking.
+// One process sends its writes in batches, one batch at a time (see the next block), so here the
+// batching and lead_upsert's order of matching decide; tests/integration/two-processes.test.ts races
+// two processes' batches over PostgreSQL, where lead_upsert's advisory locks decide.
 describe("POST /open-api/leads: concurrency", () => {
   it("200 simultaneous submissions of 20 people make exactly 20 leads, each with all its tags", async () => {
     const { api } = await newTenant();
@@ -773,5 +775,66 @@ describe("POST /open-api/leads: concurrency", () => {
       const expectedTags = Array.from({ length: PER_PERSON }, (_, j) => `s${p * PER_PERSON + j}`);
       expect([...lead!.tags].sort()).toEqual([...expectedTags].sort());
     }
+  });
+});
+
+/** The transaction that last wrote each of these leads (PostgreSQL's xmin). */
+async function writtenBy(ids: string[]): Promise<Map<string, string>> {
+  const db = await getDb();
+  const { rows } = (await db.execute(
+    sql`select id::text as id, xmin::text as tx from leads where id in (${sql.join(
+      ids.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )})`,
+  )) as unknown as { rows: { id: string; tx: string }[] };
+  return new Map(rows.map((r) => [r.id, r.tx]));
+}
+
+describe("lead writes in batches", () => {
+  const phone = (n: number) => `+1612555${String(7000 + n)}`;
+  const change = (n: number, tag: string): LeadChanges => ({
+    fields: { name: `Batch ${n}`, phone: phone(n), phoneDigits: phone(n).slice(1) },
+    tags: [tag],
+  });
+
+  it("writes arriving while one is in flight go together, in their order, in one transaction", async () => {
+    const { company } = await newTenant();
+    // The first goes at once; the others arrive while it is in flight and wait for it, together.
+    const first = upsertLead(company.id, change(0, "a"));
+    const rest = [
+      upsertLead(company.id, change(1, "a")),
+      upsertLead(company.id, change(2, "a")),
+      upsertLead(company.id, change(3, "a")),
+      // The same person as the second write, later in the same batch: it finds the lead just made.
+      upsertLead(company.id, change(1, "B")),
+    ];
+    const [alone, ...together] = await Promise.all([first, ...rest]);
+    expect([alone, ...together].map((r) => r!.created)).toEqual([true, true, true, true, false]);
+    expect(together[3]!.lead.id).toBe(together[0]!.lead.id);
+    expect(together[3]!.lead.tags).toEqual(["a", "B"]);
+
+    const tx = await writtenBy([alone!.lead.id, ...together.map((r) => r.lead.id)]);
+    const batchTx = tx.get(together[0]!.lead.id);
+    expect(new Set(together.map((r) => tx.get(r.lead.id)))).toEqual(new Set([batchTx]));
+    expect(tx.get(alone!.lead.id)).not.toBe(batchTx);
+  });
+
+  it("a write the database refuses fails alone: the others of its batch are written", async () => {
+    const { company } = await newTenant();
+    const first = upsertLead(company.id, change(10, "x"));
+    const good = upsertLead(company.id, change(11, "x"));
+    // Not a number: lead_upsert fails on it, and with it the batch's transaction.
+    const refused = upsertLead(company.id, {
+      fields: { phone: phone(12), projectedValue: "lots" as unknown as number },
+      tags: [],
+    });
+    const alsoGood = upsertLead(company.id, change(13, "x"));
+    await expect(refused).rejects.toThrow();
+    const written = await Promise.all([first, good, alsoGood]);
+    expect(written.map((r) => r.created)).toEqual([true, true, true]);
+
+    const db = await getDb();
+    const stored = await db.select({ phone: leads.phone }).from(leads).where(eq(leads.companyId, company.id));
+    expect(stored.map((r) => r.phone).sort()).toEqual([phone(10), phone(11), phone(13)]);
   });
 });

@@ -25,7 +25,6 @@ import { FormPage, MessagePage } from "@/lib/forms/render";
 import { type Form, findForm } from "@/lib/forms/store";
 import { submitForm, submittedValues, validate, visitContext } from "@/lib/forms/submit";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
-import { invalidateLeadLists } from "@/lib/leads/cache";
 
 type Context = { params: Promise<{ slug: string }> };
 
@@ -84,11 +83,11 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
     }
     if (first) return accepted(form, req, first, cors);
 
-    const result = await submitForm(form, raw, values, { invalidate: false });
+    // The write makes the company's lists stale before it returns (lib/leads/upsert.ts).
+    const result = await submitForm(form, raw, values);
     if (result.ok) {
       const answer = { leadId: result.leadId, created: result.created };
-      // After the lead's commit: the company's lists go stale and the answer is kept, together.
-      await Promise.all([invalidateLeadLists(form.companyId), keepAnswer(keys, answer)]);
+      await keepAnswer(keys, answer);
       return accepted(form, req, answer, cors);
     }
     if (json) throw errors.validation(result.errors);

@@ -1,0 +1,34 @@
+-- lead_upsert plans its statements once per connection. With plans made for each call's values, a
+-- company whose leads grew faster than its statistics (a busy form on a new company) had its
+-- match by phone planned as a scan of every lead of the company: milliseconds a submission instead
+-- of an index lookup. The generic plans match by the phone and email indexes whatever the counts.
+ALTER FUNCTION lead_upsert(uuid, uuid, text, text, jsonb, jsonb, text[], timestamptz, boolean)
+  SET plan_cache_mode = force_generic_plan;
+--> statement-breakpoint
+-- Several upserts in one statement, in the given order, as one transaction (lib/leads/upsert.ts
+-- gathers the writes that arrive while one is in flight): one round trip and one commit for all.
+-- Each item is an object {company, id, phone, email_lc, fields, defaults, tags, now, replace_tags};
+-- the answers come back in the items' order, as lead_upsert gives them.
+CREATE FUNCTION lead_upsert_many(p_items jsonb) RETURNS TABLE (ord integer, result jsonb)
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  v_item jsonb;
+  v_ord bigint;
+BEGIN
+  FOR v_item, v_ord IN SELECT value, ordinality FROM jsonb_array_elements(p_items) WITH ORDINALITY LOOP
+    ord := v_ord;
+    result := lead_upsert(
+      (v_item->>'company')::uuid,
+      (v_item->>'id')::uuid,
+      v_item->>'phone',
+      v_item->>'email_lc',
+      v_item->'fields',
+      v_item->'defaults',
+      ARRAY(SELECT jsonb_array_elements_text(v_item->'tags')),
+      (v_item->>'now')::timestamptz,
+      coalesce((v_item->>'replace_tags')::boolean, false)
+    );
+    RETURN NEXT;
+  END LOOP;
+END;
+$$;
