@@ -6,8 +6,8 @@ const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 /**
  * The lead as the API shows it: every key present (null when absent), address_* mirrored as
- * property_* and source as lead_source, as Rotor does. Callers parse the whole response through
- * its schema once, so that no column can leak by accident.
+ * property_* and source as lead_source, as Rotor does. Built key by key, so no other column can leak
+ * into a response (tests/integration/upsert.test.ts checks the keys against Rotor's example).
  */
 export function toApiLead(row: LeadRow): ApiLead {
   return {

@@ -106,7 +106,6 @@ async function runBatch(batch: Waiting[]): Promise<void> {
 }
 
 async function drain(state: { waiting: Waiting[]; running: boolean }): Promise<void> {
-  state.running = true;
   try {
     while (state.waiting.length > 0) await runBatch(state.waiting.splice(0, MAX_BATCH));
   } finally {
@@ -115,15 +114,20 @@ async function drain(state: { waiting: Waiting[]; running: boolean }): Promise<v
 }
 
 /**
- * Sends an upsert to the database. A write arriving while none is in flight goes at once; those
- * arriving meanwhile wait for it and then go together, in their order of arrival, in one statement:
- * under load one round trip and one commit serve many writes, and idle, none waits.
+ * Sends an upsert to the database. A write arriving while none is in flight goes after the current
+ * turn of the event loop, with any others that arrived in that turn; those arriving meanwhile wait
+ * for it and then go together, in their order of arrival, in one statement: under load one round
+ * trip and one commit serve many writes, and idle, a write waits for nothing. (The turn matters with
+ * PGlite, which runs in this thread: without it each write would find none in flight and go alone.)
  */
 function enqueue(item: UpsertItem, invalidate: boolean): Promise<DbResult> {
   const state = (queue.__leadUpserts ??= { waiting: [], running: false });
   return new Promise<DbResult>((resolve, reject) => {
     state.waiting.push({ item, invalidate, resolve, reject });
-    if (!state.running) void drain(state);
+    if (!state.running) {
+      state.running = true;
+      setImmediate(() => void drain(state));
+    }
   });
 }
 
