@@ -3,7 +3,10 @@
  * PostgreSQL + Redis seeds 100,000 leads, starts `next start` on loopback and measures each
  * scenario at 50 connections, printing req/s, p50/p99 and the ratio to the authenticated floor:
  * the API, the intake, and the admin's list as a signed-in user.
- * Options: --no-build, --duration SECONDS (default 8), --only pglite|postgres.
+ * The scenarios with a goal run in rounds, each round starting with the floor, and each ratio is
+ * taken against the floors just before and after it, then the median over the rounds is reported:
+ * the machine's speed drifts over a run, and a ratio of figures taken seconds apart does not.
+ * Options: --no-build, --duration SECONDS (default 6), --rounds N (default 3), --only pglite|postgres.
  * Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/lead_portal_bench,
  * created when missing and emptied each run), BENCH_REDIS_URL (default redis://127.0.0.1:6379).
  */
@@ -22,11 +25,13 @@ import { signInOverHttp } from "../support/sign-in-http";
 const { values: opts } = parseArgs({
   options: {
     "no-build": { type: "boolean", default: false },
-    duration: { type: "string", default: "8" },
+    duration: { type: "string", default: "6" },
+    rounds: { type: "string", default: "3" },
     only: { type: "string" },
   },
 });
 const duration = Number(opts.duration);
+const rounds = Number(opts.rounds);
 const PORT = 3107;
 const BASE = `http://127.0.0.1:${PORT}`;
 const LEADS = 100_000;
@@ -56,9 +61,16 @@ async function signIn(): Promise<string> {
   return session;
 }
 
+/** A scenario's figures: its median round, with the ratio to the floors around it in each round. */
+interface Measured extends ScenarioResult {
+  ratio: number;
+  ratios: number[];
+}
+
 interface BackendReport {
   backend: string;
-  results: ScenarioResult[];
+  floor: number[];
+  results: Measured[];
   db: { p50: number; p95: number; max: number; n: number };
   dedupe?: { submissions: number; statuses: Record<number, number>; leads: number };
   sizes?: { loader: number; formPage: number; formPageScripts: number };
@@ -143,144 +155,201 @@ async function benchBackend(backend: "pglite" | "postgres"): Promise<BackendRepo
       env,
     );
     const server = await startServer(env, PORT);
-    const results: ScenarioResult[] = [];
+    const results: Measured[] = [];
+    const floor: number[] = [];
     let dedupe: BackendReport["dedupe"];
     let sizes: BackendReport["sizes"];
     try {
       const headers = { "x-api-key": key, "content-type": "application/json" };
-      const run = async (
-        name: string,
-        spec: Omit<ScenarioSpec, "url" | "headers" | "duration"> & { headers?: Record<string, string> },
-      ) => {
-        const result = await runScenario(name, {
-          ...spec,
-          url: BASE,
-          headers: spec.headers ?? headers,
-          duration,
-        });
-        results.push(result);
-        console.log(`  ${name}: ${result.rps.toFixed(0)} req/s`);
-      };
+      type Spec = Omit<ScenarioSpec, "url" | "headers" | "duration"> & { headers?: Record<string, string> };
+      const measure = (name: string, spec: Spec) =>
+        runScenario(name, { ...spec, url: BASE, headers: spec.headers ?? headers, duration });
+      const staff = { cookie: await signIn() };
+
+      let created = 0;
+      let updated = 0;
+      let submitted = 0;
+      const stages = ["new", "contacted", "quoted", "won", "lost"];
+      const terms = [...new Set(searchQueries(4000).map((q) => q.search!))];
+      let next = 0;
+      let adminNext = 0;
+      const scenarios: { name: string; spec: Spec; once?: boolean }[] = [
+        {
+          name: "(b) POST /open-api/leads, creating",
+          spec: {
+            method: "POST",
+            path: () => "/open-api/leads",
+            body: () => {
+              created++;
+              return JSON.stringify({
+                name: `Bench Create ${created}`,
+                phone: `+1651${2000000 + created}`,
+                email: `create${created}@bench.example`,
+                tags: ["bench"],
+              });
+            },
+          },
+        },
+        {
+          name: "(c) POST /open-api/leads, updating",
+          spec: {
+            method: "POST",
+            path: () => "/open-api/leads",
+            body: () => {
+              updated++;
+              return JSON.stringify({
+                phone: `+1612${2000000 + 1 + (updated % 1000)}`,
+                tags: [`u${updated % 7}`],
+              });
+            },
+          },
+        },
+        {
+          // Every request a query not asked before: the term cycles fastest, then the page size, then the page.
+          name: "(d) GET /open-api/leads?search=, uncached",
+          once: true,
+          spec: {
+            path: () => {
+              const n = next++;
+              const search = encodeURIComponent(terms[n % terms.length]!);
+              const limit = 10 + (Math.floor(n / terms.length) % 90);
+              const page = 1 + (Math.floor(n / (terms.length * 90)) % 3);
+              return `/open-api/leads?search=${search}&page=${page}&limit=${limit}`;
+            },
+          },
+        },
+        {
+          name: "(d) GET /open-api/leads?search=, cached",
+          spec: { path: () => "/open-api/leads?search=smith&page=2" },
+        },
+        {
+          name: "(e) POST /api/intake/contact, JSON",
+          spec: {
+            method: "POST",
+            path: () => "/api/intake/contact",
+            body: () => {
+              submitted++;
+              return JSON.stringify({ name: `Visitor ${submitted}`, phone: `+1952${2000000 + submitted}` });
+            },
+          },
+        },
+        {
+          // The admin's list, as its page asks for it: a signed-in session, search, stage and paging.
+          // Every request a query not asked before: searches on even requests, and on odd ones a
+          // stage filter whose page cycles fastest, then the stage, then the page size.
+          name: "(f) GET /api/admin/leads, uncached",
+          once: true,
+          spec: {
+            headers: staff,
+            path: () => {
+              const n = adminNext++;
+              const half = Math.floor(n / 2);
+              if (n % 2 === 0) {
+                const search = encodeURIComponent(terms[half % terms.length]!);
+                return `/api/admin/leads?search=${search}&limit=${25 + (Math.floor(half / terms.length) % 75)}`;
+              }
+              const page = 1 + (half % 40);
+              const stage = stages[Math.floor(half / 40) % stages.length];
+              const limit = 25 + (Math.floor(half / 200) % 75);
+              return `/api/admin/leads?stage=${stage}&page=${page}&limit=${limit}`;
+            },
+          },
+        },
+        {
+          name: "(f) GET /api/admin/leads, cached",
+          spec: { headers: staff, path: () => "/api/admin/leads?stage=won&page=2" },
+        },
+      ];
+      const floorSpec: Spec = { path: () => "/open-api/auth/test" };
+
       // Warm-up of every route, not reported: a fresh server loads each route and compiles hot code
       // during its first seconds.
-      const warm = (spec: Omit<ScenarioSpec, "url" | "headers" | "duration">) =>
-        runScenario("warm-up", { ...spec, url: BASE, headers, duration: 3 });
-      await warm({ path: () => "/open-api/auth/test" });
+      const warm = (spec: Spec) =>
+        runScenario("warm-up", { ...spec, url: BASE, headers: spec.headers ?? headers, duration: 3 });
+      await warm(floorSpec);
       await warm({
         method: "POST",
         path: () => "/open-api/leads",
         body: () => JSON.stringify({ phone: "+16122000001" }),
       });
       await warm({ path: () => "/open-api/leads?search=warm" });
-      await warm({ path: () => "/open-api/auth/test" });
-      await run("(a) GET /open-api/auth/test (floor)", { path: () => "/open-api/auth/test" });
-      let created = 0;
-      await run("(b) POST /open-api/leads, creating", {
-        method: "POST",
-        path: () => "/open-api/leads",
-        body: () => {
-          created++;
-          return JSON.stringify({
-            name: `Bench Create ${created}`,
-            phone: `+1651${2000000 + created}`,
-            email: `create${created}@bench.example`,
-            tags: ["bench"],
-          });
-        },
-      });
-      let updated = 0;
-      await run("(c) POST /open-api/leads, updating", {
-        method: "POST",
-        path: () => "/open-api/leads",
-        body: () => {
-          updated++;
-          return JSON.stringify({
-            phone: `+1612${2000000 + 1 + (updated % 1000)}`,
-            tags: [`u${updated % 7}`],
-          });
-        },
-      });
-      const terms = [...new Set(searchQueries(4000).map((q) => q.search!))];
-      let next = 0;
-      // Every request a query not asked before: the term cycles fastest, then the page size, then the page.
-      await run("(d) GET /open-api/leads?search=, uncached", {
-        path: () => {
-          const n = next++;
-          const search = encodeURIComponent(terms[n % terms.length]!);
-          const limit = 10 + (Math.floor(n / terms.length) % 90);
-          const page = 1 + (Math.floor(n / (terms.length * 90)) % 3);
-          return `/open-api/leads?search=${search}&page=${page}&limit=${limit}`;
-        },
-      });
-      await run("(d) GET /open-api/leads?search=, cached", {
-        path: () => "/open-api/leads?search=smith&page=2",
-      });
-      let submitted = 0;
-      await run("(e) POST /api/intake/contact, JSON", {
+      await warm({ path: () => "/api/admin/leads?search=warm", headers: staff });
+      await warm({
         method: "POST",
         path: () => "/api/intake/contact",
-        body: () => {
-          submitted++;
-          return JSON.stringify({ name: `Visitor ${submitted}`, phone: `+1952${2000000 + submitted}` });
-        },
+        body: () => JSON.stringify({ name: "Warm", phone: "+19522999999" }),
       });
-      // The admin's list, as its page asks for it: a signed-in session, search, stage and paging.
-      const staff = { cookie: await signIn() };
-      await runScenario("warm-up", {
-        path: () => "/api/admin/leads?search=warm",
-        url: BASE,
-        headers: staff,
-        duration: 3,
-      });
-      const stages = ["new", "contacted", "quoted", "won", "lost"];
-      let adminNext = 0;
-      // Every request a query not asked before: searches on even requests, and on odd ones a stage
-      // filter whose page cycles fastest, then the stage, then the page size.
-      await run("(f) GET /api/admin/leads, uncached", {
-        headers: staff,
-        path: () => {
-          const n = adminNext++;
-          const half = Math.floor(n / 2);
-          if (n % 2 === 0) {
-            const search = encodeURIComponent(terms[half % terms.length]!);
-            return `/api/admin/leads?search=${search}&limit=${25 + (Math.floor(half / terms.length) % 75)}`;
-          }
-          const page = 1 + (half % 40);
-          const stage = stages[Math.floor(half / 40) % stages.length];
-          const limit = 25 + (Math.floor(half / 200) % 75);
-          return `/api/admin/leads?stage=${stage}&page=${page}&limit=${limit}`;
-        },
-      });
-      await run("(f) GET /api/admin/leads, cached", {
-        headers: staff,
-        path: () => "/api/admin/leads?stage=won&page=2",
-      });
+      await warm(floorSpec);
+
+      // The scenarios without a goal run once, first; the others in rounds, each round after the
+      // floor, and the floor once more after the last round.
+      const byName = new Map<string, ScenarioResult[]>();
+      for (const scenario of scenarios.filter((s) => s.once)) {
+        const result = await measure(scenario.name, scenario.spec);
+        byName.set(scenario.name, [result]);
+        console.log(`  ${scenario.name}: ${result.rps.toFixed(0)} req/s`);
+      }
+      const floorRuns: ScenarioResult[] = [];
+      for (let round = 0; round <= rounds; round++) {
+        const base = await measure("(a) GET /open-api/auth/test (floor)", floorSpec);
+        floorRuns.push(base);
+        console.log(`  round ${round + 1}: (a) floor ${base.rps.toFixed(0)} req/s`);
+        if (round === rounds) break;
+        for (const scenario of scenarios.filter((s) => !s.once)) {
+          const result = await measure(scenario.name, scenario.spec);
+          byName.set(scenario.name, [...(byName.get(scenario.name) ?? []), result]);
+          console.log(`  round ${round + 1}: ${scenario.name} ${result.rps.toFixed(0)} req/s`);
+        }
+      }
+      floor.push(...floorRuns.map((f) => f.rps));
+      const floorMedian = median(floor);
+      results.push(summarise(floorRuns, () => floorMedian));
+      for (const scenario of scenarios) {
+        const runs = byName.get(scenario.name)!;
+        // A round's scenario between the floor that opened its round and the one that opened the next.
+        results.push(summarise(runs, (i) => (scenario.once ? floorMedian : (floor[i]! + floor[i + 1]!) / 2)));
+      }
       if (backend === "pglite") sizes = await transferSizes();
-      // The floor again: the ratios use the mean of both runs, so drift during the run cancels out.
-      await run("(a) GET /open-api/auth/test (floor, again)", { path: () => "/open-api/auth/test" });
       if (backend === "postgres") dedupe = await dedupeAcrossTwoServers(env, key);
     } finally {
       await stop(server);
     }
     const db = JSON.parse(tsx(["tests/bench/db.ts", "time"], env)) as BackendReport["db"];
-    return { backend, results, db, dedupe, sizes };
+    return { backend, floor, results, db, dedupe, sizes };
   } finally {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A scenario's runs as one line: the run with the median ratio, and every round's ratio. */
+function summarise(runs: ScenarioResult[], floorFor: (i: number) => number): Measured {
+  const ratios = runs.map((run, i) => run.rps / floorFor(i));
+  const order = ratios.map((ratio, i) => ({ ratio, i })).sort((a, b) => a.ratio - b.ratio);
+  const middle = order[Math.floor((order.length - 1) / 2)]!;
+  return { ...runs[middle.i]!, ratio: middle.ratio, ratios };
+}
+
 function report(r: BackendReport) {
-  const floors = r.results.filter((s) => s.name.startsWith("(a)"));
-  const floor = floors.reduce((sum, s) => sum + s.rps, 0) / floors.length;
   console.log(
     `\n## ${r.backend === "pglite" ? "PGlite + memory KV (embedded default)" : "PostgreSQL + Redis"}`,
   );
-  console.log(`Floor (a): mean of its two runs, ${floor.toFixed(0)} req/s`);
-  console.log("| scenario | req/s | p50 ms | p99 ms | ratio to (a) | non-2xx | cache hits |");
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  console.log(
+    `Floor (a) at the start of each round and after the last: ${r.floor.map((f) => f.toFixed(0)).join(", ")} req/s (median ${median(r.floor).toFixed(0)})`,
+  );
+  console.log(
+    "Each row is the scenario's median round; its ratio is to the floors just before and after it (the uncached rows ran once, against the median floor).",
+  );
+  console.log("| scenario | req/s | p50 ms | p99 ms | ratio to (a) | every round | non-2xx | cache hits |");
+  console.log("| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
   for (const s of r.results) {
     console.log(
-      `| ${s.name} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${(s.rps / floor).toFixed(2)} | ${s.non2xx} | ${s.cacheHits ?? "-"} |`,
+      `| ${s.name} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.ratio.toFixed(2)} | ${s.ratios.map((x) => x.toFixed(2)).join(" ")} | ${s.non2xx} | ${s.cacheHits ?? "-"} |`,
     );
   }
   console.log(
@@ -313,7 +382,7 @@ async function main() {
     if (r) reports.push(r);
   }
   console.log(
-    `\n# Benchmark: ${LEADS.toLocaleString("en-US")} leads, 50 connections, ${duration} s a scenario`,
+    `\n# Benchmark: ${LEADS.toLocaleString("en-US")} leads, 50 connections, ${duration} s a run, ${rounds} rounds`,
   );
   reports.forEach(report);
 }
