@@ -61,6 +61,17 @@ export async function bumpFamily(family: string, store: Kv = kv()): Promise<numb
   return store.incr(versionKey(family));
 }
 
+/** A family's current version (0 before its first bump). */
+export async function familyVersion(family: string, store: Kv = kv()): Promise<number> {
+  return parseVersion(await store.get(versionKey(family)));
+}
+
+function parseVersion(raw: string | null | undefined): number {
+  const version = raw === null || raw === undefined ? 0 : Number(raw);
+  if (!Number.isSafeInteger(version)) throw new Error("kv: a family version key holds a non-integer");
+  return version;
+}
+
 /**
  * A key's value together with its family's current version, in one round trip. A value written with
  * the version it was computed under (see lib/leads/cache.ts) is fresh only while the two still match.
@@ -71,7 +82,5 @@ export async function getWithFamilyVersion(
   store: Kv = kv(),
 ): Promise<{ version: number; value: string | null }> {
   const [raw, value] = await store.mget([versionKey(family), key]);
-  const version = raw === null || raw === undefined ? 0 : Number(raw);
-  if (!Number.isSafeInteger(version)) throw new Error("kv: a family version key holds a non-integer");
-  return { version, value: value ?? null };
+  return { version: parseVersion(raw), value: value ?? null };
 }

@@ -1,4 +1,4 @@
-import { bumpFamily, getWithFamilyVersion, kv } from "@/lib/kv";
+import { bumpFamily, familyVersion, getWithFamilyVersion, kv, kvBackend } from "@/lib/kv";
 import { env } from "@/lib/env";
 
 const family = (companyId: string) => `leads:${companyId}`;
@@ -6,7 +6,8 @@ const family = (companyId: string) => `leads:${companyId}`;
 /**
  * Returns the cached body for this company and query, or computes, stores and returns it. Each entry
  * carries the company's version it was computed under; one bump makes every cached list of the
- * company stale at once, and the entry and the version are read together in one round trip.
+ * company stale at once, and the entry and the version are read together in one round trip (or the
+ * version alone, when this process holds a copy of the entry: see `nearby` below).
  */
 export async function cachedLeadList(
   companyId: string,
@@ -15,14 +16,53 @@ export async function cachedLeadList(
   compute: (version: number) => Promise<string>,
 ): Promise<{ body: string; hit: boolean }> {
   const key = `leads:list:${companyId}:${queryKey}`;
+  const copy = options.refresh ? undefined : nearby.get(key);
+  if (copy && copy.until > Date.now() && copy.version === (await familyVersion(family(companyId)))) {
+    return { body: copy.body, hit: true };
+  }
   const { version, value } = await getWithFamilyVersion(family(companyId), key);
   if (value !== null && !options.refresh) {
     const fresh = unwrap(value, version);
-    if (fresh !== null) return { body: fresh, hit: true };
+    if (fresh !== null) {
+      keepNearby(key, version, fresh);
+      return { body: fresh, hit: true };
+    }
   }
   const body = await compute(version);
   await kv().set(key, `${version}\n${body}`, env().LIST_CACHE_TTL_SECONDS);
+  keepNearby(key, version, body);
   return { body, hit: false };
+}
+
+/**
+ * This process's copies of the lists it served lately, with the version each was computed under.
+ * With a shared KV (Redis, Vercel KV), a read asks it only for the company's version, a few bytes,
+ * instead of the whole list again; the copy serves only while that version is still current, so a
+ * write on any instance makes it stale at once, as it does the shared entry. Version 0 is never
+ * kept: it is also what a read gives while KV does not answer, when writes cannot move the version.
+ * (The memory KV is in this process already.)
+ */
+const nearby = new Map<string, { version: number; body: string; until: number }>();
+const NEARBY_MAX_BYTES = 32 * 1024 * 1024;
+let nearbyBytes = 0;
+
+function keepNearby(key: string, version: number, body: string): void {
+  if (version === 0 || kvBackend() === "memory" || body.length > NEARBY_MAX_BYTES / 8) return;
+  dropNearby(key);
+  nearby.set(key, { version, body, until: Date.now() + env().LIST_CACHE_TTL_SECONDS * 1000 });
+  nearbyBytes += body.length;
+  // The oldest first, as a Map keeps its insertion order.
+  for (const oldest of nearby.keys()) {
+    if (nearbyBytes <= NEARBY_MAX_BYTES) break;
+    dropNearby(oldest);
+  }
+}
+
+function dropNearby(key: string): void {
+  const copy = nearby.get(key);
+  if (!copy) return;
+  nearbyBytes -= copy.body.length;
+  nearby.delete(key);
 }
 
 /** A stored value when it was stored under this version, else null. */
