@@ -47,6 +47,11 @@ export function submittedValues(form: Form, raw: Record<string, unknown>): Submi
 
 /** The form's own rules (required fields, one of phone or email, choices, consent), then the API's. */
 export function validate(form: Form, values: SubmittedValues): FieldError[] {
+  return check(form, values).errors;
+}
+
+/** The messages for what breaks the rules, and the API's input when nothing does. */
+function check(form: Form, values: SubmittedValues): { errors: FieldError[]; input?: LeadInput } {
   const errors = new Map<string, string>();
   const given = (name: string) => (values[name] ?? "").trim() !== "";
   for (const field of form.settings.fields) {
@@ -69,7 +74,8 @@ export function validate(form: Form, values: SubmittedValues): FieldError[] {
     for (const { field, message } of fieldErrors(parsed.error))
       if (!errors.has(field)) errors.set(field, message);
   }
-  return [...errors].map(([field, message]) => ({ field, message }));
+  const list = [...errors].map(([field, message]) => ({ field, message }));
+  return list.length === 0 && parsed.success ? { errors: list, input: parsed.data } : { errors: list };
 }
 
 function leadFields(values: SubmittedValues): Record<string, string> {
@@ -86,9 +92,8 @@ export async function submitForm(
   raw: Record<string, unknown>,
   values: SubmittedValues = submittedValues(form, raw),
 ): Promise<SubmissionResult> {
-  const errors = validate(form, values);
-  if (errors.length > 0) return { ok: false, errors, values };
-  const input = leadInputSchema.parse(leadFields(values));
+  const { errors, input } = check(form, values);
+  if (!input) return { ok: false, errors, values };
   const context = visitContext(raw);
   const tags = [...form.defaultTags, ...contextTags(context)];
   const defaults = { source: sourceDetail(form.defaultSource, context), stage: form.defaultStage };
