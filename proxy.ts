@@ -1,4 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { HSTS } from "@/lib/http/hsts";
 
 /** Admin pages a visitor without a session may open. */
 const OPEN_ADMIN_PAGES = new Set(["/admin/sign-in", "/admin/setup"]);
@@ -28,7 +29,7 @@ export function proxy(request: NextRequest) {
   response.headers.set("x-content-type-options", "nosniff");
   response.headers.set("referrer-policy", "strict-origin-when-cross-origin");
   if (process.env.NODE_ENV === "production") {
-    response.headers.set("strict-transport-security", "max-age=63072000; includeSubDomains");
+    response.headers.set("strict-transport-security", HSTS);
   }
   if (admin) {
     // The admin is never framed; the form pages set their own frame-ancestors per form.
@@ -41,7 +42,7 @@ export function proxy(request: NextRequest) {
  * The pages' policy: scripts only with this response's nonce (and what they load, 'strict-dynamic'),
  * everything else from the portal itself; sign-in forms may go on to GitHub or Google; never framed.
  */
-export function contentSecurityPolicy(nonce: string): string {
+function contentSecurityPolicy(nonce: string): string {
   const dev = process.env.NODE_ENV === "development";
   return [
     "default-src 'self'",

@@ -25,14 +25,12 @@ export function errorResponse(error: unknown, headers: Record<string, string> = 
   if (error instanceof ApiError)
     return jsonResponse(error.body, error.status, { ...headers, ...error.headers });
   if (isDatabaseUnavailable(error)) {
-    const unavailable = errors.unavailable();
     console.error("[api] database unreachable: answered 503");
-    return jsonResponse(unavailable.body, unavailable.status, { ...headers, ...unavailable.headers });
+    return errorResponse(errors.unavailable(), headers);
   }
   // Upstream mode, Rotor unreachable after its retries (lib/rotor/client.ts): not a fault here.
   if (error instanceof Error && error.name === "RotorUnavailableError") {
-    const unavailable = errors.upstreamUnavailable();
-    return jsonResponse(unavailable.body, unavailable.status, { ...headers, ...unavailable.headers });
+    return errorResponse(errors.upstreamUnavailable(), headers);
   }
   const kind = error instanceof Error ? error.name : typeof error;
   // Drivers' codes (SQLSTATE, errno) say what failed without quoting any value; drizzle keeps the

@@ -2,6 +2,7 @@ import { createElement, type ReactNode } from "react";
 import { errors as apiErrors } from "@/lib/api/errors";
 import { readJsonObject, readLimitedText } from "@/lib/api/body";
 import { env } from "@/lib/env";
+import { HSTS } from "@/lib/http/hsts";
 import { PAGE_SCRIPT_HASH } from "./page-script";
 import { TURNSTILE_ORIGIN } from "./render";
 import { MessagePage, renderHtml } from "./render";
@@ -76,9 +77,7 @@ export async function htmlResponse(page: ReactNode, status: number, form?: Form)
       "x-content-type-options": "nosniff",
       "referrer-policy": "strict-origin-when-cross-origin",
       "cache-control": "no-store",
-      ...(env().NODE_ENV === "production"
-        ? { "strict-transport-security": "max-age=63072000; includeSubDomains" }
-        : {}),
+      ...(env().NODE_ENV === "production" ? { "strict-transport-security": HSTS } : {}),
     },
   });
 }

@@ -19,7 +19,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
  * in this process until it answers again. One warning when it goes, one when it comes back; each
  * call tries it again, so nothing needs a restart.
  */
-export function resilientKv(shared: Kv, log: (line: string) => void = console.warn): Kv {
+export function resilientKv(shared: Kv): Kv {
   const local = createMemoryKv();
   let down = false;
 
@@ -28,13 +28,15 @@ export function resilientKv(shared: Kv, log: (line: string) => void = console.wa
       const result = await within(call(), TIMEOUT_MS);
       if (down) {
         down = false;
-        log("[kv] reachable again: caching and shared counting resume");
+        console.warn("[kv] reachable again: caching and shared counting resume");
       }
       return result;
     } catch {
       if (!down) {
         down = true;
-        log("[kv] unreachable: lists are not cached and limits are counted in this process until it answers");
+        console.warn(
+          "[kv] unreachable: lists are not cached and limits are counted in this process until it answers",
+        );
       }
       return otherwise();
     }

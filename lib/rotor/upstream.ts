@@ -10,7 +10,9 @@ export function upstreamMode(): boolean {
   return Boolean(env().ROTOR_API_KEY);
 }
 
-let upstreamCompany: { slug: string; id: string } | undefined;
+/** The company ROTOR_COMPANY names; a missing one is asked for again after a while. */
+let upstreamCompany: { slug: string; id: string | null; until: number } | undefined;
+const MISSING_COMPANY_RETRY_MS = 30_000;
 
 /**
  * Whether this company's leads live in Rotor: upstream mode is on and it is the company
@@ -20,10 +22,9 @@ let upstreamCompany: { slug: string; id: string } | undefined;
 export async function isUpstream(companyId: string): Promise<boolean> {
   if (!upstreamMode()) return false;
   const slug = env().ROTOR_COMPANY;
-  if (upstreamCompany?.slug !== slug) {
+  if (upstreamCompany?.slug !== slug || (upstreamCompany.id === null && upstreamCompany.until < Date.now())) {
     const company = await findCompany(slug);
-    if (!company) return false;
-    upstreamCompany = { slug, id: company.id };
+    upstreamCompany = { slug, id: company?.id ?? null, until: Date.now() + MISSING_COMPANY_RETRY_MS };
   }
   return upstreamCompany.id === companyId;
 }

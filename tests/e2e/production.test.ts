@@ -2,7 +2,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetPostgres, startServer, stop } from "../bench/server";
+import { resetPostgres, startServer, stop, tsx } from "../bench/server";
 import { signInOverHttp } from "../support/sign-in-http";
 
 // Production on real parts: .ci/run runs this file with DATABASE_URL and REDIS_URL set.
@@ -35,8 +35,7 @@ describe.runIf(real)("production: next build, npm run db:migrate, next start on 
     }
     expect(await resetPostgres(database)).toBe(true);
     execFileSync("npm", ["run", "db:migrate"], { env, stdio: ["ignore", "ignore", "inherit"] });
-    const run = (script: string, args: string[]) =>
-      execFileSync(process.execPath, ["--import", "tsx", script, ...args], { env, encoding: "utf8" }).trim();
+    const run = (script: string, args: string[]) => tsx([script, ...args], env);
     key = run("scripts/apikey.ts", ["create", "--name", "smoke", "--scopes", "leads:read,leads:write"])
       .split("\n")
       .pop()!;

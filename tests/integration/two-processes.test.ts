@@ -66,7 +66,8 @@ describe.runIf(shared)("two app processes sharing one PostgreSQL and one Redis",
       return { cache: response.headers.get("x-cache"), body: (await response.json()) as { data: unknown[] } };
     };
     await list(apps[0]!.base);
-    // The second read is served by the process's own copy, checked against the shared version.
+    // The second process now holds its own copy of the list (lib/leads/cache.ts); the write through
+    // the first must make that copy stale as well as the shared entry.
     expect((await list(apps[1]!.base)).cache).toBe("HIT");
     expect((await list(apps[1]!.base)).cache).toBe("HIT");
     await fetch(`${apps[0]!.base}/open-api/leads`, {

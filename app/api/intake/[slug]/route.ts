@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createElement } from "react";
-import { ApiError, errors } from "@/lib/api/errors";
+import { ApiError, errors, type FieldError } from "@/lib/api/errors";
 import { errorResponse, jsonResponse } from "@/lib/api/respond";
 import {
   type Answer,
@@ -39,6 +39,33 @@ function accepted(form: Form, req: Request, answer: Answer, cors: Record<string,
   // Relative: the framework may rebuild the request URL with another host name than the browser used.
   const location = form.redirectUrl ?? `/f/${form.slug}/thanks`;
   return new Response(null, { status: 303, headers: { location, ...cors } });
+}
+
+/** The signed token the submitted form carried, if any. */
+function presentedToken(raw: Record<string, unknown>): string | null {
+  const presented = raw[TOKEN_FIELD];
+  return typeof presented === "string" && presented !== "" ? presented : null;
+}
+
+/** The form again with everything the visitor typed, and the messages beside their fields. */
+function formAgain(
+  form: Form,
+  raw: Record<string, unknown>,
+  values: Record<string, string>,
+  status: number,
+  token: string,
+  more: { errors?: FieldError[]; notice?: string },
+): Promise<Response> {
+  const page = createElement(FormPage, {
+    form,
+    action: `/api/intake/${form.slug}`,
+    token,
+    context: visitContext(raw),
+    values,
+    errors: more.errors ?? [],
+    notice: more.notice,
+  });
+  return htmlResponse(page, status, form);
 }
 
 /**
@@ -93,34 +120,17 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
     if (json) throw errors.validation(result.errors);
     // The same rendering continues, its render time and one-time key with it (a forged token was
     // answered as spam above).
-    const presented = raw[TOKEN_FIELD];
-    const carried = typeof presented === "string" && presented !== "" ? presented : null;
-    const page = createElement(FormPage, {
-      form,
-      action: `/api/intake/${form.slug}`,
-      token: carried ?? (await issueToken(form)),
-      context: visitContext(raw),
-      values: result.values,
-      errors: result.errors,
-    });
-    return htmlResponse(page, 422, form);
+    const carried = presentedToken(raw) ?? (await issueToken(form));
+    return formAgain(form, raw, result.values, 422, carried, { errors: result.errors });
   } catch (error) {
     // The database is out of reach: the visitor gets the form back with everything typed, to send
     // again in a moment.
     if (!json && raw && values && isDatabaseUnavailable(error)) {
       console.error("[intake] database unreachable: the form was shown again");
-      const presented = raw[TOKEN_FIELD];
-      const page = createElement(FormPage, {
-        form,
-        action: `/api/intake/${form.slug}`,
-        token: typeof presented === "string" && presented !== "" ? presented : "",
-        context: visitContext(raw),
-        values,
-        errors: [],
+      return formAgain(form, raw, values, 503, presentedToken(raw) ?? "", {
         notice:
           "We could not save your request just now. Everything you typed is still here: please send it again in a minute.",
       });
-      return htmlResponse(page, 503, form);
     }
     if (!json && error instanceof ApiError && error.status < 500) {
       const message = error.body.errors?.[0]?.message ?? error.body.message;
