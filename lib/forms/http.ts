@@ -25,14 +25,17 @@ export function originAllowed(form: Form, req: Request): boolean {
   return origin === null || origin === portalOrigin(req) || form.allowedOrigins.includes(origin);
 }
 
-/** CORS headers, built per request from the form's allowed origins: none for any other origin. */
+/**
+ * CORS headers, built per request from the form's allowed origins: none for any other origin. A
+ * business's own script may send JSON with an Idempotency-Key, so both headers are allowed.
+ */
 export function corsHeaders(form: Form, req: Request): Record<string, string> {
   const origin = req.headers.get("origin");
   const headers: Record<string, string> = { vary: "Origin" };
   if (origin && form.allowedOrigins.includes(origin)) {
     headers["access-control-allow-origin"] = origin;
     headers["access-control-allow-methods"] = "POST, OPTIONS";
-    headers["access-control-allow-headers"] = "content-type";
+    headers["access-control-allow-headers"] = "content-type, idempotency-key";
     headers["access-control-max-age"] = "600";
   }
   return headers;

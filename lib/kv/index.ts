@@ -1,4 +1,4 @@
-import { env } from "@/lib/env";
+import { type Env, env } from "@/lib/env";
 import { createMemoryKv } from "./memory";
 import { createRedisKv } from "./redis";
 import { resilientKv } from "./resilient";
@@ -18,8 +18,10 @@ type Selection =
   | { backend: "redis"; url: string }
   | { backend: "memory" };
 
-function select(): Selection {
-  const { KV_REST_API_URL, KV_REST_API_TOKEN, REDIS_URL } = env();
+type KvSettings = Pick<Env, "KV_REST_API_URL" | "KV_REST_API_TOKEN" | "REDIS_URL">;
+
+function select(settings: KvSettings = env()): Selection {
+  const { KV_REST_API_URL, KV_REST_API_TOKEN, REDIS_URL } = settings;
   if (KV_REST_API_URL && KV_REST_API_TOKEN) {
     return { backend: "vercel-kv", url: KV_REST_API_URL, token: KV_REST_API_TOKEN };
   }
@@ -27,9 +29,9 @@ function select(): Selection {
   return { backend: "memory" };
 }
 
-/** Which store the settings select: Vercel KV, then Redis, then process memory. */
-export function kvBackend(): KvBackend {
-  return select().backend;
+/** Which store the settings (the process's, unless given) select: Vercel KV, then Redis, then memory. */
+export function kvBackend(settings?: KvSettings): KvBackend {
+  return select(settings).backend;
 }
 
 /** The process-wide store. */

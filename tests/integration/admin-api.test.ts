@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as passwordRoute from "@/app/api/admin/account/password/route";
 import * as keyRoute from "@/app/api/admin/api-keys/[id]/route";
@@ -13,6 +15,8 @@ import * as usersRoute from "@/app/api/admin/users/route";
 import * as userRoute from "@/app/api/admin/users/[id]/route";
 import { oauthUserId } from "@/lib/auth/auth";
 import { createFirstAdmin } from "@/lib/auth/users";
+import { getDb } from "@/lib/db/client";
+import { apiKeys } from "@/lib/db/schema";
 import { createForm } from "@/lib/forms/store";
 import { CONTACT_FORM } from "@/lib/forms/schema";
 import { client, fullLead, newTenant } from "../support/fixtures";
@@ -286,6 +290,13 @@ describe("the admin API for a signed-in user", () => {
     const row = listed.data.find((k) => k.id === data.id)!;
     expect(row).toMatchObject({ name: "Zapier", scopes: ["leads:read"], requestsToday: 2, revokedAt: null });
     expect(JSON.stringify(listed)).not.toContain(data.key);
+    // No limit given: API_DAILY_LIMIT, 1,000 by default.
+    expect(row.dailyLimit).toBe(1000);
+    // Only the key's SHA-256 is stored, never the key.
+    const db = await getDb();
+    const [stored] = await db.select().from(apiKeys).where(eq(apiKeys.id, data.id));
+    expect(stored!.keyHash).toBe(createHash("sha256").update(data.key).digest("hex"));
+    expect(JSON.stringify(stored)).not.toContain(data.key);
 
     const revoked = await call(keyRoute, `/api/admin/api-keys/${data.id}`, {
       method: "DELETE",

@@ -14,9 +14,11 @@ const run = promisify(execFile);
 const dataDir = mkdtempSync(path.join(tmpdir(), "lead-portal-cli-"));
 const env = { ...process.env, DATA_DIR: dataDir };
 
-async function command(script: string, args: string[]) {
+async function command(script: string, args: string[], settings: Record<string, string> = {}) {
   try {
-    const { stdout } = await run(process.execPath, ["--import", "tsx", script, ...args], { env });
+    const { stdout } = await run(process.execPath, ["--import", "tsx", script, ...args], {
+      env: { ...env, ...settings },
+    });
     return { code: 0, stdout, stderr: "" };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -91,6 +93,21 @@ describe("npm run apikey", () => {
     } finally {
       await app.stop();
     }
+  });
+
+  it("without --company and --daily-limit, makes a key of the default company with API_DAILY_LIMIT", async () => {
+    const created = await command(
+      "scripts/apikey.ts",
+      ["create", "--name", "zapier", "--scopes", "leads:read"],
+      {
+        API_DAILY_LIMIT: "777",
+      },
+    );
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain("for company default");
+    const id = /Created key ([0-9a-f-]{36})/.exec(created.stdout)![1]!;
+    const row = (await apikey("list")).stdout.split("\n").find((line) => line.startsWith(id))!;
+    expect(row).toContain("  default  leads:read  limit 777/day  active");
   });
 
   it("refuses bad arguments with a message and the usage, writing nothing", async () => {

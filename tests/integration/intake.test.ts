@@ -232,6 +232,155 @@ describe("POST /api/intake/{slug} with JSON", () => {
   });
 });
 
+describe("every message, through the intake", () => {
+  const DATE_MESSAGE = "Invalid date format: use ISO 8601, such as 2026-05-01 or 2026-05-01T15:00:00Z";
+  const oneField = (name: "email" | "phone") => ({
+    settings: {
+      fields: [
+        { name: "name" as const, label: "Name", required: false },
+        { name, label: name === "email" ? "Email" : "Phone", required: false },
+        { name: "follow_up_date" as const, label: "Best day", required: false },
+        { name: "notes" as const, label: "Notes", required: false },
+      ],
+      oneOf: [name],
+      consent: null,
+    },
+  });
+
+  it("asks for the one contact field a form requires, beside it", async () => {
+    const { slug } = await tenantWithForm(oneField("email"));
+    const res = await postJson(slug, { name: "Ann" });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      status: "error",
+      message: "Validation failed",
+      errors: [{ field: "email", message: "Please fill this in" }],
+    });
+    const html = await (await postForm(slug, { name: "Ann" })).text();
+    expect(html).toContain('<p class="error" id="f-email-error">Please fill this in</p>');
+  });
+
+  it("gives the API's messages for a phone, a date and a text too long", async () => {
+    const { slug, api } = await tenantWithForm(oneField("phone"));
+    const res = await postJson(slug, {
+      name: "Ann",
+      phone: "12",
+      follow_up_date: "next tuesday",
+      notes: "x".repeat(2001),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([
+      { field: "phone", message: "Invalid phone number" },
+      { field: "follow_up_date", message: DATE_MESSAGE },
+      { field: "notes", message: "Must be at most 2000 characters" },
+    ]);
+    const form = await postForm(slug, { name: "Ann", phone: "12", follow_up_date: "next tuesday" });
+    expect(form.status).toBe(422);
+    const html = await form.text();
+    expect(html).toContain('<p class="error" id="f-phone-error">Invalid phone number</p>');
+    expect(html).toContain(`<p class="error" id="f-follow_up_date-error">${DATE_MESSAGE}</p>`);
+    expect(html).toContain('value="next tuesday"');
+    expect((await api.list<{ data: Lead[] }>()).body.data).toHaveLength(0);
+  });
+
+  it("refuses a body that is neither a form nor JSON, saying what to send", async () => {
+    const { slug } = await tenantWithForm();
+    const res = await intake.POST(
+      new Request(`${PORTAL}/api/intake/${slug}`, {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body: "name=Ann",
+      }),
+      params(slug),
+    );
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(await res.text()).toContain("Send application/x-www-form-urlencoded or application/json");
+  });
+});
+
+describe("a form's other fields and its intro", () => {
+  it("shows the intro, and stores the address and follow-up date the visitor gave", async () => {
+    const { slug, api } = await tenantWithForm({
+      intro: "We clean windows across the Twin Cities.",
+      settings: {
+        fields: [
+          { name: "name", label: "Name", required: true },
+          { name: "email", label: "Email", required: true },
+          { name: "address_street1", label: "Street", required: true },
+          { name: "address_street2", label: "Flat or unit", required: false },
+          { name: "address_city", label: "City", required: false },
+          { name: "address_state", label: "State", required: false },
+          { name: "address_zip", label: "ZIP code", required: false },
+          { name: "address_country", label: "Country", required: false },
+          { name: "follow_up_date", label: "Best day to call", required: false },
+        ],
+        oneOf: [],
+        consent: null,
+      },
+    });
+    const html = await (await formPage.GET(new Request(`${PORTAL}/f/${slug}`), params(slug))).text();
+    expect(html).toContain("We clean windows across the Twin Cities.");
+    for (const [name, label] of [
+      ["address_street1", "Street"],
+      ["address_street2", "Flat or unit"],
+      ["address_city", "City"],
+      ["address_state", "State"],
+      ["address_zip", "ZIP code"],
+      ["address_country", "Country"],
+      ["follow_up_date", "Best day to call"],
+    ]) {
+      expect(html).toContain(`<label for="f-${name}">${label}`);
+    }
+    expect(html).toContain('<input id="f-follow_up_date" type="date"');
+    const missing = await (await postForm(slug, { name: "Ann", email: "ann@example.com" })).text();
+    expect(missing).toContain('<p class="error" id="f-address_street1-error">Please enter your street</p>');
+
+    const res = await postForm(slug, {
+      name: "Ann",
+      email: "ann@example.com",
+      address_street1: "1 Main St",
+      address_street2: "Apt 2",
+      address_city: "Minneapolis",
+      address_state: "MN",
+      address_zip: "55401",
+      address_country: "US",
+      follow_up_date: "2031-05-01",
+    });
+    expect(res.status).toBe(303);
+    const [lead] = (await api.list<{ data: Record<string, unknown>[] }>()).body.data;
+    expect(lead).toMatchObject({
+      address_street1: "1 Main St",
+      address_street2: "Apt 2",
+      address_city: "Minneapolis",
+      address_state: "MN",
+      address_zip: "55401",
+      address_country: "US",
+    });
+    expect(String(lead!.follow_up_date)).toMatch(/^2031-05-01/);
+  });
+});
+
+describe("the company's cached lists", () => {
+  it("are stale after each accepted submission, and the next list shows the lead", async () => {
+    const { slug, api } = await tenantWithForm();
+    await api.list();
+    expect((await api.list()).headers.get("x-cache")).toBe("HIT");
+    expect((await postForm(slug, { name: "Ann", email: "ann@example.com", consent: "on" })).status).toBe(303);
+    const afterForm = await api.list<{ data: Lead[] }>();
+    expect(afterForm.headers.get("x-cache")).toBe("MISS");
+    expect(afterForm.body.data.map((l) => l.name)).toEqual(["Ann"]);
+
+    expect((await api.list()).headers.get("x-cache")).toBe("HIT");
+    expect((await postJson(slug, { name: "Ann Lee", email: "ann@example.com", consent: true })).status).toBe(
+      200,
+    );
+    const afterJson = await api.list<{ data: Lead[] }>();
+    expect(afterJson.headers.get("x-cache")).toBe("MISS");
+    expect(afterJson.body.data.map((l) => l.name)).toEqual(["Ann Lee"]);
+  });
+});
+
 describe("CORS and origins", () => {
   it("allows the form's own origins, with a preflight, and no other", async () => {
     const { slug, api } = await tenantWithForm();
@@ -267,6 +416,39 @@ describe("CORS and origins", () => {
       expect(await res.json()).toMatchObject({ error_code: "ORIGIN_NOT_ALLOWED" });
     }
     expect((await api.list<{ data: Lead[] }>()).body.data.map((l) => l.name)).toEqual(["Ann"]);
+  });
+
+  it("takes a business's own HTML form from an allowed origin, and lets its script send an Idempotency-Key", async () => {
+    const { slug, api } = await tenantWithForm();
+    const own = await postForm(
+      slug,
+      { name: "Ann", email: "a@example.com", consent: "on" },
+      { origin: SHOP },
+    );
+    expect(own.status).toBe(303);
+    expect(own.headers.get("location")).toBe(`/f/${slug}/thanks`);
+
+    const preflight = await intake.OPTIONS(
+      new Request(`${PORTAL}/api/intake/${slug}`, {
+        method: "OPTIONS",
+        headers: {
+          origin: SHOP,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type,idempotency-key",
+        },
+      }),
+      params(slug),
+    );
+    const allowed = preflight.headers.get("access-control-allow-headers")!.split(/,\s*/);
+    expect(allowed).toEqual(expect.arrayContaining(["content-type", "idempotency-key"]));
+    const keyed = { origin: SHOP, "idempotency-key": "shop-order-7" };
+    const first = await postJson(slug, { name: "Bo", email: "bo@example.com", consent: true }, keyed);
+    const again = await postJson(slug, { name: "Bo B", email: "bob@example.com", consent: true }, keyed);
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(((await again.json()) as { lead_id: string }).lead_id).toBe(
+      ((await first.json()) as { lead_id: string }).lead_id,
+    );
+    expect((await api.list<{ data: Lead[] }>()).body.data.map((l) => l.name).sort()).toEqual(["Ann", "Bo"]);
   });
 
   it("accepts the portal's own page and callers that send no Origin", async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { parseEnv } from "@/lib/env";
 import { bumpFamily, getWithFamilyVersion, kv, kvBackend } from "@/lib/kv";
 import { createMemoryKv } from "@/lib/kv/memory";
 import { createRedisKv } from "@/lib/kv/redis";
@@ -183,13 +184,16 @@ describe("memory store", () => {
 describe("kv()", () => {
   test("is one shared store, of the backend the settings select", () => {
     expect(kv()).toBe(kv());
-    const expected =
-      process.env.KV_REST_API_URL && process.env.KV_REST_API_TOKEN
-        ? "vercel-kv"
-        : process.env.REDIS_URL
-          ? "redis"
-          : "memory";
-    expect(kvBackend()).toBe(expected);
+    const url = "https://example.upstash.io";
+    const redis = "redis://127.0.0.1:6379";
+    expect(kvBackend(parseEnv({}))).toBe("memory");
+    expect(kvBackend(parseEnv({ REDIS_URL: redis }))).toBe("redis");
+    expect(kvBackend(parseEnv({ KV_REST_API_URL: url, KV_REST_API_TOKEN: "t", REDIS_URL: redis }))).toBe(
+      "vercel-kv",
+    );
+    expect(kvBackend(parseEnv({ KV_REST_API_URL: url, KV_REST_API_TOKEN: "t" }))).toBe("vercel-kv");
+    // This process: the suite runs once with REDIS_URL and once without.
+    expect(kvBackend()).toBe(process.env.REDIS_URL ? "redis" : "memory");
   });
 });
 
