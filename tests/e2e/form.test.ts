@@ -3,12 +3,21 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, formCommand, hostSite, launchBrowser, type Portal, startPortal } from "./harness";
+import {
+  ARTIFACTS,
+  formCommand,
+  hostSite,
+  launchBrowser,
+  type Portal,
+  portalCommand,
+  startPortal,
+} from "./harness";
 
 let portal: Portal;
 let browser: Browser;
 let allowedSite: Awaited<ReturnType<typeof hostSite>>;
 let otherSite: Awaited<ReturnType<typeof hostSite>>;
+let readKey: string;
 const embedPage = (port: number) => `<!doctype html><html lang="en"><head><title>Shop ${port}</title></head>
 <body><h1>Window cleaning</h1><p>Ask for a quote:</p>
 <script src="${portal.base}/embed.js" data-form="quote" async></script>
@@ -19,6 +28,10 @@ beforeAll(async () => {
   allowedSite = await hostSite((port) => embedPage(port));
   otherSite = await hostSite((port) => embedPage(port));
   portal = await startPortal((env) => {
+    readKey = portalCommand(env, "scripts/apikey.ts", ["create", "--name", "e2e", "--scopes", "leads:read"])
+      .trim()
+      .split("\n")
+      .at(-1)!;
     formCommand(env, [
       "create",
       "quote",
@@ -41,6 +54,18 @@ afterAll(async () => {
 async function fill(page: Page, values: Record<string, string>) {
   for (const [name, value] of Object.entries(values)) await page.fill(`[name="${name}"]`, value);
 }
+
+/** The leads the API finds for a search, as the business would see them. */
+async function leadsFound(search: string): Promise<{ name: string; source: string; tags: string[] }[]> {
+  const response = await fetch(`${portal.base}/open-api/leads?${new URLSearchParams({ search })}`, {
+    headers: { "x-api-key": readKey },
+  });
+  return ((await response.json()) as { data: { name: string; source: string; tags: string[] }[] }).data;
+}
+
+/** The id of the element that has the keyboard's focus, or its tag when it has none. */
+const focused = (page: Page): Promise<string> =>
+  page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName || "");
 
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -80,12 +105,65 @@ describe("the form in real Chromium", () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("f-name");
     await shot(page, "form-js-errors");
 
+    // The errors are announced (the summary is an alert) and tied to their fields.
+    expect(await page.getAttribute("#summary", "role")).toBe("alert");
+    expect(await page.textContent("#summary")).toBe("Please check 3 fields.");
+    expect(await page.getAttribute("#f-name", "aria-invalid")).toBe("true");
+    expect(await page.getAttribute("#f-name", "aria-describedby")).toBe("f-name-error");
+    expect(await page.getAttribute("#f-email", "aria-describedby")).toBe("f-email-error");
+
     await page.waitForTimeout(3_100);
     await fill(page, { name: "Bo", phone: "(612) 555-0142" });
+    const posts: string[] = [];
+    page.on("request", (request) => {
+      if (request.method() === "POST") posts.push(request.url());
+    });
+    // A double click sends the request once.
     await Promise.all([
       page.waitForURL(`${portal.base}/f/contact/thanks`),
-      page.click("button[type=submit]"),
+      page.dblclick("button[type=submit]"),
     ]);
+    expect(posts).toEqual([`${portal.base}/api/intake/contact`]);
+    expect((await leadsFound("555-0142")).map((lead) => lead.name)).toEqual(["Bo"]);
+    await page.close();
+  });
+
+  it("is usable by keyboard alone: every field in order, then Send", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${portal.base}/f/contact`);
+    const order: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press("Tab");
+      order.push(await focused(page));
+    }
+    // The honeypot (tabindex -1) is never reached.
+    expect(order).toEqual([
+      "f-name",
+      "f-phone",
+      "f-email",
+      "f-address_street1",
+      "f-address_city",
+      "f-address_zip",
+      "f-notes",
+      "BUTTON",
+    ]);
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Shift+Tab");
+    expect(await focused(page)).toBe("f-address_zip");
+
+    // Send with nothing typed: focus goes to the first field in error.
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#f-name-error");
+    expect(await focused(page)).toBe("f-name");
+
+    await page.waitForTimeout(3_100);
+    await page.keyboard.type("Cy Keys");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("(612) 555-0177");
+    await Promise.all([page.waitForURL(`${portal.base}/f/contact/thanks`), page.keyboard.press("Enter")]);
+    expect((await leadsFound("555-0177")).map((lead) => lead.name)).toEqual(["Cy Keys"]);
     await page.close();
   });
 
@@ -120,6 +198,24 @@ describe("the form in real Chromium", () => {
     const contentHeight = await frame.locator("html").evaluate((html) => html.scrollHeight);
     expect(Math.abs(frameHeight - contentHeight)).toBeLessThanOrEqual(2);
     await shot(page, "embed-allowed");
+    await page.close();
+  });
+
+  it("embedded, brings the page's UTM tags and click id into the lead", async () => {
+    const page = await browser.newPage();
+    const landing = `${allowedSite.url}windows?utm_source=google&utm_campaign=spring&gclid=e2e-click`;
+    await page.goto(landing);
+    const frame = page.frameLocator("iframe");
+    await frame.locator("[name=name]").waitFor();
+    await page.waitForTimeout(3_100);
+    await frame.locator("[name=name]").fill("Di Embed");
+    await frame.locator("[name=email]").fill("di.embed@example.com");
+    await frame.locator("button[type=submit]").click();
+    await frame.locator("[role=status]").waitFor();
+    const [lead] = await leadsFound("di.embed@example.com");
+    expect(lead!.tags).toEqual(expect.arrayContaining(["utm_source:google", "utm_campaign:spring"]));
+    expect(lead!.source).toContain(`page ${landing}`);
+    expect(lead!.source).toContain("gclid e2e-click");
     await page.close();
   });
 

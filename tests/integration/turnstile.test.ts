@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -5,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signInOverHttp } from "../support/sign-in-http";
 import { type AppProcess, spawnApp } from "../support/spawn-app";
 
 // Cloudflare cannot be reached from the tests: a stand-in answers the siteverify calls, passing only
@@ -13,6 +15,16 @@ const calls: URLSearchParams[] = [];
 let verifier: Server;
 let app: AppProcess;
 const dataDir = mkdtempSync(path.join(tmpdir(), "lead-portal-turnstile-"));
+const ADMIN = `turnstile-${randomUUID().slice(0, 8)}@example.com`;
+const PASSWORD = "a long admin passphrase";
+
+/** The contact form's spam count, from the admin API. */
+async function spamCount(): Promise<number> {
+  const cookie = await signInOverHttp(app.base, ADMIN, PASSWORD);
+  const response = await fetch(`${app.base}/api/admin/forms`, { headers: { cookie: cookie! } });
+  const { data } = (await response.json()) as { data: { slug: string; spamCount: number }[] };
+  return data.find((form) => form.slug === "contact")!.spamCount;
+}
 
 beforeAll(async () => {
   verifier = createServer((req, res) => {
@@ -27,9 +39,27 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => verifier.listen(0, "127.0.0.1", resolve));
   const { port } = verifier.address() as AddressInfo;
+  const settings = { ...process.env, DATA_DIR: dataDir };
+  // An admin, to read the form's spam count as the admin's forms page does (before the app starts:
+  // the embedded database allows one process at a time).
+  execFileSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "scripts/user.ts",
+      "create",
+      "--email",
+      ADMIN,
+      "--password",
+      PASSWORD,
+      "--role",
+      "admin",
+    ],
+    { env: settings, stdio: "ignore" },
+  );
   app = await spawnApp({
-    ...process.env,
-    DATA_DIR: dataDir,
+    ...settings,
     TURNSTILE_SITE_KEY: "site-key-1",
     TURNSTILE_SECRET_KEY: "s3cret",
     TURNSTILE_VERIFY_URL: `http://127.0.0.1:${port}/siteverify`,
@@ -75,11 +105,13 @@ describe("Cloudflare Turnstile, when its keys are set", () => {
     expect(verified.get("secret")).toBe("s3cret");
     expect(verified.get("response")).toBe("good");
 
+    const spamBefore = await spamCount();
     const refused = `refused.${randomUUID()}@example.com`;
     const failed = await submit({ name: "Bot", email: refused, "cf-turnstile-response": "bad" });
     const missing = await submit({ name: "Bot", email: refused, notes: "no widget" });
     // Answered as if accepted, and nothing stored: a real submission of that address is a new lead.
     expect([failed.status, missing.status]).toEqual([201, 201]);
+    expect(await spamCount()).toBe(spamBefore + 2);
     expect(
       (await submit({ name: "Eve", email: refused, "cf-turnstile-response": "good" })).body.created,
     ).toBe(true);

@@ -6,6 +6,7 @@
 import { createServer } from "node:http";
 import { Readable } from "node:stream";
 import { NextRequest } from "next/server";
+import * as adminFormsRoute from "@/app/api/admin/forms/route";
 import * as adminLeadsRoute from "@/app/api/admin/leads/route";
 import * as authRoute from "@/app/api/auth/[...nextauth]/route";
 import * as formPageRoute from "@/app/(public)/f/[slug]/route";
@@ -25,6 +26,7 @@ const ROUTES: [RegExp, Record<string, unknown>][] = [
   [/^\/f\/(?<slug>[^/]+)$/, formPageRoute],
   [/^\/api\/auth\/.+$/, authRoute],
   [/^\/api\/admin\/leads$/, adminLeadsRoute],
+  [/^\/api\/admin\/forms$/, adminFormsRoute],
 ];
 
 function route(method: string, pathname: string): [RouteHandler, Record<string, string>] | null {
