@@ -1,8 +1,26 @@
-import { createClient, MultiErrorReply } from "redis";
+import { createHash } from "node:crypto";
+import { createClient } from "redis";
 import type { Kv } from "./types";
 
 /** Connection attempts before the first successful connect gives up and fails the waiting calls. */
 const INITIAL_CONNECT_ATTEMPTS = 3;
+
+/**
+ * Commands waiting for an answer, at most. Calls never wait for Redis longer than lib/kv/resilient.ts
+ * allows, so node-redis's own per-command timer (an AbortSignal per command, a measurable share of
+ * each request) is off; if Redis hangs with its connection open, this bounds what piles up until
+ * TCP keep-alive drops the connection, after which the client reconnects.
+ */
+const MAX_WAITING_COMMANDS = 10_000;
+
+/**
+ * Adds one and, when the key has no expiry yet, sets it: one command instead of MULTI, INCR, EXPIRE,
+ * EXEC. NX keeps the first window's expiry on later increments.
+ */
+const INCR_WITH_TTL = `local n = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
+return n`;
+const INCR_WITH_TTL_SHA = createHash("sha1").update(INCR_WITH_TTL).digest("hex");
 
 /** Exponential backoff capped at 2 s, with jitter so that many instances do not reconnect in lockstep. */
 function backoffMs(retries: number): number {
@@ -16,6 +34,8 @@ export function createRedisKv(url: string): Kv {
     url,
     // During an outage calls fail at once instead of piling up in memory until Redis returns.
     disableOfflineQueue: true,
+    commandsQueueMaxLength: MAX_WAITING_COMMANDS,
+    commandOptions: { timeout: 0 },
     socket: {
       connectTimeout: 5_000,
       // Before the first connect, giving up lets callers see an error instead of waiting for ever; once
@@ -70,16 +90,13 @@ export function createRedisKv(url: string): Kv {
     async incr(key, ttlSeconds) {
       const redis = await ready();
       if (ttlSeconds === undefined) return redis.incr(key);
-      // NX sets the expiry only when the key has none, so later increments keep the first window.
-      const [count] = await redis
-        .multi()
-        .incr(key)
-        .expire(key, ttlSeconds, "NX")
-        .exec()
-        .catch((error: unknown) => {
-          // The transaction's own error only says how many commands failed; the first failure says why.
-          throw error instanceof MultiErrorReply ? (error.errors().next().value ?? error) : error;
-        });
+      const call = { keys: [key], arguments: [String(ttlSeconds)] };
+      // The script is cached by Redis after its first run; after a restart of Redis it is sent again.
+      const count = await redis.evalSha(INCR_WITH_TTL_SHA, call).catch((error: unknown) => {
+        if (error instanceof Error && error.message.startsWith("NOSCRIPT"))
+          return redis.eval(INCR_WITH_TTL, call);
+        throw error;
+      });
       if (typeof count !== "number") throw new Error("kv: unexpected INCR reply from redis");
       return count;
     },

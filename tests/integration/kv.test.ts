@@ -227,6 +227,24 @@ describe.runIf(redisUrl !== "")("against a real Redis", () => {
       expect(left).toBeGreaterThan(90_000);
       expect(left).toBeLessThanOrEqual(100_000);
     });
+
+    test("an incr with a ttl still works after Redis forgot its scripts (a restart)", async () => {
+      const key = uniqueKey();
+      await store.incr(key, 100);
+      await probe.scriptFlush();
+      expect(await store.incr(key, 100)).toBe(2);
+      const fresh = uniqueKey();
+      await probe.scriptFlush();
+      expect(await store.incr(fresh, 50)).toBe(1);
+      expect(await pttl(fresh)).toBeGreaterThan(40_000);
+    });
+
+    test("a key that somehow has no expiry gets one at the next incr with a ttl", async () => {
+      const key = uniqueKey();
+      await probe.set(key, "5");
+      expect(await store.incr(key, 60)).toBe(6);
+      expect(await pttl(key)).toBeGreaterThan(50_000);
+    });
   });
 
   describe("@vercel/kv adapter, through the Upstash stand-in", () => {
