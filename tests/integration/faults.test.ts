@@ -97,6 +97,34 @@ describe.runIf(shared)("faults: the database or the KV goes away, and comes back
     expect(app.errors()).toContain("[kv] reachable again");
   }, 120_000);
 
+  it("a KV that hangs with its connection open is given up on after 1 s, and used again once it answers", async () => {
+    const search = `Hung KV ${randomUUID().slice(0, 6)}`;
+    expect((await api("/leads", { name: search, phone: person() })).status).toBe(201);
+    redis.hang();
+    const created = await api("/leads", { name: `${search} B`, phone: person() });
+    expect(created.status).toBe(201);
+    const list = await api(`/leads?search=${encodeURIComponent(search)}`);
+    expect(list.status).toBe(200);
+    expect(list.headers.get("x-cache")).toBe("MISS");
+    expect(((await list.json()) as { pagination: { total: number } }).pagination.total).toBe(2);
+    const intake = await fetch(`${app.base}/api/intake/${slug}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: `${search} C`, phone: person() }),
+    });
+    expect(intake.status).toBe(201);
+    expect(app.errors().match(/\[kv\] unreachable/g)).toHaveLength(2);
+
+    redis.resume();
+    const again = await until(async () => {
+      const response = await api(`/leads?search=${encodeURIComponent(search)}&limit=9`);
+      return response.headers.get("x-cache") === "HIT" ? response : new Response(null, { status: 599 });
+    }, 200);
+    expect(again.headers.get("x-cache")).toBe("HIT");
+    expect(((await again.json()) as { pagination: { total: number } }).pagination.total).toBe(3);
+    expect(app.errors().match(/\[kv\] reachable again/g)).toHaveLength(2);
+  }, 120_000);
+
   it("without the database, the API answers 503 with Retry-After and the form keeps what was typed", async () => {
     await pg.cut();
     const refused = await api("/leads", { name: "Without DB", phone: person() });
