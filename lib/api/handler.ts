@@ -8,6 +8,13 @@ interface HandlerContext<P> {
   req: Request;
   key: AuthenticatedKey;
   params: P;
+  /** The values of the `alsoRead` keys, read from KV with the request's count. */
+  read: (string | null)[];
+}
+
+interface HandlerOptions {
+  /** KV keys the handler reads first, fetched in the same round trip as the daily count. */
+  alsoRead?: (key: AuthenticatedKey) => string[];
 }
 
 /**
@@ -18,6 +25,7 @@ interface HandlerContext<P> {
 export function withApiKey<P extends Record<string, string> = Record<string, never>>(
   scope: Scope | null,
   handler: (ctx: HandlerContext<P>) => Promise<Response>,
+  options: HandlerOptions = {},
 ) {
   return async (req: Request, route: { params: Promise<P> }): Promise<Response> => {
     let limitHeaders: Record<string, string> = {};
@@ -30,12 +38,12 @@ export function withApiKey<P extends Record<string, string> = Record<string, nev
       const key = await authenticateApiKey(presented);
       if (!key) throw errors.invalidKey();
 
-      const limit = await countDailyRequest(key.id, key.dailyLimit);
+      const limit = await countDailyRequest(key.id, key.dailyLimit, options.alsoRead?.(key));
       limitHeaders = rateLimitHeaders(limit);
       if (scope && !key.scopes.includes(scope)) throw errors.insufficientScope(scope);
       if (limit.exceeded) throw errors.rateLimited(limit.limit, secondsUntil(limit.reset));
 
-      const response = await handler({ req, key, params: await route.params });
+      const response = await handler({ req, key, params: await route.params, read: limit.values });
       for (const [name, value] of Object.entries(limitHeaders)) response.headers.set(name, value);
       return response;
     } catch (error) {

@@ -18,14 +18,19 @@ export function dailyCountKey(keyId: string, at: Date): string {
 
 /**
  * Counts one request against a key's daily limit, in UTC days. The count lives in KV, so every
- * instance of the app shares it; refused requests count too, as with Rotor.
+ * instance of the app shares it; refused requests count too, as with Rotor. `alsoRead` are keys
+ * whose values the request needs next, read in the same round trip (`values`, in their order).
  */
-export async function countDailyRequest(keyId: string, limit: number): Promise<RateLimitState> {
+export async function countDailyRequest(
+  keyId: string,
+  limit: number,
+  alsoRead: string[] = [],
+): Promise<RateLimitState & { values: (string | null)[] }> {
   const at = now();
   const reset = Math.floor(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1) / 1000);
   // Kept a little past its day so a clock skew between instances cannot restart a count early.
-  const used = await kv().incr(dailyCountKey(keyId, at), DAY_SECONDS * 2);
-  return { limit, remaining: Math.max(0, limit - used), reset, exceeded: used > limit };
+  const { count: used, values } = await kv().incrAndMget(dailyCountKey(keyId, at), DAY_SECONDS * 2, alsoRead);
+  return { limit, remaining: Math.max(0, limit - used), reset, exceeded: used > limit, values };
 }
 
 export function rateLimitHeaders(state: RateLimitState): Record<string, string> {

@@ -51,7 +51,8 @@ function open(selection: Selection): Kv {
   }
 }
 
-function versionKey(family: string): string {
+/** The key holding a family's version. */
+export function familyVersionKey(family: string): string {
   return `ver:${family}`;
 }
 
@@ -60,15 +61,16 @@ function versionKey(family: string): string {
  * never expire: a version that went back to 0 would revive entries written under it.
  */
 export async function bumpFamily(family: string, store: Kv = kv()): Promise<number> {
-  return store.incr(versionKey(family));
+  return store.incr(familyVersionKey(family));
 }
 
 /** A family's current version (0 before its first bump). */
 export async function familyVersion(family: string, store: Kv = kv()): Promise<number> {
-  return parseVersion(await store.get(versionKey(family)));
+  return parseVersion(await store.get(familyVersionKey(family)));
 }
 
-function parseVersion(raw: string | null | undefined): number {
+/** A family version as stored (null before the first bump). */
+export function parseVersion(raw: string | null | undefined): number {
   const version = raw === null || raw === undefined ? 0 : Number(raw);
   if (!Number.isSafeInteger(version)) throw new Error("kv: a family version key holds a non-integer");
   return version;
@@ -83,6 +85,6 @@ export async function getWithFamilyVersion(
   key: string,
   store: Kv = kv(),
 ): Promise<{ version: number; value: string | null }> {
-  const [raw, value] = await store.mget([versionKey(family), key]);
+  const [raw, value] = await store.mget([familyVersionKey(family), key]);
   return { version: parseVersion(raw), value: value ?? null };
 }

@@ -60,6 +60,20 @@ export function createMemoryKv(): Kv {
     }
   }
 
+  function incr(key: string, ttlSeconds?: number): number {
+    checkOpen();
+    const current = read(key);
+    if (current !== undefined && !/^-?\d+$/.test(current.value)) {
+      throw new Error("kv: value is not an integer");
+    }
+    const count = current === undefined ? 1 : Number(current.value) + 1;
+    // Like Redis EXPIRE NX: an existing expiry is kept, so later increments never extend a window.
+    const expiresAt =
+      current?.expiresAt ?? (ttlSeconds === undefined ? undefined : Date.now() + ttlSeconds * 1000);
+    write(key, String(count), expiresAt);
+    return count;
+  }
+
   return {
     async get(key) {
       checkOpen();
@@ -76,18 +90,13 @@ export function createMemoryKv(): Kv {
       write(key, value, Date.now() + ttlSeconds * 1000);
     },
 
+    async incrAndMget(key, ttlSeconds, keys) {
+      const count = incr(key, ttlSeconds);
+      return { count, values: keys.map((k) => read(k)?.value ?? null) };
+    },
+
     async incr(key, ttlSeconds) {
-      checkOpen();
-      const current = read(key);
-      if (current !== undefined && !/^-?\d+$/.test(current.value)) {
-        throw new Error("kv: value is not an integer");
-      }
-      const count = current === undefined ? 1 : Number(current.value) + 1;
-      // Like Redis EXPIRE NX: an existing expiry is kept, so later increments never extend a window.
-      const expiresAt =
-        current?.expiresAt ?? (ttlSeconds === undefined ? undefined : Date.now() + ttlSeconds * 1000);
-      write(key, String(count), expiresAt);
-      return count;
+      return incr(key, ttlSeconds);
     },
 
     async close() {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createClient } from "redis";
-import type { Kv } from "./types";
+import type { CountAndValues, Kv } from "./types";
 
 /** Connection attempts before the first successful connect gives up and fails the waiting calls. */
 const INITIAL_CONNECT_ATTEMPTS = 3;
@@ -14,12 +14,16 @@ const INITIAL_CONNECT_ATTEMPTS = 3;
 const MAX_WAITING_COMMANDS = 10_000;
 
 /**
- * Adds one and, when the key has no expiry yet, sets it: one command instead of MULTI, INCR, EXPIRE,
- * EXEC. NX keeps the first window's expiry on later increments.
+ * Adds one to KEYS[1] and, when it has no expiry yet, sets one (NX keeps the first window's expiry on
+ * later increments); then reads any further keys. One command instead of MULTI, INCR, EXPIRE, (MGET,)
+ * EXEC. The reply is the count followed by the values read.
  */
 const INCR_WITH_TTL = `local n = redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
-return n`;
+if #KEYS == 1 then return {n} end
+local out = redis.call('MGET', unpack(KEYS, 2))
+table.insert(out, 1, n)
+return out`;
 const INCR_WITH_TTL_SHA = createHash("sha1").update(INCR_WITH_TTL).digest("hex");
 
 /** Exponential backoff capped at 2 s, with jitter so that many instances do not reconnect in lockstep. */
@@ -74,6 +78,22 @@ export function createRedisKv(url: string): Kv {
     return client;
   }
 
+  async function countAndRead(key: string, ttlSeconds: number, keys: string[]): Promise<CountAndValues> {
+    const redis = await ready();
+    const call = { keys: [key, ...keys], arguments: [String(ttlSeconds)] };
+    // The script is cached by Redis after its first run; after a restart of Redis it is sent again.
+    const reply = await redis.evalSha(INCR_WITH_TTL_SHA, call).catch((error: unknown) => {
+      if (error instanceof Error && error.message.startsWith("NOSCRIPT"))
+        return redis.eval(INCR_WITH_TTL, call);
+      throw error;
+    });
+    if (!Array.isArray(reply) || typeof reply[0] !== "number" || reply.length !== keys.length + 1) {
+      throw new Error("kv: unexpected reply from redis to a count");
+    }
+    const [count, ...values] = reply as [number, ...(string | null)[]];
+    return { count, values };
+  }
+
   return {
     async get(key) {
       return (await ready()).get(key);
@@ -88,18 +108,11 @@ export function createRedisKv(url: string): Kv {
     },
 
     async incr(key, ttlSeconds) {
-      const redis = await ready();
-      if (ttlSeconds === undefined) return redis.incr(key);
-      const call = { keys: [key], arguments: [String(ttlSeconds)] };
-      // The script is cached by Redis after its first run; after a restart of Redis it is sent again.
-      const count = await redis.evalSha(INCR_WITH_TTL_SHA, call).catch((error: unknown) => {
-        if (error instanceof Error && error.message.startsWith("NOSCRIPT"))
-          return redis.eval(INCR_WITH_TTL, call);
-        throw error;
-      });
-      if (typeof count !== "number") throw new Error("kv: unexpected INCR reply from redis");
-      return count;
+      if (ttlSeconds === undefined) return (await ready()).incr(key);
+      return (await countAndRead(key, ttlSeconds, [])).count;
     },
+
+    incrAndMget: countAndRead,
 
     async close() {
       if (closed) return;

@@ -63,6 +63,11 @@ export function resilientKv(shared: Kv): Kv {
         () => shared.incr(key, ttl),
         () => local.incr(key, ttl),
       ),
+    incrAndMget: (key, ttl, keys) =>
+      attempt(
+        () => shared.incrAndMget(key, ttl, keys),
+        async () => ({ count: await local.incr(key, ttl), values: keys.map(() => null) }),
+      ),
     close: async () => {
       await Promise.all([shared.close(), local.close()]);
     },

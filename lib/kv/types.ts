@@ -14,6 +14,16 @@ export interface Kv {
    * (it was just created), the key expires after ttlSeconds; later increments keep that expiry.
    */
   incr(key: string, ttlSeconds?: number): Promise<number>;
+  /**
+   * incr(key, ttlSeconds), and in the same round trip the values of other keys (as mget reads them):
+   * a request's count and what it reads next, for the price of one call.
+   */
+  incrAndMget(key: string, ttlSeconds: number, keys: string[]): Promise<CountAndValues>;
   /** Releases connections; the adapter is unusable afterwards. */
   close(): Promise<void>;
+}
+
+export interface CountAndValues {
+  count: number;
+  values: (string | null)[];
 }

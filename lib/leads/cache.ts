@@ -1,7 +1,19 @@
-import { bumpFamily, familyVersion, getWithFamilyVersion, kv, kvBackend } from "@/lib/kv";
+import {
+  bumpFamily,
+  familyVersion,
+  familyVersionKey,
+  getWithFamilyVersion,
+  kv,
+  kvBackend,
+  parseVersion,
+} from "@/lib/kv";
 import { env } from "@/lib/env";
+import type { ListOptions } from "./store/types";
 
 const family = (companyId: string) => `leads:${companyId}`;
+
+/** The KV key of a company's lists version, for a caller that reads it with other keys. */
+export const listsVersionKey = (companyId: string) => familyVersionKey(family(companyId));
 
 /**
  * Returns the cached body for this company and query, or computes, stores and returns it. Each entry
@@ -12,13 +24,17 @@ const family = (companyId: string) => `leads:${companyId}`;
 export async function cachedLeadList(
   companyId: string,
   queryKey: string,
-  options: { refresh?: boolean },
+  options: ListOptions,
   compute: (version: number) => Promise<string>,
 ): Promise<{ body: string; hit: boolean }> {
   const key = `leads:list:${companyId}:${queryKey}`;
   const copy = options.refresh ? undefined : nearby.get(key);
-  if (copy && copy.until > Date.now() && copy.version === (await familyVersion(family(companyId)))) {
-    return { body: copy.body, hit: true };
+  if (copy && copy.until > Date.now()) {
+    const current =
+      options.listsVersion === undefined
+        ? await familyVersion(family(companyId))
+        : parseVersion(options.listsVersion);
+    if (copy.version === current) return { body: copy.body, hit: true };
   }
   const { version, value } = await getWithFamilyVersion(family(companyId), key);
   if (value !== null && !options.refresh) {

@@ -3,6 +3,7 @@ import { parseOrThrow, queryObject } from "@/lib/api/body";
 import type { ListQuery, ListScope } from "./list";
 import { leadInputSchema, leadResponseSchema, listQuerySchema, upsertResponseSchema } from "./schema";
 import { leadStore } from "./store";
+import type { ListOptions } from "./store/types";
 
 /** Validates a request body and upserts it; the response body is the contract's. */
 export async function upsertFromBody(
@@ -29,6 +30,8 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   return parseOrThrow(listQuerySchema, queryObject(params, LIST_PARAMS));
 }
 
+export { listsVersionKey } from "./cache";
+
 /**
  * The list envelope as JSON text, from the KV cache when fresh; `refresh` skips the cache and
  * stores the fresh result for the next reader.
@@ -36,7 +39,7 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
 export async function leadListJson(
   scope: ListScope,
   query: ListQuery,
-  options: { refresh?: boolean } = {},
+  options: ListOptions = {},
 ): Promise<{ body: string; hit: boolean }> {
   return (await leadStore(scope.companyId)).listJson(scope, query, options);
 }

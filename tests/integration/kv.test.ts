@@ -87,6 +87,24 @@ function kvContract(subject: () => Subject): void {
       expect(await store.get(key)).toBe("2");
     });
 
+    test("incrAndMget counts as incr with a ttl does and reads the other keys, in order", async ({
+      expect,
+    }) => {
+      const { store, pttl } = subject();
+      const [counter, present, missing, other] = [uniqueKey(), uniqueKey(), uniqueKey(), uniqueKey()];
+      await store.set(present, "kept value", 60);
+      await store.set(other, "", 60);
+      expect(await store.incrAndMget(counter, 60, [present, missing, other])).toEqual({
+        count: 1,
+        values: ["kept value", null, ""],
+      });
+      expect(await store.incrAndMget(counter, 60, [])).toEqual({ count: 2, values: [] });
+      expect(await store.incr(counter, 60)).toBe(3);
+      if (pttl) expect(await pttl(counter)).toBeGreaterThan(50_000);
+      // Its own count, read back in the same call, is the value after the increment.
+      expect((await store.incrAndMget(counter, 60, [counter])).values).toEqual(["4"]);
+    });
+
     test("50 concurrent increments give exactly 1..50", async ({ expect }) => {
       const { store } = subject();
       const key = uniqueKey();

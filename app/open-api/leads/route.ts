@@ -1,17 +1,23 @@
 import { withApiKey, otherMethods } from "@/lib/api/handler";
 import { readJsonObject } from "@/lib/api/body";
 import { jsonResponse } from "@/lib/api/respond";
-import { leadListJson, parseListQuery, upsertFromBody } from "@/lib/leads";
+import { leadListJson, listsVersionKey, parseListQuery, upsertFromBody } from "@/lib/leads";
 
 export const POST = withApiKey("leads:write", async ({ req, key }) => {
   const { body, created } = await upsertFromBody(key.companyId, await readJsonObject(req));
   return jsonResponse(body, created ? 201 : 200);
 });
 
-export const GET = withApiKey("leads:read", async ({ req, key }) => {
-  const query = parseListQuery(new URL(req.url).searchParams);
-  const { body, hit } = await leadListJson({ companyId: key.companyId }, query);
-  return jsonResponse(body, 200, { "x-cache": hit ? "HIT" : "MISS" });
-});
+export const GET = withApiKey(
+  "leads:read",
+  async ({ req, key, read: [listsVersion] }) => {
+    const query = parseListQuery(new URL(req.url).searchParams);
+    const { body, hit } = await leadListJson({ companyId: key.companyId }, query, { listsVersion });
+    return jsonResponse(body, 200, { "x-cache": hit ? "HIT" : "MISS" });
+  },
+  // The company's lists version comes with the daily count: a list this instance holds a copy of
+  // is then served without another call to KV.
+  { alsoRead: (key) => [listsVersionKey(key.companyId)] },
+);
 
 export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET", "POST"]);

@@ -13,8 +13,18 @@ export interface LeadStore {
   listJson(
     scope: ListScope,
     query: ListQuery,
-    options?: { refresh?: boolean },
+    options?: ListOptions,
   ): Promise<{ body: string; hit: boolean }>;
   /** One lead of the company; another company's, or a missing one, is the contract's 404. */
   get(companyId: string, id: string): Promise<ApiLead>;
+}
+
+export interface ListOptions {
+  /** Skip the cache, and store the fresh result for the next reader. */
+  refresh?: boolean;
+  /**
+   * The company's lists version as the request already read it from KV (with its daily count):
+   * saves reading it again. Absent: read when needed.
+   */
+  listsVersion?: string | null;
 }
