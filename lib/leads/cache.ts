@@ -18,8 +18,9 @@ export const listsVersionKey = (companyId: string) => familyVersionKey(family(co
 /**
  * Returns the cached body for this company and query, or computes, stores and returns it. Each entry
  * carries the company's version it was computed under; one bump makes every cached list of the
- * company stale at once, and the entry and the version are read together in one round trip (or the
- * version alone, when this process holds a copy of the entry: see `nearby` below).
+ * company stale at once, and the entry and the version are read together in one round trip. When
+ * this process holds a copy of the entry (see `nearby` below), only the version is needed: the one
+ * the request read with its daily count (`listsVersion`), else read here.
  */
 export async function cachedLeadList(
   companyId: string,
