@@ -78,36 +78,52 @@ async function sendBatch(items: UpsertItem[]): Promise<DbResult[]> {
   return rows.map((row) => row.result);
 }
 
+/** Each write's answer from the database, or why it failed. */
+type Outcome = { ok: true; result: DbResult } | { ok: false; error: unknown };
+
 /**
- * Runs one batch and settles each of its writes. The batch is one transaction: if it fails, nothing
- * of it was written, and each write is tried again on its own (two instances' batches can wait on
- * each other's locks, which the database ends by failing one), so one write's failure is its own.
+ * Writes one batch. The batch is one transaction: if it fails, nothing of it was written, and each
+ * write is tried again on its own (two instances' batches can wait on each other's locks, which the
+ * database ends by failing one), so one write's failure is its own.
  */
-async function runBatch(batch: Waiting[]): Promise<void> {
-  let results: DbResult[];
+async function writeBatch(batch: Waiting[]): Promise<Outcome[]> {
   try {
-    results = await sendBatch(batch.map((w) => w.item));
+    return (await sendBatch(batch.map((w) => w.item))).map((result) => ({ ok: true, result }));
   } catch (error) {
-    if (batch.length === 1 || isDatabaseUnavailable(error)) {
-      for (const w of batch) w.reject(error);
-      return;
-    }
-    await Promise.all(batch.map((w) => runBatch([w])));
-    return;
-  }
-  try {
-    // After the commit and before anyone is answered: each company's lists go stale, once a batch.
-    const stale = new Set(batch.filter((w, i) => w.invalidate && results[i]).map((w) => w.item.company));
-    await Promise.all([...stale].map((company) => invalidateLeadLists(company)));
-    batch.forEach((w, i) => w.resolve(results[i]!));
-  } catch (error) {
-    for (const w of batch) w.reject(error);
+    if (batch.length === 1 || isDatabaseUnavailable(error)) return batch.map(() => ({ ok: false, error }));
+    return (await Promise.all(batch.map((w) => writeBatch([w])))).flat();
   }
 }
 
+/** After the commit and before anyone is answered: each company's lists go stale, once a batch. */
+async function settle(batch: Waiting[], outcomes: Outcome[]): Promise<void> {
+  try {
+    const written = batch.filter((w, i) => {
+      const outcome = outcomes[i]!;
+      return w.invalidate && outcome.ok && outcome.result;
+    });
+    await Promise.all([...new Set(written.map((w) => w.item.company))].map(invalidateLeadLists));
+  } catch (error) {
+    for (const w of batch) w.reject(error);
+    return;
+  }
+  batch.forEach((w, i) => {
+    const outcome = outcomes[i]!;
+    if (outcome.ok) w.resolve(outcome.result);
+    else w.reject(outcome.error);
+  });
+}
+
+/**
+ * Writes batches while writes wait. The next batch goes to the database as soon as the previous one
+ * committed, while the previous one's lists are still being made stale in KV.
+ */
 async function drain(state: { waiting: Waiting[]; running: boolean }): Promise<void> {
   try {
-    while (state.waiting.length > 0) await runBatch(state.waiting.splice(0, MAX_BATCH));
+    while (state.waiting.length > 0) {
+      const batch = state.waiting.splice(0, MAX_BATCH);
+      void settle(batch, await writeBatch(batch));
+    }
   } finally {
     state.running = false;
   }
