@@ -6,7 +6,7 @@
  * The scenarios with a goal run in rounds, each round starting with the floor, and each ratio is
  * taken against the floors just before and after it, then the median over the rounds is reported:
  * the machine's speed drifts over a run, and a ratio of figures taken seconds apart does not.
- * Options: --no-build, --duration SECONDS (default 6), --rounds N (default 3), --only pglite|postgres.
+ * Options: --no-build, --duration SECONDS (default 6), --rounds N (default 5), --only pglite|postgres.
  * Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/lead_portal_bench,
  * created when missing and emptied each run), BENCH_REDIS_URL (default redis://127.0.0.1:6379).
  */
@@ -26,7 +26,7 @@ const { values: opts } = parseArgs({
   options: {
     "no-build": { type: "boolean", default: false },
     duration: { type: "string", default: "6" },
-    rounds: { type: "string", default: "3" },
+    rounds: { type: "string", default: "5" },
     only: { type: "string" },
   },
 });
