@@ -7,9 +7,10 @@ const INITIAL_CONNECT_ATTEMPTS = 3;
 
 /**
  * Commands waiting for an answer, at most. Calls never wait for Redis longer than lib/kv/resilient.ts
- * allows, so node-redis's own per-command timer (an AbortSignal per command, a measurable share of
- * each request) is off; if Redis hangs with its connection open, this bounds what piles up until
- * TCP keep-alive drops the connection, after which the client reconnects.
+ * allows (1 s), so node-redis's own per-command timer (an AbortSignal per command, a measurable share
+ * of each request) is off. If Redis hangs with its connection open, what was sent waits for it, up
+ * to this many commands; past that each call fails at once (and the resilient wrapper falls back)
+ * until Redis answers again, or the connection drops and the client reconnects.
  */
 const MAX_WAITING_COMMANDS = 10_000;
 
