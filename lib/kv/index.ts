@@ -69,7 +69,7 @@ export async function familyVersion(family: string, store: Kv = kv()): Promise<n
   return parseVersion(await store.get(familyVersionKey(family)));
 }
 
-/** A family version as stored (null before the first bump). */
+/** A family's version from its stored text; 0 when it was never bumped (no key). */
 export function parseVersion(raw: string | null | undefined): number {
   const version = raw === null || raw === undefined ? 0 : Number(raw);
   if (!Number.isSafeInteger(version)) throw new Error("kv: a family version key holds a non-integer");

@@ -19,13 +19,13 @@ const MAX_WAITING_COMMANDS = 10_000;
  * later increments); then reads any further keys. One command instead of MULTI, INCR, EXPIRE, (MGET,)
  * EXEC. The reply is the count followed by the values read.
  */
-const INCR_WITH_TTL = `local n = redis.call('INCR', KEYS[1])
+const COUNT_AND_READ = `local n = redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
 if #KEYS == 1 then return {n} end
 local out = redis.call('MGET', unpack(KEYS, 2))
 table.insert(out, 1, n)
 return out`;
-const INCR_WITH_TTL_SHA = createHash("sha1").update(INCR_WITH_TTL).digest("hex");
+const COUNT_AND_READ_SHA = createHash("sha1").update(COUNT_AND_READ).digest("hex");
 
 /** Exponential backoff capped at 2 s, with jitter so that many instances do not reconnect in lockstep. */
 function backoffMs(retries: number): number {
@@ -83,9 +83,9 @@ export function createRedisKv(url: string): Kv {
     const redis = await ready();
     const call = { keys: [key, ...keys], arguments: [String(ttlSeconds)] };
     // The script is cached by Redis after its first run; after a restart of Redis it is sent again.
-    const reply = await redis.evalSha(INCR_WITH_TTL_SHA, call).catch((error: unknown) => {
+    const reply = await redis.evalSha(COUNT_AND_READ_SHA, call).catch((error: unknown) => {
       if (error instanceof Error && error.message.startsWith("NOSCRIPT"))
-        return redis.eval(INCR_WITH_TTL, call);
+        return redis.eval(COUNT_AND_READ, call);
       throw error;
     });
     if (!Array.isArray(reply) || typeof reply[0] !== "number" || reply.length !== keys.length + 1) {

@@ -53,8 +53,8 @@ export async function cachedLeadList(
 
 /**
  * This process's copies of the lists it served lately, with the version each was computed under.
- * With a shared KV (Redis, Vercel KV), a read asks it only for the company's version, a few bytes,
- * instead of the whole list again; the copy serves only while that version is still current, so a
+ * With a shared KV (Redis, Vercel KV), a read needs only the company's version, a few bytes, instead
+ * of the whole list again (an API read has it already, from its daily count); the copy serves only while that version is still current, so a
  * write on any instance makes it stale at once, as it does the shared entry. Version 0 is never
  * kept: it is also what a read gives while KV does not answer, when writes cannot move the version.
  * (The memory KV is in this process already.)
