@@ -163,7 +163,13 @@ async function benchBackend(backend: "pglite" | "postgres"): Promise<BackendRepo
       const headers = { "x-api-key": key, "content-type": "application/json" };
       type Spec = Omit<ScenarioSpec, "url" | "headers" | "duration"> & { headers?: Record<string, string> };
       const measure = (name: string, spec: Spec) =>
-        runScenario(name, { ...spec, url: BASE, headers: spec.headers ?? headers, duration });
+        runScenario(name, {
+          ...spec,
+          url: BASE,
+          headers: spec.headers ?? headers,
+          duration,
+          serverPid: server.pid,
+        });
       const staff = { cookie: await signIn() };
 
       let created = 0;
@@ -352,6 +358,7 @@ function report(r: BackendReport) {
       `| ${s.name} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.ratio.toFixed(2)} | ${s.ratios.map((x) => x.toFixed(2)).join(" ")} | ${s.non2xx} | ${s.cacheHits ?? "-"} |`,
     );
   }
+  reportCpu(r);
   console.log(
     `Uncached list query with search in the database (count + page, ${r.db.n} searches): p50 ${r.db.p50.toFixed(2)} ms, p95 ${r.db.p95.toFixed(2)} ms, max ${r.db.max.toFixed(2)} ms`,
   );
@@ -363,6 +370,32 @@ function report(r: BackendReport) {
   if (r.dedupe) {
     console.log(
       `Dedupe across two next start processes: ${r.dedupe.submissions} simultaneous submissions for 20 people made ${r.dedupe.leads} leads (statuses ${JSON.stringify(r.dedupe.statuses)})`,
+    );
+  }
+}
+
+/**
+ * Where each median round's time went (Linux only): why a ratio is what it is. The server's CPU per
+ * request against the floor's is the route's own cost; the main thread's share of the run on a core,
+ * and waiting for one, show how much the machine's other work (PostgreSQL, Redis, the load
+ * generator, the server's own GC threads, all on the same cores) held it back.
+ */
+function reportCpu(r: BackendReport) {
+  const floorUs = r.results[0]?.cpu?.serverUs;
+  if (floorUs === undefined) return;
+  const pct = (share: number) => `${(share * 100).toFixed(0)}%`;
+  console.log(
+    "Where the time went in those rounds: the server's CPU per request (all its threads) and the floor's against it, its main thread's share of the run on a core and waiting for one" +
+      (r.backend === "postgres" ? ", and PostgreSQL's CPU per request." : "."),
+  );
+  console.log(
+    `| scenario | server CPU µs/req | floor's CPU / this | main thread on a core | waiting for a core |${r.backend === "postgres" ? " PostgreSQL CPU µs/req |" : ""}`,
+  );
+  console.log(`| --- | ---: | ---: | ---: | ---: |${r.backend === "postgres" ? " ---: |" : ""}`);
+  for (const s of r.results) {
+    if (!s.cpu) continue;
+    console.log(
+      `| ${s.name} | ${s.cpu.serverUs.toFixed(0)} | ${(floorUs / s.cpu.serverUs).toFixed(2)} | ${pct(s.cpu.mainOnCore)} | ${pct(s.cpu.mainWaiting)} |${r.backend === "postgres" ? ` ${s.cpu.postgresUs.toFixed(0)} |` : ""}`,
     );
   }
 }
