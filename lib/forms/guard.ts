@@ -77,10 +77,6 @@ export async function readToken(form: Form, token: string): Promise<Token | null
   }
 }
 
-async function overLimit(key: string, limit: number): Promise<boolean> {
-  return (await kv().incr(key, 3600)) > limit;
-}
-
 /**
  * The server's checks of the submission itself, which a direct POST meets as much as the page does:
  * the honeypot, the signed render time (a person takes a few seconds), and Turnstile when set. A
@@ -104,15 +100,31 @@ export async function inspect(
   return { spam: null, token };
 }
 
-/** Counts a submission against the hourly limits per address and per form; the one it exceeds, if any. */
-export async function overHourlyLimits(form: Form, req: Request): Promise<SpamReason | null> {
+/**
+ * Counts a submission against the hourly limits per address and per form, and finds the first
+ * answer to an earlier copy of it (see answerKeys): the limit it exceeds, if any, and that answer.
+ * Two calls to KV at once, the per-address count bringing the earlier answers with it.
+ */
+export async function countAndFindAnswer(
+  form: Form,
+  req: Request,
+  keys: string[],
+): Promise<{ limited: SpamReason | null; first: Answer | null }> {
   const hour = Math.floor(now().getTime() / 3_600_000);
   const address = await hashedClientAddress(req);
   const [perAddress, perForm] = await Promise.all([
-    overLimit(`intake:ip:${form.id}:${address}:${hour}`, env().INTAKE_PER_IP_PER_HOUR),
-    overLimit(`intake:form:${form.id}:${hour}`, env().INTAKE_PER_FORM_PER_HOUR),
+    kv().incrAndMget(`intake:ip:${form.id}:${address}:${hour}`, 3600, keys),
+    kv().incr(`intake:form:${form.id}:${hour}`, 3600),
   ]);
-  return perAddress ? "rate-ip" : perForm ? "rate-form" : null;
+  const { INTAKE_PER_IP_PER_HOUR, INTAKE_PER_FORM_PER_HOUR } = env();
+  const limited =
+    perAddress.count > INTAKE_PER_IP_PER_HOUR
+      ? "rate-ip"
+      : perForm > INTAKE_PER_FORM_PER_HOUR
+        ? "rate-form"
+        : null;
+  const earlier = perAddress.values.find((value) => value !== null);
+  return { limited, first: earlier ? (JSON.parse(earlier) as Answer) : null };
 }
 
 export async function countSpam(form: Form): Promise<void> {
@@ -140,11 +152,6 @@ export function answerKeys(form: Form, values: SubmittedValues, oneTimeKey: stri
   const keys = [`intake:dup:${form.id}:${payload}`];
   if (oneTimeKey) keys.push(`intake:once:${form.id}:${oneTimeKey}`);
   return keys;
-}
-
-export async function firstAnswer(keys: string[]): Promise<Answer | null> {
-  for (const value of await kv().mget(keys)) if (value) return JSON.parse(value) as Answer;
-  return null;
 }
 
 export async function keepAnswer(keys: string[], answer: Answer): Promise<void> {

@@ -5,12 +5,11 @@ import { errorResponse, jsonResponse } from "@/lib/api/respond";
 import {
   type Answer,
   answerKeys,
+  countAndFindAnswer,
   countSpam,
-  firstAnswer,
   inspect,
   issueToken,
   keepAnswer,
-  overHourlyLimits,
   TOKEN_FIELD,
 } from "@/lib/forms/guard";
 import {
@@ -97,9 +96,9 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
     const token = inspected.spam ? null : inspected.token;
     const keys = answerKeys(form, values, token?.key ?? header);
     // The hourly limits and an earlier answer are asked of KV together, in one round trip.
-    const [limited, first] = inspected.spam
-      ? [null, null]
-      : await Promise.all([overHourlyLimits(form, req), firstAnswer(keys)]);
+    const { limited, first } = inspected.spam
+      ? { limited: null, first: null }
+      : await countAndFindAnswer(form, req, keys);
     const spam = inspected.spam ?? limited;
     // Sent back too fast but not valid: show the errors as to anyone (a person pressing Send on an
     // empty form at once); only a complete submission that fast is treated as a bot's.
