@@ -54,10 +54,10 @@ export async function cachedLeadList(
 /**
  * This process's copies of the lists it served lately, with the version each was computed under.
  * With a shared KV (Redis, Vercel KV), a read needs only the company's version, a few bytes, instead
- * of the whole list again (an API read has it already, from its daily count); the copy serves only while that version is still current, so a
- * write on any instance makes it stale at once, as it does the shared entry. Version 0 is never
- * kept: it is also what a read gives while KV does not answer, when writes cannot move the version.
- * (The memory KV is in this process already.)
+ * of the whole list again (an API read has it already, from its daily count); the copy serves only
+ * while that version is still current, so a write on any instance makes it stale at once, as it
+ * does the shared entry. Version 0 is never kept: it is also what a read gives while KV does not
+ * answer, when writes cannot move the version. (The memory KV is in this process already.)
  */
 const nearby = new Map<string, { version: number; body: string; until: number }>();
 const NEARBY_MAX_BYTES = 32 * 1024 * 1024;

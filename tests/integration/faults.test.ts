@@ -65,6 +65,19 @@ describe.runIf(shared)("faults: the database or the KV goes away, and comes back
       redirect: "manual",
     });
   const person = () => `+1612${String(Math.floor(2_000_000 + Math.random() * 7_000_000))}`;
+  /** A JSON submission to the test form, as a business's own site sends it. */
+  const submitJson = (body: Record<string, string>) =>
+    fetch(`${app.base}/api/intake/${slug}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  /** The list at this path once it is served from the cache again (KV came back). */
+  const untilCached = (path: string) =>
+    until(async () => {
+      const response = await api(path);
+      return response.headers.get("x-cache") === "HIT" ? response : new Response(null, { status: 599 });
+    }, 200);
 
   it("without KV, the API, the intake and lists keep serving, limits counted in process, with one warning", async () => {
     expect((await api("/leads", { name: "Before Cut", phone: person() })).status).toBe(201);
@@ -78,21 +91,14 @@ describe.runIf(shared)("faults: the database or the KV goes away, and comes back
       expect(list.headers.get("x-cache")).toBe("MISS");
       expect(((await list.json()) as { pagination: { total: number } }).pagination.total).toBe(1);
     }
-    const intake = await fetch(`${app.base}/api/intake/${slug}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: "Form Without KV", phone: person() }),
-    });
+    const intake = await submitJson({ name: "Form Without KV", phone: person() });
     expect(intake.status).toBe(201);
     expect(app.errors().match(/\[kv\] unreachable/g)).toHaveLength(1);
 
     await redis.restore();
     // Back without a restart: lists are cached again.
     await until(() => api(`/leads?search=${encodeURIComponent("Without KV")}`), 200);
-    const again = await until(async () => {
-      const response = await api(`/leads?search=${encodeURIComponent("Without KV")}&limit=7`);
-      return response.headers.get("x-cache") === "HIT" ? response : new Response(null, { status: 599 });
-    }, 200);
+    const again = await untilCached(`/leads?search=${encodeURIComponent("Without KV")}&limit=7`);
     expect(again.headers.get("x-cache")).toBe("HIT");
     expect(app.errors()).toContain("[kv] reachable again");
   }, 120_000);
@@ -109,19 +115,12 @@ describe.runIf(shared)("faults: the database or the KV goes away, and comes back
     expect(list.status).toBe(200);
     expect(list.headers.get("x-cache")).toBe("MISS");
     expect(((await list.json()) as { pagination: { total: number } }).pagination.total).toBe(2);
-    const intake = await fetch(`${app.base}/api/intake/${slug}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: `${search} C`, phone: person() }),
-    });
+    const intake = await submitJson({ name: `${search} C`, phone: person() });
     expect(intake.status).toBe(201);
     expect(said(/\[kv\] unreachable/g)).toBe(wentBefore + 1);
 
     redis.resume();
-    const again = await until(async () => {
-      const response = await api(`/leads?search=${encodeURIComponent(search)}&limit=9`);
-      return response.headers.get("x-cache") === "HIT" ? response : new Response(null, { status: 599 });
-    }, 200);
+    const again = await untilCached(`/leads?search=${encodeURIComponent(search)}&limit=9`);
     expect(again.headers.get("x-cache")).toBe("HIT");
     expect(((await again.json()) as { pagination: { total: number } }).pagination.total).toBe(3);
     expect(said(/\[kv\] reachable again/g)).toBe(cameBackBefore + 1);

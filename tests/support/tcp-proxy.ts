@@ -7,7 +7,6 @@ import type { AddressInfo } from "node:net";
  * hang, as if the server stopped answering with its connections open, and resume.
  */
 export async function startTcpProxy(target: { host: string; port: number }) {
-  const sockets = new Set<Socket>();
   const pairs = new Set<[Socket, Socket]>();
   let server: Server | null = null;
   let port = 0;
@@ -27,13 +26,10 @@ export async function startTcpProxy(target: { host: string; port: number }) {
       server = createServer((client) => {
         const upstream = connect(target.port, target.host);
         const pair: [Socket, Socket] = [client, upstream];
-        sockets.add(client).add(upstream);
         pairs.add(pair);
         const drop = () => {
           client.destroy();
           upstream.destroy();
-          sockets.delete(client);
-          sockets.delete(upstream);
           pairs.delete(pair);
         };
         client.on("error", drop).on("close", drop);
@@ -51,8 +47,11 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     new Promise<void>((resolve) => {
       if (!server) return resolve();
       server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-      sockets.clear();
+      for (const [client, upstream] of pairs) {
+        client.destroy();
+        upstream.destroy();
+      }
+      pairs.clear();
       server = null;
     });
 
