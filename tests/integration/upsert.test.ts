@@ -829,6 +829,91 @@ describe("lead writes in batches", () => {
     expect(two).not.toBe(one);
   });
 
+  it("a batch's new people and lone updates are written as one write at a time would write them", async () => {
+    const { company } = await newTenant();
+    const known = await upsertLead(company.id, change(20, "old"));
+    const email = "shared.person@example.com";
+    const other = "other.person@example.com";
+    const archived = await upsertLead(company.id, {
+      fields: { ...change(25, "").fields, archived: true },
+      tags: ["x"],
+    });
+    const reached = await upsertLead(company.id, {
+      fields: { ...change(26, "").fields, email: other, emailLc: other },
+      tags: ["b"],
+    });
+    const tagged = (n: number, tags: string[], extra: LeadChanges["fields"] = {}): LeadChanges => ({
+      fields: { ...change(n, "").fields, ...extra },
+      tags,
+    });
+    const results = await Promise.all([
+      // New: defaults under the fields, tags without blanks or case-insensitive repeats.
+      upsertLead(company.id, tagged(21, ["Roof", "", "roof", "deck"], { notes: null }), {
+        source: "form",
+        stage: "new",
+        notes: "default note",
+      }),
+      // An update by phone, then by id a phone no lead has yet: the next write of that phone finds
+      // this lead.
+      upsertLead(company.id, tagged(20, ["new"])),
+      upsertLead(company.id, { id: known.lead.id, fields: { phone: phone(22) }, tags: [] }),
+      upsertLead(company.id, tagged(22, ["after-id"])),
+      // Two new people sharing an email: the second finds the first's lead by it.
+      upsertLead(company.id, tagged(23, ["first"], { email, emailLc: email })),
+      upsertLead(company.id, tagged(24, ["second"], { email, emailLc: email })),
+      // Neither phone nor email: always a new lead.
+      upsertLead(company.id, { fields: { name: "Nameless" }, tags: [] }),
+      // A lone update of an archived lead: it stays archived, its tags merged, its name replaced.
+      upsertLead(company.id, tagged(25, ["X", "y"], { name: "Renamed" })),
+      // One lead reached by two writes, by its phone and by its email: one after the other.
+      upsertLead(company.id, tagged(26, ["by-phone"], { notes: "first" })),
+      upsertLead(company.id, tagged(27, ["by-email"], { email: other, emailLc: other, notes: "second" })),
+    ]);
+    expect(results.map((r) => r.created)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      true,
+      false,
+      true,
+      false,
+      false,
+      false,
+    ]);
+
+    const [made, updated, byId, afterId, first, second, nameless, unarchived, byPhone, byEmail] = results.map(
+      (r) => r.lead,
+    );
+    expect(made).toMatchObject({ phone: phone(21), source: "form", stage: "new", notes: null });
+    expect(made!.tags).toEqual(["Roof", "deck"]);
+    expect(made!.tagsLc).toEqual(["roof", "deck"]);
+    expect(updated!.id).toBe(known.lead.id);
+    expect(updated!.tags).toEqual(["old", "new"]);
+    expect(byId!.id).toBe(known.lead.id);
+    expect(afterId!.id).toBe(known.lead.id);
+    expect(afterId!.tags).toEqual(["old", "new", "after-id"]);
+    expect(second!.id).toBe(first!.id);
+    // The phone's match rule: the second write's phone is new, its email is the first's.
+    expect(second).toMatchObject({ phone: phone(24), tags: ["first", "second"] });
+    expect(nameless).toMatchObject({ name: "Nameless", phone: null, emailLc: null });
+    expect(unarchived).toMatchObject({
+      id: archived.lead.id,
+      name: "Renamed",
+      archived: true,
+      tags: ["x", "y"],
+    });
+    expect(unarchived!.archivedAt).toEqual(archived.lead.archivedAt);
+    expect(unarchived!.updatedAt.getTime()).toBeGreaterThanOrEqual(archived.lead.updatedAt.getTime());
+    expect(byPhone).toMatchObject({ id: reached.lead.id, notes: "first", tags: ["b", "by-phone"] });
+    expect(byEmail).toMatchObject({ id: reached.lead.id, phone: phone(27), notes: "second" });
+    expect(byEmail!.tags).toEqual(["b", "by-phone", "by-email"]);
+
+    const db = await getDb();
+    const stored = await db.select({ id: leads.id }).from(leads).where(eq(leads.companyId, company.id));
+    expect(stored).toHaveLength(6);
+  });
+
   it("a write the database refuses fails alone: the others of its batch are written", async () => {
     const { company } = await newTenant();
     const first = upsertLead(company.id, change(10, "x"));
