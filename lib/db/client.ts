@@ -15,9 +15,10 @@ interface DbHandle {
 }
 
 /**
- * PostgreSQL's autovacuum merges the GIN indexes' pending lists, which searches must otherwise scan
- * entry by entry; PGlite runs no autovacuum, so the embedded database merges them itself after
- * every so many lead writes (in bulk, which is cheaper than writing each entry into the index).
+ * The GIN indexes' pending lists, which searches must scan entry by entry, are merged by the write
+ * that fills one past its limit (256 kB, migration 0011) and by PostgreSQL's autovacuum; PGlite runs
+ * no autovacuum, so the embedded database also merges them itself after every so many lead writes
+ * (in bulk, which is cheaper than writing each entry into the index).
  */
 const WRITES_PER_MERGE = 500;
 let writesSinceMerge = 0;

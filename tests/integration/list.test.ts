@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { setClock } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
@@ -335,6 +335,18 @@ describe("GET /open-api/leads: search", () => {
       pagination: { has_more: false, limit: 50, page: 2, total: 0 },
       status: "success",
     });
+  });
+
+  it("keeps new leads' wait in the search and tag indexes short: their pending lists merge at 256 kB", async () => {
+    const db = await getDb();
+    const { rows } = (await db.execute(
+      sql`select relname::text as name, reloptions::text[] as options from pg_class
+          where relname in ('leads_search_trgm_idx', 'leads_tags_idx') order by relname`,
+    )) as unknown as { rows: { name: string; options: string[] | null }[] };
+    expect(rows).toEqual([
+      { name: "leads_search_trgm_idx", options: ["gin_pending_list_limit=256"] },
+      { name: "leads_tags_idx", options: ["gin_pending_list_limit=256"] },
+    ]);
   });
 });
 
