@@ -136,6 +136,8 @@ BEGIN
   -- The lone updates in one statement, as lead_upsert would make each: the given fields over the
   -- stored ones, the tags merged (or replaced), archived_at kept or set, an event per endpoint. A
   -- lead that a concurrent writer changed so that it no longer matches is left to lead_upsert below.
+  -- The tag rule is written out here as above and in lead_upsert: as a SQL function it is called
+  -- once per row, which made the new leads' statement about a tenth slower.
   IF cardinality(v_set_pos) > 0 THEN
     WITH targets AS (
       SELECT u.pos, u.lead, p_items->(u.pos::integer - 1) AS v
