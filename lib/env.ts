@@ -1,5 +1,6 @@
 import { isSupportedCountry } from "libphonenumber-js";
 import { z } from "zod";
+import { parseTrustedProxies } from "@/lib/http/ip";
 
 const optionalString = z
   .string()
@@ -55,8 +56,31 @@ const envSchema = z
     AUTH_GOOGLE_ID: optionalString,
     AUTH_GOOGLE_SECRET: optionalString,
     SIGN_IN_ATTEMPTS_PER_15_MINUTES: positiveInt(10),
-    // How many proxies in front of the app append to X-Forwarded-For (lib/http/client-address.ts).
-    PROXY_HOPS: positiveInt(1),
+    // A session ends this many days after its sign-in, however often it is refreshed.
+    SESSION_MAX_AGE_DAYS: positiveInt(7),
+    // The proxies whose X-Forwarded-For entries are believed (lib/http/client-address.ts): a count
+    // of hops, or a comma-separated list of addresses and CIDR ranges. Unset: none; the client's
+    // address is the connection's.
+    TRUSTED_PROXIES: optionalString.transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const parsed = parseTrustedProxies(v);
+      if (parsed === null) {
+        ctx.addIssue({
+          code: "custom",
+          message: "must be a number of proxies or a comma-separated list of addresses and CIDR ranges",
+        });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+    // Renamed: without a proxy in front no count of hops is right, so the default now trusts none.
+    PROXY_HOPS: z
+      .unknown()
+      .optional()
+      .refine((v) => v === undefined || v === "", {
+        message: "was replaced by TRUSTED_PROXIES (a count of hops, or the proxies' addresses)",
+      })
+      .transform(() => undefined),
     INTAKE_MIN_FILL_SECONDS: z.preprocess(
       (v) => (v === "" ? undefined : v),
       z.coerce.number({ error: "must be a number of seconds" }).min(0, "must be zero or more").default(3),
@@ -92,6 +116,21 @@ const envSchema = z
     CRON_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, {
       message: "must be at least 16 characters (openssl rand -base64 32)",
     }),
+    // Webhook endpoints may be on these hosts although they resolve to a loopback or private address
+    // (an internal receiver): comma-separated host names or literal addresses.
+    WEBHOOK_ALLOWED_HOSTS: optionalString.transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((h) =>
+          h
+            .trim()
+            .toLowerCase()
+            .replace(/^\[(.*)\]$/, "$1"),
+        )
+        .filter((h) => h !== ""),
+    ),
+    // Endpoints one company may register.
+    WEBHOOK_ENDPOINTS_PER_COMPANY: positiveInt(10),
     // How often a long-running server delivers what the outbox holds (Vercel uses its cron job).
     OUTBOX_INTERVAL_SECONDS: positiveInt(15),
     // The first wait after a failed delivery; each later one doubles, up to an hour.
@@ -149,6 +188,15 @@ const envSchema = z
             "or KV_REST_API_URL is required in production: an in-process KV is not shared between instances. For one instance, set ALLOW_EMBEDDED_STORES=true",
         });
       }
+    }
+    // A copy of a generated secret (a backup of .data, or of the database) would forge sessions; in
+    // production the operator keeps it.
+    if (env.NODE_ENV === "production" && !env.AUTH_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_SECRET"],
+        message: "is required in production (openssl rand -base64 32)",
+      });
     }
     if (Boolean(env.TURNSTILE_SITE_KEY) !== Boolean(env.TURNSTILE_SECRET_KEY)) {
       ctx.addIssue({

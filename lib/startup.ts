@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db/client";
 import { env, SettingsError } from "@/lib/env";
+import { stampPeersOnRequests } from "@/lib/http/stamp-peers";
 
 /**
  * Server start-up, in the Node.js runtime: a bad setting stops the process with a message naming it
@@ -7,6 +8,7 @@ import { env, SettingsError } from "@/lib/env";
  * database is opened (and migrated) before the first request rather than during it.
  */
 export async function startServer(): Promise<void> {
+  stampPeersOnRequests();
   try {
     env();
   } catch (error) {

@@ -55,7 +55,7 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
   let release = () => {};
   if (dataDir !== IN_MEMORY) {
     // PGlite does not create missing parent folders itself.
-    await mkdir(dataDir, { recursive: true });
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
     release = lockDataDir(dataDir);
     location = path.join(dataDir, "pglite");
   }

@@ -116,8 +116,11 @@ export const users = pgTable(
     passwordHash: text("password_hash"),
     role: text("role", { enum: ROLES }).notNull(),
     createdAt: createdAt(),
-    // Sessions begun before this are no longer valid: changing a password signs out everywhere.
+    // When the password last changed (shown to admins).
     passwordChangedAt: timestamp("password_changed_at", { withTimezone: true, mode: "date" }),
+    // Every session carries the version it began under; a new password, a reset or a role change
+    // raises it, and every earlier session ends (lib/auth/session.ts).
+    sessionVersion: integer("session_version").notNull().default(0),
     lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [uniqueIndex("users_email_idx").on(t.email), index("users_company_idx").on(t.companyId)],
@@ -189,6 +192,10 @@ export const webhookEndpoints = pgTable(
     // Signs each delivery (HMAC-SHA256), so it is kept as is: the receiver holds the same secret.
     secret: text("secret").notNull(),
     active: boolean("active").notNull().default(true),
+    // Deliveries that failed in a row; past a threshold the endpoint is paused (lib/outbox).
+    failureStreak: integer("failure_streak").notNull().default(0),
+    // While set and ahead, nothing is sent to the endpoint; the admin says so.
+    pausedUntil: timestamp("paused_until", { withTimezone: true, mode: "date" }),
     createdAt: createdAt(),
   },
   (t) => [index("webhook_endpoints_company_idx").on(t.companyId)],
@@ -242,12 +249,6 @@ export const outbox = pgTable(
     index("outbox_company_idx").on(t.companyId, t.id),
   ],
 );
-
-/** Secrets the app generates for itself, shared by every instance through the database. */
-export const appSecrets = pgTable("app_secrets", {
-  name: text("name").primaryKey(),
-  value: text("value").notNull(),
-});
 
 export type Company = typeof companies.$inferSelect;
 export type FormRow = typeof forms.$inferSelect;

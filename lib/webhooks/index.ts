@@ -131,6 +131,8 @@ const view = (row: WebhookEndpointRow): EndpointView => ({
   id: row.id,
   url: row.url,
   active: row.active,
+  failureStreak: row.failureStreak,
+  pausedUntil: row.pausedUntil,
   createdAt: row.createdAt,
   secretHint: `${row.secret.slice(0, SECRET_PREFIX.length + 4)}…`,
 });

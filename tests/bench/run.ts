@@ -43,6 +43,7 @@ const benchEnv = {
   NODE_ENV: "production",
   // One instance on a temporary folder: the embedded run is meant to be measured as it is.
   ALLOW_EMBEDDED_STORES: "true",
+  AUTH_SECRET: process.env.AUTH_SECRET ?? "the benchmark's signing secret, 32 characters",
   // All the load comes from one address: the intake's hourly limits would turn it into spam.
   INTAKE_PER_IP_PER_HOUR: "1000000000",
   INTAKE_PER_FORM_PER_HOUR: "1000000000",

@@ -69,6 +69,8 @@ export async function startPortal(prepare: (env: NodeJS.ProcessEnv) => void): Pr
     NEXT_TELEMETRY_DISABLED: "1",
     // next start runs in production, which wants a real database and KV unless told otherwise.
     ALLOW_EMBEDDED_STORES: "true",
+    // and its signing secret from the environment.
+    AUTH_SECRET: "an e2e signing secret, 32 characters or more",
   };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;

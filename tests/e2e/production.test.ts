@@ -20,6 +20,7 @@ describe.runIf(real)("production: next build, npm run db:migrate, next start on 
     NEXT_TELEMETRY_DISABLED: "1",
     DATABASE_URL: database,
     REDIS_URL: process.env.REDIS_URL,
+    AUTH_SECRET: "the smoke test's signing secret, 32 characters or more",
   };
   delete env.ALLOW_EMBEDDED_STORES;
   delete env.DATA_DIR;

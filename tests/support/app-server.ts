@@ -14,6 +14,7 @@ import * as intakeRoute from "@/app/api/intake/[slug]/route";
 import * as authTestRoute from "@/app/open-api/auth/test/route";
 import * as leadRoute from "@/app/open-api/leads/[id]/route";
 import * as leadsRoute from "@/app/open-api/leads/route";
+import { stampPeer } from "@/lib/http/client-address";
 
 type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -52,6 +53,8 @@ const server = createServer(async (req, res) => {
       .end('{"status":"error","message":"Not found"}');
     return;
   }
+  // As the app's own server does (lib/http/stamp-peers.ts).
+  stampPeer(req.headers, req.socket.remoteAddress);
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   // NextRequest, as Next.js passes: next-auth's handlers read its nextUrl.
   const request = new NextRequest(url, {

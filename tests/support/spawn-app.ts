@@ -13,7 +13,8 @@ export interface AppProcess {
 export function spawnApp(env: NodeJS.ProcessEnv): Promise<AppProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "tests/support/app-server.ts"], {
-      env,
+      // Processes of one deployment share their signing secret, as production requires.
+      env: { AUTH_SECRET: "the test processes' signing secret, 32 characters", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

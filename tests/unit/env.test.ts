@@ -12,6 +12,8 @@ function failure(source: Record<string, string | undefined>): string {
   throw new Error(`parseEnv accepted ${JSON.stringify(source)}`);
 }
 
+const SECRET = "a signing secret of at least 32 characters";
+
 describe("parseEnv", () => {
   it("gives every default with no settings", () => {
     expect(parseEnv({})).toEqual({
@@ -23,7 +25,9 @@ describe("parseEnv", () => {
       LIST_CACHE_TTL_SECONDS: 300,
       DATABASE_POOL_SIZE: 10,
       SIGN_IN_ATTEMPTS_PER_15_MINUTES: 10,
-      PROXY_HOPS: 1,
+      SESSION_MAX_AGE_DAYS: 7,
+      WEBHOOK_ALLOWED_HOSTS: [],
+      WEBHOOK_ENDPOINTS_PER_COMPANY: 10,
       INTAKE_MIN_FILL_SECONDS: 3,
       INTAKE_PER_IP_PER_HOUR: 20,
       INTAKE_PER_FORM_PER_HOUR: 1000,
@@ -49,6 +53,7 @@ describe("parseEnv", () => {
   it("accepts good values, trimmed, with numbers coerced and the region upper-cased", () => {
     const env = parseEnv({
       NODE_ENV: "production",
+      AUTH_SECRET: SECRET,
       DATABASE_URL: " postgresql://u:p@db.example:5432/leads ",
       REDIS_URL: "rediss://cache.example:6380",
       KV_REST_API_URL: "https://kv.example",
@@ -169,15 +174,41 @@ describe("parseEnv", () => {
     expect(message).toMatch(/^ {2}DATABASE_URL: is required in production: the embedded database is lost/m);
     expect(message).toMatch(/ALLOW_EMBEDDED_STORES=true/);
     expect(message).toMatch(/^ {2}REDIS_URL: or KV_REST_API_URL is required in production/m);
-    expect(() => parseEnv({ NODE_ENV: "production", ALLOW_EMBEDDED_STORES: "true" })).not.toThrow();
+    expect(() =>
+      parseEnv({ NODE_ENV: "production", AUTH_SECRET: SECRET, ALLOW_EMBEDDED_STORES: "true" }),
+    ).not.toThrow();
     expect(() =>
       parseEnv({
         NODE_ENV: "production",
+        AUTH_SECRET: SECRET,
         DATABASE_URL: "postgres://db.example/leads",
         REDIS_URL: "redis://kv",
       }),
     ).not.toThrow();
     expect(failure({ ALLOW_EMBEDDED_STORES: "yes" })).toMatch(/ALLOW_EMBEDDED_STORES: must be true or false/);
+  });
+
+  it("in production, wants the signing secret from the environment", () => {
+    expect(failure({ NODE_ENV: "production", ALLOW_EMBEDDED_STORES: "true" })).toMatch(
+      /^ {2}AUTH_SECRET: is required in production/m,
+    );
+    expect(() => parseEnv({ AUTH_SECRET: undefined })).not.toThrow();
+  });
+
+  it("reads the trusted proxies as a count or as addresses and ranges, and refuses anything else", () => {
+    expect(parseEnv({ TRUSTED_PROXIES: "2" }).TRUSTED_PROXIES).toEqual({ hops: 2 });
+    const ranges = parseEnv({ TRUSTED_PROXIES: "10.0.0.0/8, 127.0.0.1, ::1, fd00::/8" }).TRUSTED_PROXIES;
+    expect(ranges && "ranges" in ranges && ranges.ranges.map((r) => r.prefix)).toEqual([8, 32, 128, 8]);
+    for (const bad of ["0", "10.0.0.0/33", "proxy.example", "10.0.0.1,", "1.2.3.4/8/8"]) {
+      expect(failure({ TRUSTED_PROXIES: bad })).toMatch(/^ {2}TRUSTED_PROXIES: must be a number of proxies/m);
+    }
+    expect(failure({ PROXY_HOPS: "1" })).toMatch(/^ {2}PROXY_HOPS: was replaced by TRUSTED_PROXIES/m);
+  });
+
+  it("reads the webhook hosts allowed to be private, lower-cased and without brackets", () => {
+    expect(
+      parseEnv({ WEBHOOK_ALLOWED_HOSTS: " Receiver.Internal , [::1],127.0.0.1 " }).WEBHOOK_ALLOWED_HOSTS,
+    ).toEqual(["receiver.internal", "::1", "127.0.0.1"]);
   });
 
   it("refuses a bad Rotor URL, a short cron secret and a backoff of zero", () => {
