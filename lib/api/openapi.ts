@@ -80,6 +80,8 @@ function buildDocument() {
       "/leads": {
         post: {
           summary: "Create or update a lead (matched by id, then phone, then email; tags merged)",
+          description:
+            "A key without leads:read gets back only id, message and status, and the fields it sent: never what was stored.",
           "x-required-scope": "leads:write",
           parameters: [versionHeader],
           requestBody: {

@@ -1,27 +1,48 @@
 import type { z } from "zod";
 import { parseOrThrow, queryObject } from "@/lib/api/body";
 import type { ListQuery, ListScope } from "./list";
-import { leadInputSchema, leadResponseSchema, listQuerySchema, upsertResponseSchema } from "./schema";
+import {
+  type LeadInput,
+  leadInputSchema,
+  leadResponseSchema,
+  listQuerySchema,
+  upsertResponseSchema,
+} from "./schema";
 import { leadStore } from "./store";
 import type { ListOptions } from "./store/types";
 
-/** Validates a request body and upserts it; the response body is the contract's. */
+export type WriteOnlyUpsertResponse = Pick<
+  z.infer<typeof upsertResponseSchema>,
+  "id" | "message" | "status"
+> &
+  Partial<LeadInput>;
+
+/**
+ * Validates a request body and upserts it; the response body is the contract's. A caller that may
+ * not read leads (`canRead` false) gets back the lead's id, the outcome and the fields it sent
+ * itself, never what was stored: a write-only key must not read a lead by sending its phone.
+ */
 export async function upsertFromBody(
   companyId: string,
   body: unknown,
-): Promise<{ body: z.infer<typeof upsertResponseSchema>; created: boolean }> {
+  options: { canRead: boolean },
+): Promise<{ body: z.infer<typeof upsertResponseSchema> | WriteOnlyUpsertResponse; created: boolean }> {
   const input = parseOrThrow(leadInputSchema, body);
   const { lead, created } = await (await leadStore(companyId)).upsert(companyId, input);
+  const outcome = {
+    message: created ? "Lead created successfully" : "Lead updated successfully",
+    status: "success",
+  } as const;
+  if (!options.canRead) {
+    // An empty string means "not given" (lib/leads/schema.ts), so it is not echoed either.
+    const sent = Object.fromEntries(
+      Object.entries(input).filter(([, value]) => value !== undefined && value !== ""),
+    );
+    return { created, body: { ...sent, id: lead.id, ...outcome } };
+  }
   // Both stores give exactly the API's lead (lib/leads/serialize.ts builds it key by key; Rotor's
   // answer is parsed by its schema), so the envelope needs no second pass through zod.
-  return {
-    created,
-    body: {
-      ...lead,
-      message: created ? "Lead created successfully" : "Lead updated successfully",
-      status: "success",
-    },
-  };
+  return { created, body: { ...lead, ...outcome } };
 }
 
 const LIST_PARAMS = Object.keys(listQuerySchema.shape);

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { BASE, client, newTenant, type ApiResult } from "../support/fixtures";
+import { BASE, client, fullLead, newTenant, type ApiResult } from "../support/fixtures";
 import * as leadsRoute from "@/app/open-api/leads/route";
 import * as leadRoute from "@/app/open-api/leads/[id]/route";
 import * as authTestRoute from "@/app/open-api/auth/test/route";
 import * as catchAll from "@/app/open-api/[[...path]]/route";
-import { revokeApiKey } from "@/lib/auth/api-keys";
+import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { errorResponse } from "@/lib/api/respond";
 import { setClock } from "@/lib/clock";
 import { upsertFromBody } from "@/lib/leads";
@@ -291,6 +291,42 @@ describe("scopes", () => {
     const one = await api.get(created.body.id);
     expect(one.status).toBe(403);
     expect(one.body).toEqual(scopeBody("leads:read"));
+  });
+
+  it("a write-only key gets back the id, the outcome and what it sent, never what was stored", async () => {
+    const { api, company } = await newTenant();
+    const stored = await api.post<Lead>(
+      fullLead({ phone: "(612) 555-0142", email: "kept@example.com", tags: ["vip"] }),
+    );
+    expect(stored.status).toBe(201);
+    const { key } = await createApiKey({
+      companyId: company.id,
+      name: "website",
+      scopes: ["leads:write"],
+      dailyLimit: 100,
+    });
+    const writeOnly = client(key);
+
+    const matched = await writeOnly.post({ phone: " 612.555.0142 ", tags: ["spring"], notes: "" });
+    expect(matched.status).toBe(200);
+    expect(matched.body).toEqual({
+      id: stored.body.id,
+      phone: "612.555.0142",
+      tags: ["spring"],
+      message: "Lead updated successfully",
+      status: "success",
+    });
+    const created = await writeOnly.post({ name: "New person" });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      name: "New person",
+      message: "Lead created successfully",
+      status: "success",
+    });
+    // The write itself went through as for any key: the tags merged, the rest kept.
+    const after = await api.get<{ data: Lead }>(stored.body.id);
+    expect(after.body.data).toMatchObject({ email: "kept@example.com", tags: ["vip", "spring"] });
   });
 
   it("scope is checked before the body: a read-only key with a bad body is 403, not 400", async () => {
@@ -918,7 +954,7 @@ describe("internal errors", () => {
   /** A real driver error: an insert for a company that does not exist fails its foreign key. */
   async function realDatabaseFailure(values: { name: string; email: string }): Promise<unknown> {
     try {
-      await upsertFromBody(randomUUID(), values);
+      await upsertFromBody(randomUUID(), values, { canRead: true });
     } catch (error) {
       return error;
     }

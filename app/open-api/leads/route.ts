@@ -4,7 +4,9 @@ import { jsonResponse } from "@/lib/api/respond";
 import { leadListJson, listsVersionKey, parseListQuery, upsertFromBody } from "@/lib/leads";
 
 export const POST = withApiKey("leads:write", async ({ req, key }) => {
-  const { body, created } = await upsertFromBody(key.companyId, await readJsonObject(req));
+  const { body, created } = await upsertFromBody(key.companyId, await readJsonObject(req), {
+    canRead: key.scopes.includes("leads:read"),
+  });
   return jsonResponse(body, created ? 201 : 200);
 });
 
