@@ -5,6 +5,7 @@ import { useState } from "react";
 import { fetchJson } from "./fetch-json";
 import { failure, FormStatus, splitList } from "./form-state";
 import { Field } from "@/components/ui/field";
+import { embedSnippet } from "@/lib/forms/embed-snippet";
 import { FORM_FIELDS, type FormFieldName, type FormSettings } from "@/lib/forms/schema";
 
 export interface EditableForm {
@@ -117,7 +118,7 @@ export function FormEditor({ form, portal }: { form: EditableForm; portal: strin
     }
   }
 
-  const snippet = `<script src="${portal}/embed.js" data-form="${form.slug}" async></script>\n<noscript><a href="${portal}/f/${form.slug}">${title}</a></noscript>`;
+  const snippet = embedSnippet(portal, form.slug, title);
 
   return (
     <form
