@@ -4,7 +4,7 @@ import { runCommand, UsageError } from "./command";
 import { DEFAULT_COMPANY_SLUG } from "@/lib/db/client";
 import { ensureCompany } from "@/lib/db/companies";
 import { parseOrigin } from "@/lib/forms/edit-schema";
-import { CONTACT_FORM, formSettingsSchema } from "@/lib/forms/schema";
+import { CONTACT_FORM, formSettingsSchema, thankYouUrl } from "@/lib/forms/schema";
 import { createForm, type Form, type FormChanges, findForm, listForms, updateForm } from "@/lib/forms/store";
 
 const USAGE = `Usage:
@@ -57,10 +57,11 @@ function changesFrom(values: Record<string, string | undefined>): FormChanges {
   if (values.tags !== undefined) changes.defaultTags = list(values.tags);
   if (values.thanks !== undefined) changes.thankYouMessage = values.thanks || null;
   if (values.redirect !== undefined) {
-    if (values.redirect && !/^https?:\/\/[^/]/.test(values.redirect)) {
-      throw new UsageError("--redirect must be an absolute http(s) URL");
+    const url = values.redirect ? thankYouUrl(values.redirect) : null;
+    if (values.redirect && url === null) {
+      throw new UsageError("--redirect must be an absolute http(s) URL, without line breaks");
     }
-    changes.redirectUrl = values.redirect || null;
+    changes.redirectUrl = url;
   }
   return changes;
 }

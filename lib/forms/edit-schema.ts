@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formSettingsSchema } from "./schema";
+import { CONTROL_CHARACTER, formSettingsSchema, thankYouUrl } from "./schema";
 import type { FormChanges } from "./store";
 
 /** An origin such as https://www.example.com, or null when the text is not one. */
@@ -57,12 +57,18 @@ export const formEditSchema = z.object({
     .max(50, { error: "At most 50 origins" })
     .optional(),
   thank_you_message: optionalText(2000),
-  redirect_url: optionalText(2000).refine(
-    (v) => v === undefined || v === null || /^https?:\/\/[^/]/.test(v),
-    {
-      error: "Must be an absolute http(s) URL",
-    },
-  ),
+  redirect_url: optionalText(2000).transform((v, ctx) => {
+    if (v === undefined || v === null) return v;
+    const url = thankYouUrl(v);
+    if (url === null) {
+      const message = CONTROL_CHARACTER.test(v)
+        ? "Must not contain line breaks or other control characters"
+        : "Must be an absolute http(s) URL";
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    }
+    return url;
+  }),
 });
 
 export function formChanges(input: z.output<typeof formEditSchema>): FormChanges {

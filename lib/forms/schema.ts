@@ -1,5 +1,26 @@
 import { z } from "zod";
 
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/**
+ * A form's own thank-you address in its normal form (what browsers would request), or null when the
+ * text is not an absolute http(s) URL. Control characters are refused rather than dropped: the
+ * address goes into a Location header and a Content-Security-Policy, where a line break would end
+ * the header.
+ */
+export function thankYouUrl(text: string): string | null {
+  if (CONTROL_CHARACTER.test(text)) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    return null;
+  }
+  return /^https?:$/.test(parsed.protocol) && parsed.hostname !== "" && /^https?:\/\/[^/]/i.test(text)
+    ? parsed.href
+    : null;
+}
+
 /** The lead fields a form may show, in the names the API uses. */
 export const FORM_FIELDS = [
   "name",

@@ -1,14 +1,17 @@
 import { and, eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { type FormRow, forms } from "@/lib/db/schema";
-import { type FormSettings, formSettingsSchema } from "./schema";
+import { type FormSettings, formSettingsSchema, thankYouUrl } from "./schema";
 
 export interface Form extends Omit<FormRow, "settings"> {
   settings: FormSettings;
 }
 
 function toForm(row: FormRow): Form {
-  return { ...row, settings: formSettingsSchema.parse(row.settings) };
+  // An address stored before addresses were checked as they are now falls back to the form's own
+  // thank-you page rather than breaking every submission.
+  const redirectUrl = row.redirectUrl === null ? null : thankYouUrl(row.redirectUrl);
+  return { ...row, redirectUrl, settings: formSettingsSchema.parse(row.settings) };
 }
 
 /**

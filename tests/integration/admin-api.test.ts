@@ -17,7 +17,7 @@ import { oauthUserId } from "@/lib/auth/auth";
 import { createFirstAdmin } from "@/lib/auth/users";
 import { getDb } from "@/lib/db/client";
 import { apiKeys } from "@/lib/db/schema";
-import { createForm } from "@/lib/forms/store";
+import { createForm, findForm } from "@/lib/forms/store";
 import { CONTACT_FORM } from "@/lib/forms/schema";
 import { client, fullLead, newTenant } from "../support/fixtures";
 import { call, json, newUser, PASSWORD, sessionCookie, signIn } from "../support/staff";
@@ -351,6 +351,35 @@ describe("the admin API for a signed-in user", () => {
         { field: "redirect_url", message: "Must be an absolute http(s) URL" },
       ],
     });
+  });
+
+  it("refuses a thank-you address with a line break, and stores addresses in their normal form", async () => {
+    const slug = `t-${tenant.company.id.slice(0, 8)}`;
+    await createForm(tenant.company.id, { ...CONTACT_FORM, slug });
+    const patch = (body: unknown) =>
+      call(formRoute, `/api/admin/forms/${slug}`, {
+        method: "PATCH",
+        params: { slug },
+        cookie: adminCookie,
+        body,
+      });
+    for (const url of [
+      "https://www.example.com/thanks\r\nSet-Cookie: a=b",
+      "https://www.example.com/\tthanks",
+    ]) {
+      const bad = await patch({ redirect_url: url });
+      expect(bad.status).toBe(400);
+      expect(await json(bad)).toEqual({
+        status: "error",
+        message: "Validation failed",
+        errors: [
+          { field: "redirect_url", message: "Must not contain line breaks or other control characters" },
+        ],
+      });
+    }
+    const good = await patch({ redirect_url: " HTTPS://WWW.Example.com/thank you?from=form " });
+    expect(good.status).toBe(200);
+    expect((await findForm(slug))?.redirectUrl).toBe("https://www.example.com/thank%20you?from=form");
   });
 });
 

@@ -412,6 +412,22 @@ describe("CORS and origins", () => {
     expect((await api.list<{ data: Lead[] }>()).body.data.map((l) => l.name)).toEqual(["Ann"]);
   });
 
+  it("sends a visitor to the form's own thank-you page when the stored address has a line break", async () => {
+    // Stored before such addresses were refused (the admin and the form command refuse them now).
+    const { slug, api } = await tenantWithForm();
+    const db = await getDb();
+    await db
+      .update(forms)
+      .set({ redirectUrl: "https://www.example.com/thanks\r\nSet-Cookie: a=b" })
+      .where(eq(forms.slug, slug));
+    const res = await postForm(slug, { name: "Ann", email: "a@example.com", consent: "on" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/f/${slug}/thanks`);
+    const page = await formPage.GET(new Request(`${PORTAL}/f/${slug}`), params(slug));
+    expect(page.status).toBe(200);
+    expect((await api.list<{ data: Lead[] }>()).body.data.map((l) => l.name)).toEqual(["Ann"]);
+  });
+
   it("takes a business's own HTML form from an allowed origin, and lets its script send an Idempotency-Key", async () => {
     const { slug, api } = await tenantWithForm();
     const own = await postForm(
