@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, ne, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { SessionUser } from "@/lib/auth/users";
 import { errors } from "@/lib/api/errors";
@@ -98,13 +98,51 @@ async function checkAssignee(user: SessionUser, assignee: string | null | undefi
   if (!row) throw errors.validation([{ field: "assigned_to", message: "No such user in this company" }]);
 }
 
-/** Changes one lead through the upsert, so every rule of the API applies to the admin's edits too. */
+/**
+ * Whether the phone or email the changes give is also that of a lead the member may not see, other
+ * than the one being edited.
+ */
+async function contactOfHiddenLead(user: SessionUser, changes: LeadChanges, id: string): Promise<boolean> {
+  const { phone, emailLc } = changes.fields;
+  const contact = [
+    typeof phone === "string" ? eq(leads.phone, phone) : undefined,
+    typeof emailLc === "string" ? eq(leads.emailLc, emailLc) : undefined,
+  ].filter((c) => c !== undefined);
+  if (contact.length === 0) return false;
+  const db = await getDb();
+  const [row] = await db
+    .select({ id: leads.id })
+    .from(leads)
+    .where(
+      and(
+        eq(leads.companyId, user.companyId),
+        ne(leads.id, id),
+        or(...contact),
+        sql`${leads.assignedTo} is distinct from ${user.id}`,
+        sql`${leads.createdBy} is distinct from ${user.id}`,
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
+}
+
+/**
+ * Changes one lead through the upsert, so every rule of the API applies to the admin's edits too. A
+ * member may not give their lead the phone or email of a lead they cannot see: that customer's next
+ * submissions would reach them. Two such leads are for an admin to merge; the refusal does not say
+ * whose the other lead is.
+ */
 export async function updateLead(user: SessionUser, id: string, body: unknown): Promise<AdminLead> {
   const input = parseOrThrow(leadEditSchema, body);
   if (await isUpstream(user.companyId)) return (await upsertUpstream(user, input, id)).lead;
   await visibleLead(user, id);
   await checkAssignee(user, input.assigned_to);
   const changes = normaliseLeadInput({ ...input, id });
+  if (user.role !== "admin" && (await contactOfHiddenLead(user, changes, id))) {
+    throw errors.conflict(
+      "This phone or email belongs to another lead. Ask an admin to merge the two leads.",
+    );
+  }
   if (input.archived !== undefined) changes.fields.archived = input.archived;
   if (input.assigned_to !== undefined) changes.fields.assignedTo = input.assigned_to;
   const { lead } = await upsertLead(user.companyId, changes, {}, { replaceTags: input.tags !== undefined });

@@ -505,6 +505,43 @@ describe("members", () => {
     });
   });
 
+  it("cannot give their lead the phone or email of a lead they cannot see, and are not told whose", async () => {
+    const tenant = await newTenant();
+    const member = await newUser(tenant.company.id, "member");
+    const cookie = await sessionCookie(member);
+    const edit = (id: string, body: unknown) =>
+      call(leadRoute, `/api/admin/leads/${id}`, { method: "PATCH", params: { id }, cookie, body });
+    const mine = (
+      await json<{ data: Lead }>(
+        await call(leadsRoute, "/api/admin/leads", { method: "POST", cookie, body: { name: "Mine" } }),
+      )
+    ).data;
+    const hidden = (
+      await tenant.api.post<Lead>({ name: "Someone else's", phone: "6125550177", email: "other@example.com" })
+    ).body;
+
+    for (const body of [{ phone: "(612) 555-0177" }, { email: "OTHER@example.com" }]) {
+      const refused = await edit(mine.id, body);
+      expect(refused.status).toBe(409);
+      const answer = JSON.stringify(await json(refused));
+      expect(answer).toBe(
+        JSON.stringify({
+          status: "error",
+          message: "This phone or email belongs to another lead. Ask an admin to merge the two leads.",
+          error_code: "CONFLICT",
+        }),
+      );
+      expect(answer).not.toContain(hidden.id);
+    }
+    // Nothing changed, and the customer's next submission still reaches their own lead.
+    expect((await tenant.api.get<{ data: Lead }>(mine.id)).body.data.phone).toBeNull();
+    const next = await tenant.api.post<Lead>({ phone: "6125550177", notes: "Call me" });
+    expect(next.body.id).toBe(hidden.id);
+
+    // A phone no hidden lead has is the member's to set.
+    expect((await edit(mine.id, { phone: "6125550178" })).status).toBe(200);
+  });
+
   it("change their own password, which ends every session begun before", async () => {
     const tenant = await newTenant();
     const member = await newUser(tenant.company.id, "member");
