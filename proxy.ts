@@ -12,6 +12,14 @@ const OPEN_ADMIN_PAGES = new Set(["/admin/sign-in", "/admin/setup"]);
  */
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  // Next.js's own redirect of "/path/" is turned off for the API's sake (next.config.mjs): the
+  // pages keep one address each here.
+  if (pathname.length > 1 && pathname.endsWith("/")) {
+    // A plain URL: Next's own would put the slash back, as it remembers the request had one.
+    const target = new URL(request.url);
+    target.pathname = pathname.replace(/\/+$/, "") || "/";
+    return NextResponse.redirect(target, 308);
+  }
   const admin = pathname === "/admin" || pathname.startsWith("/admin/");
   if (admin && !OPEN_ADMIN_PAGES.has(pathname) && !hasSessionCookie(request)) {
     const target = new URL("/admin/sign-in", request.url);
