@@ -1,29 +1,12 @@
-import { randomUUID } from "node:crypto";
 import { createElement } from "react";
 import { ApiError, errors, type FieldError } from "@/lib/api/errors";
 import { errorResponse, jsonResponse } from "@/lib/api/respond";
-import {
-  type Answer,
-  answerKeys,
-  countAndFindAnswer,
-  countSpam,
-  inspect,
-  issueToken,
-  keepAnswer,
-  TOKEN_FIELD,
-} from "@/lib/forms/guard";
-import {
-  corsHeaders,
-  formNotFoundPage,
-  htmlResponse,
-  isJsonRequest,
-  originAllowed,
-  readSubmission,
-} from "@/lib/forms/http";
+import type { Answer } from "@/lib/forms/guard";
+import { corsHeaders, formNotFoundPage, htmlResponse, isJsonRequest, originAllowed } from "@/lib/forms/http";
+import { type FormAgain, receiveSubmission } from "@/lib/forms/intake";
 import { FormPage, MessagePage } from "@/lib/forms/render";
 import { type Form, findForm } from "@/lib/forms/store";
-import { submitForm, submittedValues, validate, visitContext } from "@/lib/forms/submit";
-import { isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { visitContext } from "@/lib/forms/submit";
 
 type Context = { params: Promise<{ slug: string }> };
 
@@ -40,27 +23,19 @@ function accepted(form: Form, req: Request, answer: Answer, cors: Record<string,
   return new Response(null, { status: 303, headers: { location, ...cors } });
 }
 
-/** The signed token the submitted form carried, if any. */
-function presentedToken(raw: Record<string, unknown>): string | null {
-  const presented = raw[TOKEN_FIELD];
-  return typeof presented === "string" && presented !== "" ? presented : null;
-}
-
 /** The form again with everything the visitor typed, and the messages beside their fields. */
 function formAgain(
   form: Form,
-  raw: Record<string, unknown>,
-  values: Record<string, string>,
+  again: FormAgain,
   status: number,
-  token: string,
   more: { errors?: FieldError[]; notice?: string },
 ): Promise<Response> {
   const page = createElement(FormPage, {
     form,
     action: `/api/intake/${form.slug}`,
-    token,
-    context: visitContext(raw),
-    values,
+    token: again.token,
+    context: visitContext(again.raw),
+    values: again.values,
     errors: more.errors ?? [],
     notice: more.notice,
   });
@@ -68,11 +43,10 @@ function formAgain(
 }
 
 /**
- * A visitor's submission. An HTML form (url-encoded) gets a 303 to the thank-you page, or the form
- * again with status 422, every typed value kept and each message beside its field. A script or a
- * business's own site (JSON) gets {status, lead_id, created} or the API's 400 body. Spam is
- * answered as if accepted and counted; a resubmission (same one-time key, or the same payload
- * within minutes) gets the first answer.
+ * A visitor's submission (lib/forms/intake.ts). An HTML form (url-encoded) gets a 303 to the
+ * thank-you page, or the form again with status 422, every typed value kept and each message beside
+ * its field. A script or a business's own site (JSON) gets {status, lead_id, created} or the API's
+ * 400 body.
  */
 export async function POST(req: Request, { params }: Context): Promise<Response> {
   const json = isJsonRequest(req);
@@ -86,51 +60,24 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
       { vary: "Origin" },
     );
   }
-  let raw: Record<string, unknown> | undefined;
-  let values: Record<string, string> | undefined;
   try {
-    raw = await readSubmission(req);
-    values = submittedValues(form, raw);
-    const inspected = await inspect(form, req, raw);
-    const header = req.headers.get("idempotency-key")?.slice(0, 200) ?? null;
-    const token = inspected.spam ? null : inspected.token;
-    const keys = answerKeys(form, values, token?.key ?? header);
-    // The hourly limits and an earlier answer are asked of KV together, in one round trip.
-    const { limited, first } = inspected.spam
-      ? { limited: null, first: null }
-      : await countAndFindAnswer(form, req, keys);
-    const spam = inspected.spam ?? limited;
-    // Sent back too fast but not valid: show the errors as to anyone (a person pressing Send on an
-    // empty form at once); only a complete submission that fast is treated as a bot's.
-    const tooFastButInvalid = spam === "too-fast" && validate(form, values).length > 0;
-    if (spam && !tooFastButInvalid) {
-      await countSpam(form);
-      return accepted(form, req, { leadId: randomUUID(), created: true }, cors);
+    const outcome = await receiveSubmission(form, req);
+    switch (outcome.kind) {
+      case "accepted":
+        return accepted(form, req, outcome.answer, cors);
+      case "invalid":
+        if (json) throw errors.validation(outcome.errors);
+        return formAgain(form, outcome.again, 422, { errors: outcome.errors });
+      case "unavailable":
+        if (json) throw outcome.cause;
+        // The visitor gets the form back with everything typed, to send again in a moment.
+        console.error("[intake] database unreachable: the form was shown again");
+        return formAgain(form, outcome.again, 503, {
+          notice:
+            "We could not save your request just now. Everything you typed is still here: please send it again in a minute.",
+        });
     }
-    if (first) return accepted(form, req, first, cors);
-
-    // The write makes the company's lists stale before it returns (lib/leads/upsert.ts).
-    const result = await submitForm(form, raw, values);
-    if (result.ok) {
-      const answer = { leadId: result.leadId, created: result.created };
-      await keepAnswer(keys, answer);
-      return accepted(form, req, answer, cors);
-    }
-    if (json) throw errors.validation(result.errors);
-    // The same rendering continues, its render time and one-time key with it (a forged token was
-    // answered as spam above).
-    const carried = presentedToken(raw) ?? (await issueToken(form));
-    return formAgain(form, raw, result.values, 422, carried, { errors: result.errors });
   } catch (error) {
-    // The database is out of reach: the visitor gets the form back with everything typed, to send
-    // again in a moment.
-    if (!json && raw && values && isDatabaseUnavailable(error)) {
-      console.error("[intake] database unreachable: the form was shown again");
-      return formAgain(form, raw, values, 503, presentedToken(raw) ?? "", {
-        notice:
-          "We could not save your request just now. Everything you typed is still here: please send it again in a minute.",
-      });
-    }
     if (!json && error instanceof ApiError && error.status < 500) {
       const message = error.body.errors?.[0]?.message ?? error.body.message;
       return htmlResponse(createElement(MessagePage, { title: form.title, message }), error.status, form);
