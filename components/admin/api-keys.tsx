@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { fetchJson, RequestFailed } from "./fetch-json";
 import { Field } from "@/components/ui/field";
+import { SCOPES, type Scope } from "@/lib/auth/scopes";
 
 export interface KeyRow {
   id: string;
@@ -22,7 +23,7 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "ne
 export function ApiKeys({ keys, defaultLimit }: { keys: KeyRow[]; defaultLimit: number }) {
   const router = useRouter();
   const [name, setName] = useState("");
-  const [scopes, setScopes] = useState<string[]>(["leads:read", "leads:write"]);
+  const [scopes, setScopes] = useState<Scope[]>([...SCOPES]);
   const [limit, setLimit] = useState(String(defaultLimit));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
@@ -95,7 +96,7 @@ export function ApiKeys({ keys, defaultLimit }: { keys: KeyRow[]; defaultLimit: 
           style={{ border: 0, padding: 0 }}
         >
           <legend>Scopes</legend>
-          {["leads:read", "leads:write"].map((scope) => (
+          {SCOPES.map((scope) => (
             <label key={scope} style={{ marginRight: "1rem", fontWeight: 400 }}>
               <input
                 type="checkbox"

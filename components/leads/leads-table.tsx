@@ -1,47 +1,24 @@
 "use client";
 
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import useSWR from "swr";
 import { fetchJson, RequestFailed } from "@/components/admin/fetch-json";
+import type { ListResponse } from "@/lib/leads/schema";
 import { BulkBar } from "./bulk-bar";
+import { useListQuery } from "./use-list-query";
 
-interface Lead {
-  id: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  stage: string | null;
-  source: string | null;
-  tags: string[];
-  archived: boolean;
-  created_at: string;
-  value_score: number;
-}
-interface ListBody {
-  data: Lead[];
-  pagination: { has_more: boolean; limit: number; page: number; total: number };
-}
+type ListBody = Pick<ListResponse, "data" | "pagination">;
 
 /** The list's state lives in the URL: these keys, nothing else. */
 const KEYS = ["search", "stage", "tags", "archived", "limit", "page"] as const;
 const PAGE_SIZES = ["25", "50", "100", "200"];
-const SEARCH_DELAY_MS = 300;
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 /** `upstream`: the leads live in Rotor, whose API cannot change many leads at once or export. */
 export function LeadsTable({ stages, upstream = false }: { stages: string[]; upstream?: boolean }) {
-  const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
-  const query = new URLSearchParams();
-  for (const key of KEYS) {
-    const value = params.get(key);
-    if (value) query.set(key, value);
-  }
-  const qs = query.toString();
+  const { params, query: qs, update, term, search: onSearch, clearSearch, pathname } = useListQuery(KEYS);
   const { data, error, isLoading, isValidating, mutate } = useSWR<ListBody>(
     `/api/admin/leads?${qs}`,
     (url: string) => fetchJson<ListBody>(url),
@@ -60,43 +37,6 @@ export function LeadsTable({ stages, upstream = false }: { stages: string[]; ups
       return { view: qs, ids: typeof next === "function" ? next(base) : next };
     });
   const [refreshing, setRefreshing] = useState(false);
-
-  /** Changes the URL; any change but the page number starts again at page 1. */
-  function update(changes: Record<string, string | null>, { replace = false } = {}) {
-    // From the address bar, not from this render: a debounced search may fire after other changes.
-    const next = new URLSearchParams(window.location.search);
-    for (const key of [...next.keys()]) if (!(KEYS as readonly string[]).includes(key)) next.delete(key);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    if (!("page" in changes)) next.delete("page");
-    const url = next.size > 0 ? `${pathname}?${next}` : pathname;
-    if (replace) router.replace(url, { scroll: false });
-    else router.push(url, { scroll: false });
-  }
-
-  // The search box follows the URL (back and forward), except for the value it just sent itself.
-  const urlSearch = params.get("search") ?? "";
-  const [term, setTerm] = useState(urlSearch);
-  const sent = useRef(urlSearch);
-  useEffect(() => {
-    if (urlSearch !== sent.current) {
-      sent.current = urlSearch;
-      setTerm(urlSearch);
-    }
-  }, [urlSearch]);
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  // A search typed just before leaving the page must not pull the visitor back to the list.
-  useEffect(() => () => clearTimeout(timer.current), []);
-  function onSearch(value: string) {
-    setTerm(value);
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => {
-      sent.current = value.trim();
-      update({ search: value.trim() || null }, { replace: true });
-    }, SEARCH_DELAY_MS);
-  }
 
   async function refresh() {
     setRefreshing(true);
@@ -254,7 +194,7 @@ export function LeadsTable({ stages, upstream = false }: { stages: string[]; ups
                   <td colSpan={upstream ? 8 : 9}>
                     No leads match.{" "}
                     {qs ? (
-                      <Link href={pathname} onClick={() => setTerm("")}>
+                      <Link href={pathname} onClick={clearSearch}>
                         Clear the filters
                       </Link>
                     ) : (

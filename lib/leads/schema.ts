@@ -159,4 +159,6 @@ export const listResponseSchema = z.object({
   status: z.literal("success"),
 });
 
+export type ListResponse = z.infer<typeof listResponseSchema>;
+
 export const leadResponseSchema = z.object({ data: leadSchema, status: z.literal("success") });
