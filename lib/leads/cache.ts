@@ -16,13 +16,14 @@ const family = (companyId: string) => `leads:${companyId}`;
 export const listsVersionKey = (companyId: string) => familyVersionKey(family(companyId));
 
 /**
- * Returns the cached body for this company and query, or computes, stores and returns it. Each entry
+ * A read of a company's leads kept in KV: a list, the dashboard's figures, the stages in use, or one
+ * lead from Rotor. Returns the cached body for this company and query, or computes, stores and returns it. Each entry
  * carries the company's version it was computed under; one bump makes every cached list of the
  * company stale at once, and the entry and the version are read together in one round trip. When
  * this process holds a copy of the entry (see `nearby` below), only the version is needed: the one
  * the request read with its daily count (`listsVersion`), else read here.
  */
-export async function cachedLeadList(
+export async function cachedLeadRead(
   companyId: string,
   queryKey: string,
   options: ListOptions,

@@ -1,13 +1,13 @@
 import { and, asc, isNotNull } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { leads } from "@/lib/db/schema";
-import { cachedLeadList } from "./cache";
+import { cachedLeadRead } from "./cache";
 import { EVERY_LEAD, type ListScope, listConditions } from "./list";
 
 /** The stages in use among the leads a user sees, for the stage filter; cached with the lists. */
 export async function stagesInUse(scope: ListScope): Promise<string[]> {
   const key = JSON.stringify(["stages", scope.memberId ?? null]);
-  const { body } = await cachedLeadList(scope.companyId, key, {}, async () =>
+  const { body } = await cachedLeadRead(scope.companyId, key, {}, async () =>
     JSON.stringify(await load(scope)),
   );
   return JSON.parse(body) as string[];

@@ -2,7 +2,7 @@ import { and, count, desc, gte, sql } from "drizzle-orm";
 import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { leads } from "@/lib/db/schema";
-import { cachedLeadList } from "./cache";
+import { cachedLeadRead } from "./cache";
 import { EVERY_LEAD, type ListScope, listConditions, OPEN_LEADS } from "./list";
 
 export const DASHBOARD_DAYS = 30;
@@ -60,7 +60,7 @@ async function compute(scope: ListScope): Promise<LeadStats> {
 /** The dashboard's figures, cached with the company's lists and made stale by the same writes. */
 export async function leadStats(scope: ListScope): Promise<LeadStats> {
   const key = JSON.stringify(["stats", scope.memberId ?? null, now().toISOString().slice(0, 10)]);
-  const { body } = await cachedLeadList(scope.companyId, key, {}, async () =>
+  const { body } = await cachedLeadRead(scope.companyId, key, {}, async () =>
     JSON.stringify(await compute(scope)),
   );
   return JSON.parse(body) as LeadStats;

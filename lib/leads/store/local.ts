@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { leads } from "@/lib/db/schema";
 import { errors } from "@/lib/api/errors";
-import { cachedLeadList, keepCount, knownCount } from "../cache";
+import { cachedLeadRead, keepCount, knownCount } from "../cache";
 import { listLeads, type ListQuery, type ListScope } from "../list";
 import { normaliseLeadInput } from "../normalise";
 import { listResponseSchema } from "../schema";
@@ -31,7 +31,7 @@ export const localStore: LeadStore = {
   },
 
   listJson(scope, query, options = {}) {
-    return cachedLeadList(scope.companyId, queryKey(scope, query), options, async (version) => {
+    return cachedLeadRead(scope.companyId, queryKey(scope, query), options, async (version) => {
       // A search counts its matches on the way (lib/leads/list.ts), so only plain lists keep counts.
       const filter = filterKey(scope, query);
       const known =

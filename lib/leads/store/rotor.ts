@@ -2,7 +2,7 @@ import { z } from "zod";
 import { errors } from "@/lib/api/errors";
 import { rotorClient } from "@/lib/rotor/upstream";
 import { queueLeadEvent } from "@/lib/webhooks";
-import { cachedLeadList, invalidateLeadLists } from "../cache";
+import { cachedLeadRead, invalidateLeadLists } from "../cache";
 import { toE164 } from "../phone";
 import { type LeadInput, leadResponseSchema, listResponseSchema } from "../schema";
 import { queryKey } from "./local";
@@ -41,7 +41,7 @@ export const rotorStore: LeadStore = {
 
   listJson(scope, query, options = {}) {
     // Rotor has no per-user assignment through its API: every member of staff sees the account's list.
-    return cachedLeadList(
+    return cachedLeadRead(
       scope.companyId,
       queryKey({ companyId: scope.companyId }, query),
       options,
@@ -63,7 +63,7 @@ export const rotorStore: LeadStore = {
   async get(companyId, id) {
     // As the local store: what is not a lead id is no lead, and costs Rotor nothing.
     if (!z.guid().safeParse(id).success) throw errors.notFound();
-    const { body } = await cachedLeadList(companyId, JSON.stringify(["lead", id]), {}, async () =>
+    const { body } = await cachedLeadRead(companyId, JSON.stringify(["lead", id]), {}, async () =>
       JSON.stringify(leadResponseSchema.parse({ data: await rotorClient().getLead(id), status: "success" })),
     );
     return leadResponseSchema.parse(JSON.parse(body)).data;
