@@ -1,7 +1,10 @@
 import { migratePostgres } from "@/lib/db/client";
 import { env } from "@/lib/env";
 
-/** Applies the migrations to DATABASE_URL. The embedded database migrates itself on start. */
+/**
+ * Applies the migrations, then the SQL functions (lib/db/functions), to DATABASE_URL. The embedded
+ * database does both itself on start.
+ */
 async function main() {
   const url = env().DATABASE_URL;
   if (!url) {
@@ -9,7 +12,7 @@ async function main() {
     return;
   }
   await migratePostgres(url);
-  console.log("Migrations applied.");
+  console.log("Migrations and SQL functions applied.");
 }
 
 main().catch((error: unknown) => {

@@ -4,6 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { env } from "@/lib/env";
 import { lockDataDir } from "./data-dir-lock";
+import { applyFunctions, SCHEMA_LOCK } from "./functions/apply";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -64,6 +65,7 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
     const db = drizzle(client, { schema });
     // The embedded database belongs to this process alone, so it is migrated on start.
     await migrate(db, { migrationsFolder });
+    await applyFunctions(db);
     const close = async () => {
       await client.close();
       release();
@@ -128,7 +130,11 @@ export async function closeDb(): Promise<void> {
   if (pending) await (await pending).close();
 }
 
-/** Applies pending migrations to the PostgreSQL at DATABASE_URL (npm run db:migrate). */
+/**
+ * Applies pending migrations, then the SQL functions, to the PostgreSQL at DATABASE_URL (npm run
+ * db:migrate). Two runs at once (instances that each migrate as they start) take turns: the second
+ * then finds nothing left to do, where both would otherwise apply the same migrations and one fail.
+ */
 export async function migratePostgres(url: string): Promise<void> {
   const [{ Client }, { drizzle }, { migrate }] = await Promise.all([
     import("pg"),
@@ -138,7 +144,12 @@ export async function migratePostgres(url: string): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    await migrate(drizzle(client), { migrationsFolder });
+    const db = drizzle(client);
+    // The session's lock, held across the migrations' own transactions; ending the connection
+    // releases it whatever happened.
+    await db.execute(sql`select pg_advisory_lock(${SCHEMA_LOCK})`);
+    await migrate(db, { migrationsFolder });
+    await applyFunctions(db);
   } finally {
     await client.end();
   }

@@ -36,7 +36,7 @@ export function rowFromJson(json: Record<string, unknown>): LeadRow {
   return row as LeadRow;
 }
 
-/** One upsert as lead_upsert_many (migration 0009) reads it. */
+/** One upsert as lead_upsert_many (lib/db/functions/lead_upsert_many.sql) reads it. */
 interface UpsertItem {
   company: string;
   id: string | null;
@@ -150,8 +150,9 @@ function enqueue(item: UpsertItem, invalidate: boolean): Promise<DbResult> {
 /**
  * Creates or updates a lead of one company: by id; else the lead with the same phone; else the one
  * with the same email; else a new lead, with tags merged. The whole upsert, locks included, is the
- * database function lead_upsert (migration 0002), called in batches (0009): the database, not a race
- * between a read and a write, decides that one person makes one lead.
+ * database function lead_upsert (lib/db/functions/lead_upsert.sql), called in batches
+ * (lead_upsert_many.sql beside it): the database, not a race between a read and a write, decides
+ * that one person makes one lead.
  */
 export async function upsertLead(
   companyId: string,

@@ -1,0 +1,108 @@
+/**
+ * SQL that several statements of the functions in this folder must each spell out in full, kept
+ * here once. A SQL function would keep it once in the database too, but it runs once per row: for
+ * the tag rule that made lead_upsert_many's insert of new leads about a tenth slower. So each
+ * function's source names the fragment, `{{name}}` or `{{name argument}}`, and it is written out
+ * when the function is applied; the database then runs the same statements as if typed by hand.
+ */
+
+/**
+ * The columns a write copies from its fields (the row jsonb_populate_record makes of them), for a
+ * new lead and an update alike. The functions set the others themselves (archived, archived_at,
+ * created_by, the tags, the times) or never (search_text is generated; latitude and longitude are
+ * not written by the upsert).
+ */
+export const LEAD_FIELDS = [
+  "name",
+  "email",
+  "email_lc",
+  "phone",
+  "phone_digits",
+  "address_street1",
+  "address_street2",
+  "address_city",
+  "address_state",
+  "address_zip",
+  "address_country",
+  "follow_up_date",
+  "notes",
+  "priority",
+  "projected_value",
+  "service_type",
+  "source",
+  "stage",
+  "assigned_to",
+] as const;
+
+/**
+ * A fragment's text for its argument ("" when none is given), placed at column of a line that
+ * starts with indent, and continued on lines that start with indent too.
+ */
+type Fragment = (argument: string, column: number, indent: string) => string;
+
+function required(name: string, argument: string): string {
+  if (!argument) throw new Error(`SQL fragment ${name} needs an argument: {{${name} ...}}`);
+  return argument;
+}
+
+/** Items separated by commas, on lines of about 100 characters, the first one starting at column. */
+function wrap(items: readonly string[], column: number, indent: string): string {
+  const lines: string[] = [];
+  let line = "";
+  let width = 100 - column;
+  for (const item of items) {
+    const next = line ? `${line}, ${item}` : item;
+    if (line && next.length + 1 > width) {
+      lines.push(`${line},`);
+      line = item;
+      width = 100 - indent.length;
+    } else {
+      line = next;
+    }
+  }
+  lines.push(line);
+  return lines.join(`\n${indent}`);
+}
+
+const FRAGMENTS: Record<string, Fragment> = {
+  /** LEAD_FIELDS by name, or, given a row, that row's values of them: `{{lead_fields v_new}}`. */
+  lead_fields: (row, column, indent) =>
+    wrap(row ? LEAD_FIELDS.map((field) => `${row}.${field}`) : LEAD_FIELDS, column, indent),
+
+  /**
+   * The tag rule: the tags the argument (a set-returning call, such as unnest of the stored tags
+   * followed by the given ones) yields, without empty ones and without case-insensitive repeats,
+   * the first spelling kept, in their first order. A subquery of one row whose column is `tags`,
+   * usable as a value or in FROM.
+   */
+  merged_tags: (source, _column, indent) =>
+    [
+      "(SELECT coalesce(array_agg(kept.tag ORDER BY kept.n), '{}') AS tags FROM (",
+      "  SELECT DISTINCT ON (lower(u.tag)) u.tag, u.n",
+      // A source written over several lines moves in with the FROM it now follows.
+      `  FROM ${required("merged_tags", source).replaceAll("\n", "\n  ")} WITH ORDINALITY AS u(tag, n)`,
+      "  WHERE u.tag <> ''",
+      "  ORDER BY lower(u.tag), u.n",
+      ") AS kept)",
+    ].join(`\n${indent}`),
+
+  /** tags_lc, which the tag filters' index reads: the argument's tags lower-cased. */
+  lowercase_tags: (tags) =>
+    `(SELECT coalesce(array_agg(lower(x)), '{}') FROM unnest(${required("lowercase_tags", tags)}) AS x)`,
+};
+
+const PLACEHOLDER = /\{\{(\w+)([^]*?)\}\}/g;
+
+/** The text with every fragment written out; `{{` and `}}` are kept for fragments alone. */
+export function expandFragments(text: string): string {
+  const expanded = text.replace(PLACEHOLDER, (_match, name: string, argument: string, offset: number) => {
+    const fragment = FRAGMENTS[name];
+    if (!fragment) throw new Error(`Unknown SQL fragment {{${name}}}`);
+    const lineStart = text.lastIndexOf("\n", offset) + 1;
+    const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+    return fragment(argument.trim(), offset - lineStart, indent);
+  });
+  const stray = /\{\{|\}\}/.exec(expanded);
+  if (stray) throw new Error(`A "${stray[0]}" that opens or closes no SQL fragment`);
+  return expanded;
+}

@@ -1,0 +1,116 @@
+-- lead_upsert: the upsert of POST /open-api/leads and of every other write path, in one round trip.
+-- lib/leads/upsert.ts calls it (through lead_upsert_many) with normalised values; CONTRACT.md
+-- states the rules. This file is the function's only source: it is applied after the migrations
+-- (lib/db/functions/apply.ts), and a name in double braces is a fragment that
+-- lib/db/functions/fragments.ts writes out, the same wherever it is used.
+--
+-- p_fields holds only the columns the request gave: a value replaces, JSON null clears, and a
+-- missing key keeps the stored value (jsonb_populate_record over the existing row does exactly that).
+-- It may also set archived (archived_at follows it), assigned_to, and, for a new lead, created_by.
+-- p_defaults (an intake form's source and stage) fill a new lead's columns that p_fields leaves out,
+-- and leave an existing lead as it is.
+-- Tags are merged: existing ones first, compared case-insensitively, the first spelling kept; with
+-- p_replace_tags (the admin's tag editor) the given list replaces the lead's instead.
+--
+-- Concurrency: the same person submitting at once, from any number of app instances, must make
+-- one lead. Each call takes transaction-scoped advisory locks on its phone and its email (in a fixed
+-- order, so two calls cannot deadlock) before it looks for a match. In a VOLATILE PL/pgSQL function
+-- each statement takes a fresh snapshot, so the look-up after the lock sees every lead committed by
+-- the call that held it.
+--
+-- Every created or changed lead is queued for each active webhook endpoint of its company, in this
+-- same transaction: an event is never lost, and a write that rolls back sends none. The payload is
+-- the row as written; lib/webhooks shapes it as the API's lead.
+CREATE OR REPLACE FUNCTION lead_upsert(
+  p_company uuid,
+  p_id uuid,
+  p_phone text,
+  p_email_lc text,
+  p_fields jsonb,
+  p_defaults jsonb,
+  p_tags text[],
+  p_now timestamptz,
+  -- The default dates from when eight-argument calls were still made; CREATE OR REPLACE cannot
+  -- take a default away, only a migration that drops the function could.
+  p_replace_tags boolean DEFAULT false
+) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  v_key bigint;
+  v_lead leads;
+  v_new leads;
+  v_found boolean := false;
+  v_tags text[];
+BEGIN
+  IF p_id IS NOT NULL THEN
+    SELECT * INTO v_lead FROM leads WHERE id = p_id AND company_id = p_company FOR UPDATE;
+    IF NOT FOUND THEN
+      RETURN NULL;
+    END IF;
+    v_found := true;
+  ELSIF p_phone IS NOT NULL OR p_email_lc IS NOT NULL THEN
+    FOR v_key IN
+      SELECT k FROM unnest(ARRAY[
+        CASE WHEN p_phone IS NOT NULL THEN hashtextextended(p_company::text || ' phone ' || p_phone, 0) END,
+        CASE WHEN p_email_lc IS NOT NULL THEN hashtextextended(p_company::text || ' email ' || p_email_lc, 0) END
+      ]) AS k WHERE k IS NOT NULL ORDER BY k
+    LOOP
+      PERFORM pg_advisory_xact_lock(v_key);
+    END LOOP;
+    -- A phone match wins over an email match; among equals the oldest lead is the one.
+    SELECT * INTO v_lead FROM leads
+    WHERE company_id = p_company AND (phone = p_phone OR email_lc = p_email_lc)
+    ORDER BY coalesce(phone = p_phone, false) DESC, created_at, id
+    LIMIT 1
+    FOR UPDATE;
+    v_found := FOUND;
+  END IF;
+
+  SELECT merged.tags INTO v_tags
+  FROM {{merged_tags unnest(
+    CASE WHEN p_replace_tags THEN coalesce(p_tags, '{}') ELSE coalesce(v_lead.tags, '{}') || coalesce(p_tags, '{}') END
+  )}} AS merged;
+
+  IF v_found THEN
+    v_new := jsonb_populate_record(v_lead, p_fields);
+    UPDATE leads SET (
+      {{lead_fields}},
+      archived, archived_at, tags, tags_lc, updated_at
+    ) = (
+      {{lead_fields v_new}},
+      v_new.archived,
+      CASE
+        WHEN NOT v_new.archived THEN NULL
+        WHEN v_lead.archived THEN v_lead.archived_at
+        ELSE p_now
+      END,
+      v_tags, {{lowercase_tags v_tags}}, p_now
+    )
+    WHERE id = v_lead.id
+    RETURNING * INTO v_lead;
+  ELSE
+    v_new := jsonb_populate_record(NULL::leads, coalesce(p_defaults, '{}') || p_fields);
+    INSERT INTO leads (
+      company_id,
+      {{lead_fields}},
+      created_by, archived, archived_at, tags, tags_lc, created_at, updated_at
+    ) VALUES (
+      p_company,
+      {{lead_fields v_new}},
+      v_new.created_by, coalesce(v_new.archived, false), CASE WHEN v_new.archived THEN p_now END,
+      v_tags, {{lowercase_tags v_tags}}, p_now, p_now
+    )
+    RETURNING * INTO v_lead;
+  END IF;
+
+  IF EXISTS (SELECT 1 FROM webhook_endpoints WHERE company_id = p_company AND active) THEN
+    INSERT INTO outbox (company_id, kind, sequence, endpoint_id, event, payload, lead_id)
+    SELECT p_company, 'webhook', e.id::text || ':' || v_lead.id::text, e.id,
+      CASE WHEN v_found THEN 'lead.updated' ELSE 'lead.created' END, to_jsonb(v_lead), v_lead.id::text
+    FROM webhook_endpoints e
+    WHERE e.company_id = p_company AND e.active;
+  END IF;
+
+  RETURN jsonb_build_object('created', NOT v_found, 'lead', to_jsonb(v_lead));
+END;
+$$;
