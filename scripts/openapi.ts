@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { servedDocument } from "./openapi-document";
+import { CLIENT_TYPES_FILE, clientTypes, servedDocument } from "./openapi-document";
 
 const USAGE = `Usage:
-  npm run lint:openapi     lint the served OpenAPI document with Redocly's recommended rules`;
+  npm run lint:openapi     lint the served OpenAPI document with Redocly's recommended rules
+  npm run openapi:types    rewrite ${CLIENT_TYPES_FILE} from the served document`;
 
 /** Lints the document as served, not a copy kept beside the code, which could differ from it. */
 async function lint(): Promise<number> {
@@ -29,6 +30,11 @@ async function lint(): Promise<number> {
 async function main(): Promise<number> {
   const command = process.argv[2];
   if (command === "lint") return lint();
+  if (command === "types") {
+    writeFileSync(CLIENT_TYPES_FILE, await clientTypes(await servedDocument()));
+    console.log(`Wrote ${CLIENT_TYPES_FILE}`);
+    return 0;
+  }
   console.error(USAGE);
   return 2;
 }
