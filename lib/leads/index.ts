@@ -2,20 +2,16 @@ import type { z } from "zod";
 import { parseOrThrow, queryObject } from "@/lib/api/body";
 import type { ListQuery, ListScope } from "./list";
 import {
-  type LeadInput,
   leadInputSchema,
   leadResponseSchema,
   listQuerySchema,
   upsertResponseSchema,
+  writeOnlyUpsertResponseSchema,
 } from "./schema";
 import { leadStore } from "./store";
 import type { ListOptions } from "./store/types";
 
-export type WriteOnlyUpsertResponse = Pick<
-  z.infer<typeof upsertResponseSchema>,
-  "id" | "message" | "status"
-> &
-  Partial<LeadInput>;
+export type WriteOnlyUpsertResponse = z.infer<typeof writeOnlyUpsertResponseSchema>;
 
 /**
  * Validates a request body and upserts it; the response body is the contract's. A caller that may

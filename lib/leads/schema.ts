@@ -57,7 +57,12 @@ export const leadInputSchema = z.object({
       .refine((v) => v === "" || parseIsoDate(v) !== null, {
         error: "Invalid date format: use ISO 8601, such as 2026-05-01 or 2026-05-01T15:00:00Z",
       })
-      .meta({ format: "date-time" }),
+      // The shapes parseIsoDate reads, for clients that check requests against the OpenAPI document:
+      // a date, or a date-time with seconds and an offset, or one without an offset (seconds optional).
+      .meta({
+        description: "ISO 8601: a date (midnight UTC) or a date-time (UTC when it has no offset)",
+        pattern: "^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})?)?)?$",
+      }),
   ),
   notes: field(text(2000)),
   priority: field(
@@ -77,7 +82,12 @@ export const leadInputSchema = z.object({
 });
 export type LeadInput = z.infer<typeof leadInputSchema>;
 
-const flag = z.enum(["true", "false"], { error: "Must be true or false" }).transform((v) => v === "true");
+// The output is declared a boolean so that the OpenAPI document, which describes the parameters as
+// the server reads them, states `archived` as Rotor documents it.
+const flag = z
+  .enum(["true", "false"], { error: "Must be true or false" })
+  .transform((v) => v === "true")
+  .pipe(z.boolean());
 
 /** Query strings of digits only: "0x10", "1e2" and "1.0" are refused, not read as numbers. */
 const intParam = (min: number, max: number, fallback: number, range: string) => {
@@ -99,10 +109,14 @@ export const paginationSchema = z.object({
 });
 
 export const listQuerySchema = paginationSchema.extend({
-  archived: flag.default(false),
-  search: text(200).optional(),
-  stage: text(500).optional(),
-  tags: text(5000).optional(),
+  archived: flag.default(false).meta({ description: "Include archived leads; default false" }),
+  search: text(200)
+    .optional()
+    .meta({ description: "Name or email (case-insensitive substring), or phone digits" }),
+  stage: text(500).optional().meta({ description: "Pipeline stage (exact, case-insensitive)" }),
+  tags: text(5000)
+    .optional()
+    .meta({ description: "Comma-separated tags: leads with any of them (case-insensitive)" }),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
 
@@ -143,9 +157,21 @@ export const leadSchema = z.object({
 });
 export type ApiLead = z.infer<typeof leadSchema>;
 
-export const upsertResponseSchema = leadSchema.extend({
+const upsertOutcome = {
   message: z.enum(["Lead created successfully", "Lead updated successfully"]),
   status: z.literal("success"),
+};
+
+export const upsertResponseSchema = leadSchema.extend(upsertOutcome);
+
+/**
+ * What `POST /leads` answers a key without leads:read: the lead's id, the outcome, and the fields
+ * the request sent as it sent them (trimmed), never what was stored.
+ */
+export const writeOnlyUpsertResponseSchema = z.strictObject({
+  ...leadInputSchema.shape,
+  id: z.string(),
+  ...upsertOutcome,
 });
 
 export const listResponseSchema = z.object({

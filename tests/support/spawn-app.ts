@@ -42,7 +42,12 @@ export function spawnApp(env: NodeJS.ProcessEnv): Promise<AppProcess> {
  * A key made the way an operator makes one (`npm run apikey -- create`), in the database of an app
  * process to be started with these settings (PGlite allows one process at a time, so before it starts).
  */
-export async function apiKeyFor(env: NodeJS.ProcessEnv, company: string, name: string): Promise<string> {
+export async function apiKeyFor(
+  env: NodeJS.ProcessEnv,
+  company: string,
+  name: string,
+  scopes = "leads:read,leads:write",
+): Promise<string> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
@@ -53,7 +58,7 @@ export async function apiKeyFor(env: NodeJS.ProcessEnv, company: string, name: s
       "--name",
       name,
       "--scopes",
-      "leads:read,leads:write",
+      scopes,
       "--daily-limit",
       "1000000",
       "--company",
