@@ -271,6 +271,31 @@ describe("the admin API for a signed-in user", () => {
     expect(res.status).toBe(403);
   });
 
+  it("takes writes only from its own origin, scheme included", async () => {
+    // As Next.js hands an HTTPS deployment's request to the route behind its proxy.
+    const write = (origin: string) =>
+      call(bulkRoute, "/api/admin/leads/bulk", {
+        method: "POST",
+        cookie: adminCookie,
+        headers: {
+          origin,
+          host: "portal.example",
+          "x-forwarded-host": "portal.example",
+          "x-forwarded-proto": "https",
+        },
+        body: { ids: ["00000000-0000-4000-8000-000000000000"], action: "archive" },
+      });
+    const plain = await write("http://portal.example");
+    expect(plain.status).toBe(403);
+    expect(await json(plain)).toEqual({
+      status: "error",
+      message: "Forbidden: cross-origin request",
+      error_code: "FORBIDDEN",
+    });
+    expect((await write("https://portal.example:8443")).status).toBe(403);
+    expect((await write("https://portal.example")).status).toBe(200);
+  });
+
   it("creates a key shown once, lists its use, and revokes it", async () => {
     const created = await call(keysRoute, "/api/admin/api-keys", {
       method: "POST",
