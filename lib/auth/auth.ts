@@ -1,9 +1,11 @@
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import { NextRequest } from "next/server";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import { z } from "zod";
 import { env } from "@/lib/env";
+import { requestOrigin } from "@/lib/http/origin";
 import { appSecret } from "@/lib/secret";
 import { verifyPassword } from "./passwords";
 import { signInAllowed } from "./sign-in-limit";
@@ -126,7 +128,42 @@ async function config(): Promise<NextAuthConfig> {
   };
 }
 
-export const { handlers, signIn, signOut } = NextAuth(config);
+const nextAuth = NextAuth(config);
+export const { signIn, signOut } = nextAuth;
+
+/** A request whose URL is exactly the one given, where a NextRequest's turns 127.0.0.1 into localhost. */
+class RequestAt extends NextRequest {
+  readonly #url: string;
+  constructor(url: string, init: Request) {
+    super(url, init);
+    this.#url = url;
+  }
+  override get url(): string {
+    return this.#url;
+  }
+}
+
+/**
+ * next-auth's endpoints, on the origin the browser used. next-auth builds its redirects and its
+ * callback URL from the request's URL, and the one Next.js gives a route handler is neither the
+ * browser's: it is built from the server's own listening address, not the Host header, and a
+ * NextRequest writes any loopback host (127.0.0.1, [::1]) as localhost. So a sign-in on 127.0.0.1,
+ * or behind a proxy, would be sent on to localhost. next-auth gets the origin of the forwarded
+ * headers (lib/http/origin.ts) instead; AUTH_URL, when set, still wins (next-auth applies it after).
+ */
+function atRequestOrigin(handler: (req: NextRequest) => Promise<Response>) {
+  return (req: NextRequest): Promise<Response> => {
+    const origin = requestOrigin(req);
+    if (origin === null) return handler(req);
+    const { pathname, search } = new URL(req.url);
+    return handler(new RequestAt(origin + pathname + search, req));
+  };
+}
+
+export const handlers = {
+  GET: atRequestOrigin(nextAuth.handlers.GET),
+  POST: atRequestOrigin(nextAuth.handlers.POST),
+};
 
 export function oauthProviders(): { id: string; name: string }[] {
   const settings = env();
