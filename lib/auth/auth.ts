@@ -8,10 +8,10 @@ import { env } from "@/lib/env";
 import { requestOrigin } from "@/lib/http/origin";
 import { appSecret } from "@/lib/secret";
 import { verifyPassword } from "./passwords";
-import { signInAllowed } from "./sign-in-limit";
+import { throttleSignIn } from "./sign-in-limit";
 import { findUserByEmail, noteSignIn } from "./users";
 
-/** Too many attempts for this address or from this client: the sign-in page says so. */
+/** Too many attempts from this client: the sign-in page says so. */
 class TooManyAttempts extends CredentialsSignin {
   override code = "rate_limited";
 }
@@ -78,7 +78,7 @@ async function config(): Promise<NextAuthConfig> {
       async authorize(credentials, request) {
         const parsed = credentialsSchema.safeParse(credentials);
         if (!parsed.success) return null;
-        if (!(await signInAllowed(parsed.data.email, request))) throw new TooManyAttempts();
+        if (!(await throttleSignIn(parsed.data.email, request))) throw new TooManyAttempts();
         const user = await findUserByEmail(parsed.data.email);
         if (!(await verifyPassword(parsed.data.password, user?.passwordHash ?? null)) || !user) return null;
         await noteSignIn(user.id);

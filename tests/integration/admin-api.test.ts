@@ -77,7 +77,7 @@ describe("the admin API refuses anonymous callers", () => {
 });
 
 describe("signing in", () => {
-  it("signs in with the right password only, and limits attempts per address", async () => {
+  it("signs in with the right password only (how attempts are limited: sign-in.test.ts)", async () => {
     const { company } = await newTenant();
     const user = await newUser(company.id, "admin");
     const wrong = await signIn(user.email, "not the password at all");
@@ -87,12 +87,6 @@ describe("signing in", () => {
     expect(right.cookie).toContain("authjs.session-token");
     const res = await call(leadsRoute, "/api/admin/leads", { cookie: right.cookie });
     expect(res.status).toBe(200);
-
-    // Ten attempts per address in 15 minutes; the eleventh is refused even with the right password.
-    for (let i = 0; i < 8; i++) await signIn(user.email, "still not the password");
-    const limited = await signIn(user.email);
-    expect(limited.cookie).not.toContain("authjs.session-token");
-    expect(limited.response.headers.get("location")).toContain("code=rate_limited");
   });
 
   it("lets GitHub and Google sign in only people an admin has added, by a verified email", async () => {

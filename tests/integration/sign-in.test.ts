@@ -1,6 +1,75 @@
+import { randomUUID } from "node:crypto";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
+import * as leadsRoute from "@/app/api/admin/leads/route";
 import * as authRoute from "@/app/api/auth/[...nextauth]/route";
+import { signInDelayMs, throttleSignIn } from "@/lib/auth/sign-in-limit";
+import { newTenant } from "../support/fixtures";
+import { call, fromAddress, newUser, ORIGIN, signIn } from "../support/staff";
+
+const signedIn = (attempt: { cookie: string }) => attempt.cookie.includes("authjs.session-token");
+/** Why next-auth refused a sign-in: "credentials" (no such email and password) or "rate_limited". */
+const refusedAs = (attempt: { response: Response }) =>
+  new URL(attempt.response.headers.get("location")!).searchParams.get("code");
+
+/** A new client address on each call (TEST-NET-3), so that no client shares another's counts. */
+let lastOctet = 0;
+const newClient = () => fromAddress(`203.0.113.${++lastOctet}`);
+
+describe("sign-in attempts", () => {
+  it("from one client, wrong ones neither lock the account nor slow its owner on another device", async () => {
+    const { company } = await newTenant();
+    const user = await newUser(company.id, "admin");
+    const guesser = newClient();
+    const owner = newClient();
+    // Past the limit of 10: once the owner's account would have been locked for everybody.
+    for (let i = 0; i < 11; i++) {
+      const attempt = await signIn(user.email, `guess number ${i}`, guesser);
+      expect(signedIn(attempt)).toBe(false);
+      expect(refusedAs(attempt)).toBe("credentials");
+    }
+    const fromOwner = await signIn(user.email, undefined, owner);
+    expect(signedIn(fromOwner)).toBe(true);
+    expect((await call(leadsRoute, "/api/admin/leads", { cookie: fromOwner.cookie })).status).toBe(200);
+    // The guessing client itself is slowed, not locked: the right password still works there.
+    expect(signedIn(await signIn(user.email, undefined, guesser))).toBe(true);
+  });
+
+  it("past the limit, one account from one client waits longer each time, up to 10 s", async () => {
+    expect([1, 10, 11, 12, 13, 20, 30, 50].map((n) => signInDelayMs(n, 10))).toEqual([
+      0, 0, 500, 1000, 1500, 5000, 10_000, 10_000,
+    ]);
+    const { company } = await newTenant();
+    const user = await newUser(company.id, "member");
+    const guesser = newClient();
+    // Twelve attempts counted as a sign-in counts them (the 11th and 12th already slowed).
+    for (let i = 0; i < 12; i++) {
+      expect(await throttleSignIn(user.email, new Request(ORIGIN, { headers: guesser }))).toBe(true);
+    }
+    // The 13th waits 1.5 s before its password is even checked; the owner's attempt from another
+    // device, sent after it, is answered first.
+    const answered: string[] = [];
+    const slowed = signIn(user.email, "guess number 13", guesser).then(() => answered.push("guesser"));
+    const owner = signIn(user.email, undefined, newClient()).then(() => answered.push("owner"));
+    await Promise.all([slowed, owner]);
+    expect(answered).toEqual(["owner", "guesser"]);
+  });
+
+  it("from one client naming many accounts are refused past five times the limit; other clients are not", async () => {
+    const { company } = await newTenant();
+    const user = await newUser(company.id, "member");
+    const sprayer = newClient();
+    // Fifty attempts as a sign-in counts them (without fifty password checks), each a new address.
+    for (let i = 0; i < 50; i++) {
+      const email = `nobody-${i}-${randomUUID().slice(0, 8)}@example.com`;
+      expect(await throttleSignIn(email, new Request(ORIGIN, { headers: sprayer }))).toBe(true);
+    }
+    const refused = await signIn(user.email, undefined, sprayer);
+    expect(signedIn(refused)).toBe(false);
+    expect(refusedAs(refused)).toBe("rate_limited");
+    expect(signedIn(await signIn(user.email, undefined, newClient()))).toBe(true);
+  });
+});
 
 describe("next-auth's endpoints", () => {
   /** A request as `next start` hands it to the route: its URL on localhost, the browser's host forwarded. */
