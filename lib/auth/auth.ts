@@ -99,15 +99,7 @@ async function config(): Promise<NextAuthConfig> {
     trustHost: true,
     session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
     pages: { signIn: "/admin/sign-in", error: "/admin/sign-in" },
-    // A refused sign-in is an expected outcome, not an error; other errors are logged by kind only,
-    // since next-auth's messages can quote what a person typed.
-    logger: {
-      error(error) {
-        if (error.name !== "CredentialsSignin") console.error(`[auth] ${error.name}`);
-      },
-      warn() {},
-      debug() {},
-    },
+    logger: { error: logAuthError, warn() {}, debug() {} },
     providers,
     callbacks: {
       async signIn({ account, profile }) {
@@ -126,6 +118,23 @@ async function config(): Promise<NextAuthConfig> {
       },
     },
   };
+}
+
+/**
+ * next-auth's errors, logged by kind only: their messages can quote what a person typed. The kind
+ * is next-auth's `type` ("CallbackRouteError"), which survives minification where the class name
+ * does not. A refused sign-in (a wrong password, too many attempts) is an expected outcome, not an
+ * error, and is not logged.
+ */
+export function logAuthError(error: Error): void {
+  const kind = (e: unknown) => {
+    const type = (e as { type?: unknown } | null)?.type;
+    return typeof type === "string" ? type : e instanceof Error ? `unexpected ${e.name}` : "unexpected error";
+  };
+  if (kind(error) === "CredentialsSignin") return;
+  // next-auth wraps what failed underneath (a database error during sign-in) as the cause.
+  const cause = (error.cause as { err?: unknown } | undefined)?.err;
+  console.error(`[auth] ${kind(error)}${cause === undefined ? "" : ` (caused by ${kind(cause)})`}`);
 }
 
 const nextAuth = NextAuth(config);

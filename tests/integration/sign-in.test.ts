@@ -1,11 +1,15 @@
 import { randomUUID } from "node:crypto";
+import { AuthError, CredentialsSignin } from "next-auth";
 import { NextRequest } from "next/server";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import * as leadsRoute from "@/app/api/admin/leads/route";
 import * as authRoute from "@/app/api/auth/[...nextauth]/route";
+import { logAuthError } from "@/lib/auth/auth";
 import { signInDelayMs, throttleSignIn } from "@/lib/auth/sign-in-limit";
 import { newTenant } from "../support/fixtures";
 import { call, fromAddress, newUser, ORIGIN, signIn } from "../support/staff";
+
+afterEach(() => vi.restoreAllMocks());
 
 const signedIn = (attempt: { cookie: string }) => attempt.cookie.includes("authjs.session-token");
 /** Why next-auth refused a sign-in: "credentials" (no such email and password) or "rate_limited". */
@@ -68,6 +72,49 @@ describe("sign-in attempts", () => {
     expect(signedIn(refused)).toBe(false);
     expect(refusedAs(refused)).toBe("rate_limited");
     expect(signedIn(await signIn(user.email, undefined, newClient()))).toBe(true);
+  });
+});
+
+describe("next-auth's errors in the log", () => {
+  const errorLines = () => {
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    return () => spy.mock.calls.map((args) => args.map(String).join(" "));
+  };
+
+  it("leave out refused sign-ins, and name other failures by kind, never by what was typed", async () => {
+    const lines = errorLines();
+    const { company } = await newTenant();
+    const user = await newUser(company.id, "member");
+    const client = newClient();
+    expect(signedIn(await signIn(user.email, "not the password", client))).toBe(false);
+    expect(lines()).toEqual([]);
+
+    // A post without the CSRF token, and an action next-auth does not have.
+    const posted = await authRoute.POST(
+      new NextRequest("http://127.0.0.1:3000/api/auth/callback/credentials", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...client },
+        body: new URLSearchParams({ email: user.email, password: "typed by a person" }),
+      }),
+    );
+    await posted.arrayBuffer();
+    await (await authRoute.GET(new NextRequest("http://127.0.0.1:3000/api/auth/nonsense"))).arrayBuffer();
+    expect(lines()).toEqual(["[auth] MissingCSRF", "[auth] UnknownAction"]);
+  });
+
+  it("read the kind from next-auth's type, which minifying leaves alone, not from the class name", () => {
+    const lines = errorLines();
+    // What a production build's errors look like: class names shortened to a letter.
+    const refused = Object.assign(new CredentialsSignin(), { name: "h" });
+    logAuthError(refused);
+    expect(lines()).toEqual([]);
+    // next-auth keeps what failed underneath as the cause, whose message may quote the person.
+    const cause = { err: new Error("no connection for jane@example.com") };
+    const failed = Object.assign(new AuthError("Sign-in failed for jane@example.com", { cause }), {
+      name: "h",
+    });
+    logAuthError(failed);
+    expect(lines()).toEqual(["[auth] AuthError (caused by unexpected Error)"]);
   });
 });
 
