@@ -4,10 +4,12 @@ import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import { z } from "zod";
+import { now } from "@/lib/clock";
 import { env } from "@/lib/env";
 import { requestOrigin } from "@/lib/http/origin";
 import { appSecret } from "@/lib/secret";
 import { verifyPassword } from "./passwords";
+import { SESSION_IDLE_SECONDS, sessionClaims, sessionUser } from "./session";
 import { throttleSignIn } from "./sign-in-limit";
 import { findUserByEmail, noteSignIn } from "./users";
 
@@ -82,7 +84,15 @@ async function config(): Promise<NextAuthConfig> {
         const user = await findUserByEmail(parsed.data.email);
         if (!(await verifyPassword(parsed.data.password, user?.passwordHash ?? null)) || !user) return null;
         await noteSignIn(user.id);
-        return { id: user.id, email: user.email, name: user.name };
+        // The version read with the hash just checked: a password changed in between is not the one
+        // this session began with, and the change must end it too.
+        const signedIn = {
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          sessionVersion: user.sessionVersion,
+        };
+        return signedIn;
       },
     }),
   ];
@@ -97,24 +107,36 @@ async function config(): Promise<NextAuthConfig> {
     // The app is reached through its own host name or Vercel's; it never builds links from an
     // untrusted Host header beyond next-auth's own redirects, which stay on the same origin.
     trustHost: true,
-    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_IDLE_SECONDS },
     pages: { signIn: "/admin/sign-in", error: "/admin/sign-in" },
     logger: { error: logAuthError, warn() {}, debug() {} },
     providers,
     callbacks: {
       async signIn({ account, profile }) {
         if (!account || account.provider === "credentials") return true;
-        const id = await oauthUserId(account.provider, profile, account.access_token);
-        if (id) await noteSignIn(id);
-        return id !== null;
+        return (await oauthUserId(account.provider, profile, account.access_token)) !== null;
       },
       async jwt({ token, user, account, profile }) {
-        if (!account) return token;
-        token.uid =
-          account.provider === "credentials"
-            ? user?.id
-            : await oauthUserId(account.provider, profile, account.access_token);
-        return token;
+        if (account) {
+          // A sign-in: the session carries when it began and the user's version, both kept through
+          // every refresh, so that neither a refresh nor a new token can outlive what ends it.
+          let uid: string | null | undefined;
+          let sessionVersion: number | undefined;
+          if (account.provider === "credentials") {
+            uid = user?.id;
+            const version = (user as { sessionVersion?: unknown } | undefined)?.sessionVersion;
+            sessionVersion = typeof version === "number" ? version : undefined;
+          } else {
+            uid = await oauthUserId(account.provider, profile, account.access_token);
+            sessionVersion = uid ? await noteSignIn(uid) : undefined;
+          }
+          if (!uid || sessionVersion === undefined) return null;
+          return { ...token, uid, signedInAt: now().getTime(), sessionVersion };
+        }
+        // A refresh (GET /api/auth/session re-issues the token): an ended session is not revived;
+        // null makes next-auth clear the cookie.
+        const claims = sessionClaims(token);
+        return claims && (await sessionUser(claims)) ? token : null;
       },
     },
   };

@@ -1,14 +1,14 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { NextRequest } from "next/server";
 import * as authRoute from "@/app/api/auth/[...nextauth]/route";
-import { createUser, type SessionUser } from "@/lib/auth/users";
+import { createUser, type StaffUser } from "@/lib/auth/users";
 import type { Role } from "@/lib/db/schema";
 import { stampPeer } from "@/lib/http/client-address";
 
 export const ORIGIN = "http://127.0.0.1:3000";
 export const PASSWORD = "correct horse battery staple";
 
-export async function newUser(companyId: string, role: Role, email?: string): Promise<SessionUser> {
+export async function newUser(companyId: string, role: Role, email?: string): Promise<StaffUser> {
   return createUser(companyId, {
     email: email ?? `${role}-${randomUUID().slice(0, 8)}@example.com`,
     name: null,
@@ -64,7 +64,7 @@ export async function signIn(
 }
 
 /** A signed-in user's session cookie. */
-export async function sessionCookie(user: SessionUser): Promise<string> {
+export async function sessionCookie(user: { email: string }): Promise<string> {
   const { cookie } = await signIn(user.email);
   if (!cookie.includes("authjs.session-token")) throw new Error("sign-in failed");
   return cookie;
