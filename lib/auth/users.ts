@@ -272,13 +272,15 @@ export async function updateUser(
         .where(and(eq(users.companyId, companyId), eq(users.role, "admin")));
       if (n <= 1) return "last-admin" as const;
     }
-    const roleChanges = input.role !== undefined && input.role !== target.role;
+    const role = input.role !== target.role ? input.role : undefined;
+    // Nothing to change (no field, or the role the user has): their sessions go on.
+    if (role === undefined && passwordHash === undefined) return "updated" as const;
     await tx
       .update(users)
       .set({
-        ...(input.role ? { role: input.role } : {}),
+        ...(role ? { role } : {}),
         ...(passwordHash ? { passwordHash, passwordChangedAt: now() } : {}),
-        ...(roleChanges || passwordHash ? { sessionVersion: nextSessionVersion } : {}),
+        sessionVersion: nextSessionVersion,
       })
       .where(eq(users.id, id));
     return "updated" as const;
