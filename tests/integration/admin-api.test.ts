@@ -290,6 +290,33 @@ describe("the admin API for a signed-in user", () => {
     expect((await write("https://portal.example")).status).toBe(200);
   });
 
+  it("answers alike for an address taken in this company or in another, and names neither", async () => {
+    const other = await newTenant();
+    const elsewhere = await newUser(other.company.id, "member");
+    const here = await newUser(tenant.company.id, "member");
+    const add = (email: string) =>
+      call(usersRoute, "/api/admin/users", {
+        method: "POST",
+        cookie: adminCookie,
+        body: { email, name: null, password: PASSWORD, role: "member" },
+      });
+    const answers = [];
+    for (const email of [here.email, elsewhere.email, elsewhere.email.toUpperCase()]) {
+      const response = await add(email);
+      answers.push({ status: response.status, body: await json(response) });
+    }
+    expect(answers).toEqual(
+      Array(3).fill({
+        status: 400,
+        body: {
+          status: "error",
+          message: "Validation failed",
+          errors: [{ field: "email", message: "This email address cannot be used for a new user" }],
+        },
+      }),
+    );
+  });
+
   it("creates a key shown once, lists its use, and revokes it", async () => {
     const created = await call(keysRoute, "/api/admin/api-keys", {
       method: "POST",
