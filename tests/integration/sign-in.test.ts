@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -16,9 +16,11 @@ const signedIn = (attempt: { cookie: string }) => attempt.cookie.includes("authj
 const refusedAs = (attempt: { response: Response }) =>
   new URL(attempt.response.headers.get("location")!).searchParams.get("code");
 
-/** A new client address on each call (TEST-NET-3), so that no client shares another's counts. */
-let lastOctet = 0;
-const newClient = () => fromAddress(`203.0.113.${++lastOctet}`);
+/**
+ * A new client address on each call (in 2001:db8::/32, kept for documentation), so that no client
+ * shares another's counts, nor an earlier run's on a shared KV.
+ */
+const newClient = () => fromAddress(`2001:db8::${randomBytes(8).toString("hex").match(/.{4}/g)!.join(":")}`);
 
 describe("sign-in attempts", () => {
   it("from one client, wrong ones neither lock the account nor slow its owner on another device", async () => {
