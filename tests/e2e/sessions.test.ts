@@ -5,11 +5,11 @@ import { ARTIFACTS, launchBrowser, type Portal, portalCommand, startPortal } fro
 
 let portal: Portal;
 let browser: Browser;
-const SAM = { email: "sam@example.com", password: "sam's long passphrase" };
+const ADMIN = { email: "admin@example.com", password: "an admin's long passphrase" };
 // One person per test: the server keeps a signed-in person's record a few seconds, and the second
 // test needs it first read by the copied session's pages.
-const KIM = {
-  email: "kim@example.com",
+const OWNER = {
+  email: "owner@example.com",
   password: "the first passphrase",
   next: "the second passphrase",
   last: "the third passphrase",
@@ -18,7 +18,7 @@ const SESSION_COOKIE = "authjs.session-token";
 
 beforeAll(async () => {
   portal = await startPortal((env) => {
-    for (const person of [SAM, KIM]) {
+    for (const person of [ADMIN, OWNER]) {
       portalCommand(env, "scripts/user.ts", [
         "create",
         "--email",
@@ -89,8 +89,8 @@ describe("next-auth's own endpoints on 127.0.0.1", () => {
         body: new URLSearchParams({ csrfToken, ...fields }),
       });
     const signedIn = await post("callback/credentials", {
-      email: SAM.email,
-      password: SAM.password,
+      email: ADMIN.email,
+      password: ADMIN.password,
       callbackUrl: "/admin",
     });
     expect(signedIn.headers.get("location")).toBe(`${base}/admin`);
@@ -98,7 +98,7 @@ describe("next-auth's own endpoints on 127.0.0.1", () => {
 
     // In the browser: next-auth's own sign-out page posts to, and lands on, the portal's origin.
     const context = await browser.newContext();
-    const page = await signInPage(context, SAM);
+    const page = await signInPage(context, ADMIN);
     await page.goto(`${base}/api/auth/signout`);
     await shot(page, "next-auth-sign-out");
     await Promise.all([
@@ -114,7 +114,7 @@ describe("a session copied before a password change", () => {
   it("is dead afterwards in every tab, and the refresh endpoint does not revive it; the owner's tab goes on", async () => {
     const base = portal.base;
     const owner = await browser.newContext();
-    await signInRequest(owner, KIM);
+    await signInRequest(owner, OWNER);
 
     // The session is copied into another browser, which opens the admin in two tabs and keeps the
     // session refreshed through next-auth's own endpoint.
@@ -127,13 +127,13 @@ describe("a session copied before a password change", () => {
     const account = await thief.newPage();
     await account.goto(`${base}/admin/account`);
     expect(await account.textContent("h1")).toBe("Your account");
-    expect(await sessionEmail(thief)).toBe(KIM.email);
+    expect(await sessionEmail(thief)).toBe(OWNER.email);
 
     // The owner changes the password (through the API the account page calls), while the pages'
     // copy of the owner's record, read for the tabs above, is still fresh.
     const changed = await owner.request.post(`${base}/api/admin/account/password`, {
       headers: { origin: base },
-      data: { current: KIM.password, password: KIM.next },
+      data: { current: OWNER.password, password: OWNER.next },
     });
     expect(changed.status()).toBe(200);
 
@@ -162,15 +162,15 @@ describe("a session copied before a password change", () => {
     const ownerPage = await owner.newPage();
     await ownerPage.goto(`${base}/admin/account`);
     expect(await ownerPage.textContent("h1")).toBe("Your account");
-    await ownerPage.fill("#current", KIM.next);
-    await ownerPage.fill("#password", KIM.last);
-    await ownerPage.fill("#confirm", KIM.last);
+    await ownerPage.fill("#current", OWNER.next);
+    await ownerPage.fill("#password", OWNER.last);
+    await ownerPage.fill("#confirm", OWNER.last);
     await ownerPage.click("text=Change password");
     await ownerPage.waitForSelector("text=Password changed. Every other session, on any device, has ended");
     await shot(ownerPage, "password-changed");
     await ownerPage.goto(`${base}/admin/leads`);
     expect(await ownerPage.textContent("h1")).toBe("Leads");
-    expect(await sessionEmail(owner)).toBe(KIM.email);
+    expect(await sessionEmail(owner)).toBe(OWNER.email);
     await owner.close();
     await thief.close();
   });

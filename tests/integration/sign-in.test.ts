@@ -111,8 +111,8 @@ describe("next-auth's errors in the log", () => {
     logAuthError(refused);
     expect(lines()).toEqual([]);
     // next-auth keeps what failed underneath as the cause, whose message may quote the person.
-    const cause = { err: new Error("no connection for jane@example.com") };
-    const failed = Object.assign(new AuthError("Sign-in failed for jane@example.com", { cause }), {
+    const cause = { err: new Error("no connection for person@example.com") };
+    const failed = Object.assign(new AuthError("Sign-in failed for person@example.com", { cause }), {
       name: "h",
     });
     logAuthError(failed);
