@@ -45,8 +45,8 @@ const envSchema = z
     API_DAILY_LIMIT: positiveInt(1000),
     LIST_CACHE_TTL_SECONDS: positiveInt(300),
     DATABASE_POOL_SIZE: positiveInt(10),
-    // Signs staff sessions and the tokens in rendered forms; generated and kept in the database when
-    // unset (lib/secret.ts).
+    // Signs staff sessions and the tokens in rendered forms; required in production, elsewhere
+    // generated into DATA_DIR when unset (lib/secret.ts).
     AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
       message: "must be at least 32 characters (openssl rand -base64 32)",
     }),

@@ -34,12 +34,11 @@ export async function fetchJson<T>(url: string, init: { method?: string; body?: 
     body = { status: "error", message: `The server answered ${response.status}` };
   }
   if (response.status === 401) {
-    // The session ended (signed out elsewhere, or removed): a full load of sign-in, which the
-    // server answers, then back here.
+    // The session ended (signed out elsewhere, a new password, another role, removed): a full load
+    // of sign-in, which the server answers, then back here.
+    const back = encodeURIComponent(window.location.pathname + window.location.search);
     // eslint-disable-next-line @next/next/no-location-assign-relative-destination
-    window.location.assign(
-      `/admin/sign-in?callbackUrl=${encodeURIComponent(window.location.pathname + window.location.search)}`,
-    );
+    window.location.assign(`/admin/sign-in?notice=session-ended&callbackUrl=${back}`);
   }
   if (!response.ok) throw new RequestFailed(response.status, body as ApiFailure);
   return body as T;

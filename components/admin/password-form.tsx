@@ -1,16 +1,16 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { fetchJson, RequestFailed } from "./fetch-json";
-import { useTextFields } from "./form-state";
+import { FormStatus, useTextFields } from "./form-state";
 import { Field } from "@/components/ui/field";
 
 export function PasswordForm() {
-  const router = useRouter();
-  const [values, , bind] = useTextFields({ current: "", password: "", confirm: "" });
+  const empty = { current: "", password: "", confirm: "" };
+  const [values, setValues, bind] = useTextFields(empty);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  const [status, setStatus] = useState<string | null>(null);
 
   async function submit() {
     if (values.password !== values.confirm) {
@@ -18,19 +18,22 @@ export function PasswordForm() {
       return;
     }
     setBusy(true);
+    setStatus(null);
     try {
+      // The answer carries this session on under the new password; every other one has ended.
       await fetchJson("/api/admin/account/password", {
         method: "POST",
         body: { current: values.current, password: values.password },
       });
-      // Every session has ended, this one too: sign in again with the new password.
-      router.push("/admin/sign-in?notice=password-changed");
+      setValues(empty);
+      setErrors({});
+      setStatus("Password changed. Every other session, on any device, has ended; this one goes on.");
     } catch (error) {
       setErrors(
         error instanceof RequestFailed ? error.fields : { current: "The password could not be changed." },
       );
-      setBusy(false);
     }
+    setBusy(false);
   }
 
   return (
@@ -43,6 +46,7 @@ export function PasswordForm() {
         void submit();
       }}
     >
+      <FormStatus status={status} failed={false} />
       <Field id="current" label="Current password" error={errors.current}>
         {(aria) => <input {...aria} {...bind("current")} type="password" autoComplete="current-password" />}
       </Field>

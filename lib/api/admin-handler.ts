@@ -1,4 +1,5 @@
 import { sessionFromHeaders, type SessionUser } from "@/lib/auth/session";
+import { requestOrigin } from "@/lib/http/origin";
 import { errors } from "./errors";
 import { errorResponse } from "./respond";
 
@@ -10,16 +11,15 @@ interface AdminContext<P> {
 
 const SAFE_METHODS = new Set(["GET", "HEAD"]);
 
-/** A browser names the page's origin on every state-changing request; it must be this site's. */
+/**
+ * A browser names the page's origin on every state-changing request; it must be this site's, scheme
+ * included: a page served over plain HTTP (which anyone on the network can rewrite) may not write to
+ * the HTTPS site of the same name.
+ */
 function sameOrigin(req: Request): boolean {
   const origin = req.headers.get("origin");
   if (origin === null) return true;
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  try {
-    return host !== null && new URL(origin).host === host;
-  } catch {
-    return false;
-  }
+  return origin.toLowerCase() === requestOrigin(req);
 }
 
 /**

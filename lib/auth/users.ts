@@ -5,14 +5,25 @@ import { getDb } from "@/lib/db/client";
 import { type Role, ROLES, type UserRow, users } from "@/lib/db/schema";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords";
 
+/** A user as admins see it. */
+export interface StaffUser {
+  id: string;
+  companyId: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  passwordChangedAt: Date | null;
+}
+
+/** The user behind a session. */
 export interface SessionUser {
   id: string;
   companyId: string;
   email: string;
   name: string | null;
   role: Role;
-  /** Sessions that began before this are no longer valid. */
-  passwordChangedAt: Date | null;
+  /** Sessions that began under another version have ended (lib/auth/session.ts). */
+  sessionVersion: number;
 }
 
 export const userInputSchema = z.object({
@@ -41,21 +52,25 @@ export class DuplicateEmailError extends Error {
   override name = "DuplicateEmailError";
 }
 
-const sessionColumns = {
+const identityColumns = {
   id: users.id,
   companyId: users.companyId,
   email: users.email,
   name: users.name,
   role: users.role,
-  passwordChangedAt: users.passwordChangedAt,
 };
+const staffColumns = { ...identityColumns, passwordChangedAt: users.passwordChangedAt };
+const sessionColumns = { ...identityColumns, sessionVersion: users.sessionVersion };
+
+/** Ends every session of the user that began before (lib/auth/session.ts compares versions). */
+const nextSessionVersion = sql`${users.sessionVersion} + 1`;
 
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
   return code === "23505";
 }
 
-export async function createUser(companyId: string, input: UserInput): Promise<SessionUser> {
+export async function createUser(companyId: string, input: UserInput): Promise<StaffUser> {
   const db = await getDb();
   try {
     const [row] = await db
@@ -68,7 +83,7 @@ export async function createUser(companyId: string, input: UserInput): Promise<S
         role: input.role,
         createdAt: now(),
       })
-      .returning(sessionColumns);
+      .returning(staffColumns);
     return row!;
   } catch (error) {
     if (isUniqueViolation(error)) throw new DuplicateEmailError("A user with this email already exists");
@@ -80,7 +95,7 @@ export async function createUser(companyId: string, input: UserInput): Promise<S
  * The first admin, created only while no user exists at all. The table lock makes two setup
  * requests at once create one admin, not two; null when someone was first.
  */
-export async function createFirstAdmin(companyId: string, input: UserInput): Promise<SessionUser | null> {
+export async function createFirstAdmin(companyId: string, input: UserInput): Promise<StaffUser | null> {
   const db = await getDb();
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
@@ -97,7 +112,7 @@ export async function createFirstAdmin(companyId: string, input: UserInput): Pro
         role: "admin",
         createdAt: now(),
       })
-      .returning(sessionColumns);
+      .returning(staffColumns);
     return row!;
   });
 }
@@ -116,21 +131,35 @@ export async function findUserByEmail(email: string): Promise<UserRow | undefine
 
 /**
  * Signed-in users are read on every admin request, so each process keeps them a few seconds: a
- * removal made in this process applies at once, one made by another instance within
- * USER_CACHE_MS (as forms do, lib/forms/store.ts).
+ * change made in this process applies at once, one made by another instance within USER_CACHE_MS
+ * (as forms do, lib/forms/store.ts). Kept on globalThis: Next.js bundles route handlers and pages
+ * apart, each with its own copy of this module, and a password changed through a route must end
+ * the session in the pages too.
  */
 const USER_CACHE_MS = 5_000;
-const recentUsers = new Map<string, { user: SessionUser | undefined; until: number }>();
+const holder = globalThis as typeof globalThis & {
+  __leadPortalSessionUsers?: Map<string, { user: SessionUser | undefined; until: number }>;
+};
+const recentUsers = (holder.__leadPortalSessionUsers ??= new Map());
 
-export async function getSessionUser(id: string): Promise<SessionUser | undefined> {
+/**
+ * The user behind a session that began under the given version, or undefined when the user is
+ * gone or the version has moved on (the session has ended). Versions only grow, so a session newer
+ * than the kept user began after a change made on another instance (a sign-in after a new password
+ * there): the user is read again rather than the session refused.
+ */
+export async function getSessionUser(id: string, sessionVersion: number): Promise<SessionUser | undefined> {
   if (!z.guid().safeParse(id).success) return undefined;
   const kept = recentUsers.get(id);
-  if (kept && kept.until > Date.now()) return kept.user;
-  const db = await getDb();
-  const [row] = await db.select(sessionColumns).from(users).where(eq(users.id, id)).limit(1);
-  if (recentUsers.size >= 10_000) recentUsers.clear();
-  recentUsers.set(id, { user: row, until: Date.now() + USER_CACHE_MS });
-  return row;
+  const fresh = kept && kept.until > Date.now() && !(kept.user && kept.user.sessionVersion < sessionVersion);
+  let user = fresh ? kept.user : undefined;
+  if (!fresh) {
+    const db = await getDb();
+    [user] = await db.select(sessionColumns).from(users).where(eq(users.id, id)).limit(1);
+    if (recentUsers.size >= 10_000) recentUsers.clear();
+    recentUsers.set(id, { user, until: Date.now() + USER_CACHE_MS });
+  }
+  return user?.sessionVersion === sessionVersion ? user : undefined;
 }
 
 export const passwordChangeSchema = z.object({
@@ -143,32 +172,44 @@ export const passwordChangeSchema = z.object({
 
 /**
  * Changes a user's password once the current one is given, and ends every session begun before
- * (lib/auth/session.ts compares each token's issue time). False when the current password is wrong.
+ * (lib/auth/session.ts compares versions). The new session version, or null when the current
+ * password is wrong.
  */
 export async function changePassword(
   id: string,
   input: z.output<typeof passwordChangeSchema>,
-): Promise<boolean> {
+): Promise<number | null> {
   const db = await getDb();
   const [row] = await db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, id));
-  if (!row || !(await verifyPassword(input.current, row.hash))) return false;
-  await db
+  if (!row || !(await verifyPassword(input.current, row.hash))) return null;
+  const [changed] = await db
     .update(users)
-    .set({ passwordHash: await hashPassword(input.password), passwordChangedAt: now() })
-    .where(eq(users.id, id));
+    .set({
+      passwordHash: await hashPassword(input.password),
+      passwordChangedAt: now(),
+      sessionVersion: nextSessionVersion,
+    })
+    .where(eq(users.id, id))
+    .returning({ sessionVersion: users.sessionVersion });
   recentUsers.delete(id);
-  return true;
+  return changed?.sessionVersion ?? null;
 }
 
-export async function noteSignIn(id: string): Promise<void> {
+/** Records a sign-in; the user's session version, or undefined when the user is gone. */
+export async function noteSignIn(id: string): Promise<number | undefined> {
   const db = await getDb();
-  await db.update(users).set({ lastSignInAt: now() }).where(eq(users.id, id));
+  const [row] = await db
+    .update(users)
+    .set({ lastSignInAt: now() })
+    .where(eq(users.id, id))
+    .returning({ sessionVersion: users.sessionVersion });
+  return row?.sessionVersion;
 }
 
 export async function listUsers(companyId: string) {
   const db = await getDb();
   return db
-    .select({ ...sessionColumns, createdAt: users.createdAt, lastSignInAt: users.lastSignInAt })
+    .select({ ...staffColumns, createdAt: users.createdAt, lastSignInAt: users.lastSignInAt })
     .from(users)
     .where(eq(users.companyId, companyId))
     .orderBy(asc(users.email));
@@ -210,8 +251,9 @@ export const userUpdateSchema = z.object({
 });
 
 /**
- * Changes a user of the company. A new password ends the user's sessions; the last admin cannot
- * become a member.
+ * Changes a user of the company. A new password or another role ends the user's sessions: whoever
+ * holds one signs in again, with the new password, into the new role. The last admin cannot become
+ * a member.
  */
 export async function updateUser(
   companyId: string,
@@ -235,11 +277,15 @@ export async function updateUser(
         .where(and(eq(users.companyId, companyId), eq(users.role, "admin")));
       if (n <= 1) return "last-admin" as const;
     }
+    const role = input.role !== target.role ? input.role : undefined;
+    // Nothing to change (no field, or the role the user has): their sessions go on.
+    if (role === undefined && passwordHash === undefined) return "updated" as const;
     await tx
       .update(users)
       .set({
-        ...(input.role ? { role: input.role } : {}),
+        ...(role ? { role } : {}),
         ...(passwordHash ? { passwordHash, passwordChangedAt: now() } : {}),
+        sessionVersion: nextSessionVersion,
       })
       .where(eq(users.id, id));
     return "updated" as const;

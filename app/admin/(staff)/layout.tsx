@@ -4,12 +4,12 @@ import type { ReactNode } from "react";
 import { AdminNav } from "@/components/admin/nav";
 import { UpstreamBar } from "@/components/admin/upstream-bar";
 import { signOutAction } from "@/lib/auth/actions";
-import { currentUser } from "@/lib/auth/page-session";
+import { currentUser, SESSION_ENDED } from "@/lib/auth/page-session";
 import { isUpstream } from "@/lib/rotor/upstream";
 
 export default async function StaffLayout({ children }: { children: ReactNode }) {
   const user = await currentUser();
-  if (!user) redirect("/admin/sign-in");
+  if (!user) redirect(SESSION_ENDED);
   return (
     <>
       <header className="admin-bar">

@@ -12,7 +12,7 @@ const NOTICES: Record<string, string> = {
   rate_limited: "Too many attempts. Wait 15 minutes, then try again.",
 };
 const INFO: Record<string, string> = {
-  "password-changed": "Your password was changed. Sign in with the new one.",
+  "session-ended": "Your session has ended. Sign in again to go on.",
 };
 
 export default async function SignInPage({

@@ -9,9 +9,7 @@ export default adminPage({}, async (user) => (
       {user.email} · {user.role}
     </p>
     <h2>Change your password</h2>
-    <p className="muted">
-      Every session ends, on every device, this one too: you then sign in with the new password.
-    </p>
+    <p className="muted">Every other session ends, on every device; this one stays signed in.</p>
     <PasswordForm />
   </>
 ));

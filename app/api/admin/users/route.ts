@@ -13,8 +13,12 @@ export const POST = withSession({ adminOnly: true }, async ({ req, user }) => {
   try {
     return jsonResponse({ data: await createUser(user.companyId, input), status: "success" }, 201);
   } catch (error) {
+    // Addresses are unique across companies (people sign in with theirs alone), so one may be
+    // taken by a user this admin cannot see. The answer is the same either way and names no one.
     if (error instanceof DuplicateEmailError) {
-      throw errors.validation([{ field: "email", message: error.message }]);
+      throw errors.validation([
+        { field: "email", message: "This email address cannot be used for a new user" },
+      ]);
     }
     throw error;
   }

@@ -2,13 +2,20 @@ import { withSession } from "@/lib/api/admin-handler";
 import { errors } from "@/lib/api/errors";
 import { parseOrThrow, readJsonObject } from "@/lib/api/body";
 import { jsonResponse } from "@/lib/api/respond";
+import { renewedSessionCookie } from "@/lib/auth/session";
 import { changePassword, passwordChangeSchema } from "@/lib/auth/users";
 
-/** Changes the signed-in user's own password; every session, this one included, ends. */
+/** Changes the signed-in user's own password; every other session ends, this one goes on. */
 export const POST = withSession({}, async ({ req, user }) => {
   const input = parseOrThrow(passwordChangeSchema, await readJsonObject(req));
-  if (!(await changePassword(user.id, input))) {
+  const sessionVersion = await changePassword(user.id, input);
+  if (sessionVersion === null) {
     throw errors.validation([{ field: "current", message: "That is not your current password" }]);
   }
-  return jsonResponse({ status: "success", message: "Password changed. Sign in again with the new one." });
+  const cookie = await renewedSessionCookie(req.headers, sessionVersion);
+  return jsonResponse(
+    { status: "success", message: "Password changed. Every other session has ended." },
+    200,
+    cookie ? { "set-cookie": cookie } : {},
+  );
 });
