@@ -20,7 +20,12 @@ function toForm(row: FormRow): Form {
  * made in this process at once. Unknown slugs are not kept, so a new form is found at once.
  */
 const FORM_CACHE_MS = 5_000;
-const recentForms = new Map<string, { form: Form; until: number }>();
+// On globalThis: Next.js bundles each route apart, each with its own copy of this module, and a
+// change made through the admin's route must reach the form page's and the intake's at once.
+const holder = globalThis as typeof globalThis & {
+  __leadPortalForms?: Map<string, { form: Form; until: number }>;
+};
+const recentForms = (holder.__leadPortalForms ??= new Map());
 
 export async function findForm(slug: string): Promise<Form | undefined> {
   const kept = recentForms.get(slug);
