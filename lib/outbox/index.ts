@@ -105,15 +105,15 @@ async function attempt(item: OutboxRow): Promise<Outcome> {
     .where(eq(webhookEndpoints.id, item.endpointId!));
   if (!endpoint?.active) return { result: "failed", status: null, error: "The endpoint is turned off" };
   const sent = await postWebhook(endpoint, item);
-  if (sent.ok) return { result: "delivered", status: sent.status! };
+  if (sent.ok) return { result: "delivered", status: sent.status };
   if (item.attempts >= WEBHOOK_MAX_ATTEMPTS) {
     return {
       result: "failed",
-      status: sent.status,
+      status: null,
       error: `${sent.error}; gave up after ${item.attempts} attempts`,
     };
   }
-  return { result: "retry", status: sent.status, error: sent.error! };
+  return { result: "retry", status: null, error: sent.error };
 }
 
 /** Delivers one claimed item and records what came of it. */

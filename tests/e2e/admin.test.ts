@@ -19,6 +19,8 @@ const STAGES = ["new", "quoted", "won"];
 
 beforeAll(async () => {
   portal = await startPortal((env) => {
+    // The webhook test's receiver listens on loopback, which the operator must allow.
+    env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
     const out = portalCommand(env, "scripts/apikey.ts", [
       "create",
       "--name",

@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as outboxRoute from "@/app/api/admin/outbox/route";
 import * as replayRoute from "@/app/api/admin/outbox/[id]/replay/route";
@@ -7,36 +5,11 @@ import * as webhooksRoute from "@/app/api/admin/webhooks/route";
 import * as webhookRoute from "@/app/api/admin/webhooks/[id]/route";
 import { drainOutbox, outboxIdle } from "@/lib/outbox";
 import { SIGNATURE_HEADER, verifySignature } from "@/lib/webhooks";
+import { UNREACHABLE } from "@/lib/webhooks/send";
 import { newTenant } from "../support/fixtures";
 import { call, json, newUser, sessionCookie } from "../support/staff";
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-  answered: number;
-}
-
-/** A business's receiver: records each delivery and answers with the next scripted status (then 204). */
-async function startReceiver() {
-  const received: Received[] = [];
-  const statuses: number[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const answered = statuses.shift() ?? 204;
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), answered });
-      res.writeHead(answered).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/leads`,
-    received,
-    failNext: (...codes: number[]) => statuses.push(...codes),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+import { waitFor } from "../support/wait-for";
+import { type Receiver, startReceiver } from "../support/webhook-receiver";
 
 /** Drains until nothing is due; retries wait their backoff (a few milliseconds here). */
 async function deliverAll(): Promise<void> {
@@ -53,10 +26,12 @@ async function deliverAll(): Promise<void> {
 
 describe("webhooks", () => {
   const settingsBefore = { ...process.env };
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: Receiver;
 
   beforeAll(async () => {
     process.env.OUTBOX_BACKOFF_SECONDS = "0.005";
+    // The receivers listen on loopback: the operator allows it, by address and by name.
+    process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1,localhost";
     receiver = await startReceiver();
   });
 
@@ -181,5 +156,99 @@ describe("webhooks", () => {
       message: "Validation failed",
       errors: [{ field: "url", message: "Must be an http:// or https:// address" }],
     });
+  });
+
+  /** A company of its own with a signed-in admin, and a way to add endpoints as that admin. */
+  async function adminOf() {
+    const tenant = await newTenant();
+    const cookie = await sessionCookie(await newUser(tenant.company.id, "admin"));
+    const addEndpoint = async (url: string) => {
+      const response = await call(webhooksRoute, "/api/admin/webhooks", {
+        method: "POST",
+        cookie,
+        body: { url },
+      });
+      return { status: response.status, body: await json<{ data: { id: string } }>(response) };
+    };
+    return { tenant, cookie, addEndpoint };
+  }
+
+  /** Removes a company's endpoints, and with them what still waits for them. */
+  async function removeEndpoints(cookie: string) {
+    const listed = await json<{ data: { id: string }[] }>(
+      await call(webhooksRoute, "/api/admin/webhooks", { cookie }),
+    );
+    for (const { id } of listed.data) {
+      await call(webhookRoute, `/api/admin/webhooks/${id}`, { method: "DELETE", params: { id }, cookie });
+    }
+  }
+
+  interface LogEntry {
+    id: number;
+    target: string;
+    status: string;
+    attempts: number;
+    lastStatus: number | null;
+    lastError: string | null;
+    nextAttemptAt: string;
+  }
+  const deliveryLog = async (cookie: string) =>
+    (await json<{ data: LogEntry[] }>(await call(outboxRoute, "/api/admin/outbox?kind=webhook", { cookie })))
+      .data;
+
+  it("reaches an internal receiver that the operator named in WEBHOOK_ALLOWED_HOSTS", async () => {
+    const { tenant, addEndpoint } = await adminOf();
+    expect((await addEndpoint(`http://localhost:${receiver.port}/internal`)).status).toBe(201);
+    const before = receiver.received.length;
+    expect((await tenant.api.post({ name: "Internal Lead", phone: "+16125550301" })).status).toBe(201);
+    await deliverAll();
+    expect(receiver.received.slice(before).map((r) => [r.path, r.answered])).toEqual([["/internal", 204]]);
+  });
+
+  it("the log tells whether a delivery arrived, an answer's class, or that the receiver could not be reached: never which way", async () => {
+    const { tenant, cookie, addEndpoint } = await adminOf();
+    const refusing = await startReceiver({
+      answer: (res, delivery) => {
+        delivery.answered = 405;
+        res.writeHead(405).end();
+      },
+    });
+    const resetting = await startReceiver({ answer: (res) => res.socket?.destroy() });
+    const gone = await startReceiver();
+    await gone.close();
+    const target = await startReceiver({ host: "127.0.0.2" });
+    const redirecting = await startReceiver({
+      answer: (res, delivery) => {
+        delivery.answered = 302;
+        res.writeHead(302, { location: target.url }).end();
+      },
+    });
+    try {
+      for (const r of [refusing, resetting, gone, redirecting])
+        expect((await addEndpoint(r.url)).status).toBe(201);
+      expect((await tenant.api.post({ name: "Coarse Lead", phone: "+16125550302" })).status).toBe(201);
+      await waitFor("an attempt at each endpoint", async () => {
+        await drainOutbox();
+        return (await deliveryLog(cookie)).filter((e) => e.attempts > 0 && e.lastError).length === 4;
+      });
+      const said = Object.fromEntries(
+        (await deliveryLog(cookie)).map((e) => [e.target, [e.lastStatus, e.lastError]]),
+      );
+      expect(said).toEqual({
+        [refusing.url]: [null, "not delivered: the receiver answered with an error (4xx)"],
+        [resetting.url]: [null, UNREACHABLE],
+        [gone.url]: [null, UNREACHABLE],
+        [redirecting.url]: [
+          null,
+          "not delivered: the receiver answered with a redirect (3xx), which is not followed",
+        ],
+      });
+      // The redirect (answered at each retry) pointed at another loopback address, which got nothing.
+      expect(redirecting.received.length).toBeGreaterThan(0);
+      expect(target.received).toHaveLength(0);
+    } finally {
+      await removeEndpoints(cookie);
+      await Promise.all([refusing, resetting, target, redirecting].map((r) => r.close()));
+    }
   });
 });
