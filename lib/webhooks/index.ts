@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, count, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { errors } from "@/lib/api/errors";
 import { parseOrThrow } from "@/lib/api/body";
@@ -82,10 +82,27 @@ export async function createEndpoint(
 ): Promise<{ endpoint: EndpointView; secret: string }> {
   const { url } = parseOrThrow(endpointInputSchema, body);
   const secret = SECRET_PREFIX + randomBytes(24).toString("base64url");
+  const limit = env().WEBHOOK_ENDPOINTS_PER_COMPANY;
   const db = await getDb();
-  const [row] = await db.insert(webhookEndpoints).values({ companyId, url, secret }).returning();
+  const row = await db.transaction(async (tx) => {
+    // One addition per company at a time, so that two at once cannot both pass the count.
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtextextended(${`webhook endpoints ${companyId}`}, 0))`,
+    );
+    const [held] = await tx
+      .select({ n: count() })
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.companyId, companyId));
+    if (Number(held?.n ?? 0) >= limit) {
+      throw errors.conflict(
+        `A company may have at most ${limit} webhook endpoints: remove one before adding another`,
+      );
+    }
+    const [added] = await tx.insert(webhookEndpoints).values({ companyId, url, secret }).returning();
+    return added!;
+  });
   endpointsChanged(companyId);
-  return { endpoint: view(row!), secret };
+  return { endpoint: view(row), secret };
 }
 
 export const endpointUpdateSchema = z.object({ active: z.boolean({ error: "Must be true or false" }) });

@@ -251,4 +251,38 @@ describe("webhooks", () => {
       await Promise.all([refusing, resetting, target, redirecting].map((r) => r.close()));
     }
   });
+
+  it("a company may register WEBHOOK_ENDPOINTS_PER_COMPANY endpoints (10); one more is refused with the contract's 409", async () => {
+    const { cookie, addEndpoint } = await adminOf();
+    // All at once: the count holds however the additions interleave.
+    const statuses = await Promise.all(
+      Array.from(
+        { length: 12 },
+        async (_, i) => (await addEndpoint(`https://hooks.example.com/${i}`)).status,
+      ),
+    );
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(2);
+    const refused = await addEndpoint("https://hooks.example.com/one-more");
+    expect(refused).toEqual({
+      status: 409,
+      body: {
+        status: "error",
+        message: "A company may have at most 10 webhook endpoints: remove one before adding another",
+        error_code: "CONFLICT",
+      },
+    });
+    const [first] = (
+      await json<{ data: { id: string }[] }>(await call(webhooksRoute, "/api/admin/webhooks", { cookie }))
+    ).data;
+    const removed = await call(webhookRoute, `/api/admin/webhooks/${first!.id}`, {
+      method: "DELETE",
+      params: { id: first!.id },
+      cookie,
+    });
+    expect(removed.status).toBe(200);
+    expect((await addEndpoint("https://hooks.example.com/instead")).status).toBe(201);
+    // Another company counts its own.
+    expect((await (await adminOf()).addEndpoint("https://hooks.example.com/elsewhere")).status).toBe(201);
+  });
 });
