@@ -252,6 +252,44 @@ describe("webhooks", () => {
     }
   });
 
+  it("one company's hanging endpoints do not hold back another company's delivery", async ({ annotate }) => {
+    const slow = await adminOf();
+    const other = await adminOf();
+    // Eight endpoints that take a delivery and never answer: held open until this test ends.
+    let closed = 0;
+    const hanging = await startReceiver({ answer: (res) => res.on("close", () => closed++) });
+    const quick = await startReceiver();
+    try {
+      for (let i = 1; i <= 8; i++)
+        expect((await slow.addEndpoint(`${hanging.base}/hang/${i}`)).status).toBe(201);
+      expect((await other.addEndpoint(quick.url)).status).toBe(201);
+
+      expect((await slow.tenant.api.post({ name: "Slow Company Lead", phone: "+16125550303" })).status).toBe(
+        201,
+      );
+      await waitFor("a delivery held at each of the eight endpoints", () => hanging.received.length === 8);
+      const started = performance.now();
+      expect(
+        (await other.tenant.api.post({ name: "Other Company Lead", phone: "+16125550304" })).status,
+      ).toBe(201);
+      await waitFor("the other company's delivery", () => quick.received.length === 1);
+      const took = performance.now() - started;
+
+      expect(closed).toBe(0);
+      expect(hanging.received.map((r) => r.path).sort()).toEqual(
+        Array.from({ length: 8 }, (_, i) => `/hang/${i + 1}`).sort(),
+      );
+      expect(JSON.parse(quick.received[0]!.body)).toMatchObject({ data: { name: "Other Company Lead" } });
+      await annotate(
+        `the other company's delivery arrived ${took.toFixed(0)} ms after its lead was written, with 8 deliveries held open`,
+        "latency",
+      );
+    } finally {
+      await removeEndpoints(slow.cookie);
+      await Promise.all([hanging.close(), quick.close()]);
+    }
+  });
+
   it("a company may register WEBHOOK_ENDPOINTS_PER_COMPANY endpoints (10); one more is refused with the contract's 409", async () => {
     const { cookie, addEndpoint } = await adminOf();
     // All at once: the count holds however the additions interleave.
