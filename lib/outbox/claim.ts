@@ -18,10 +18,10 @@ export const ENDPOINT_IN_FLIGHT = 2;
 /**
  * Takes up to `limit` due items for a worker's places (or the one given, which the intake delivers
  * itself while the visitor waits, on no worker's place and so under no cap): pending, due, not held
- * by another worker, first of their sequence, and within what their company and endpoint may still
- * have under way, counting the items taken together. Each is held for a lease; a worker that dies
- * lets it go when that ends. Two workers taking at the same moment may pass a cap by an item or
- * two: the caps bound, they do not meter.
+ * by another worker, first of their sequence, not for a paused endpoint (lib/webhooks/breaker.ts),
+ * and within what their company and endpoint may still have under way, counting the items taken
+ * together. Each is held for a lease; a worker that dies lets it go when that ends. Two workers
+ * taking at the same moment may pass a cap by an item or two: the caps bound, they do not meter.
  */
 export async function claim(options: { id?: number; limit: number }): Promise<OutboxRow[]> {
   const db = await getDb();
@@ -31,7 +31,9 @@ export async function claim(options: { id?: number; limit: number }): Promise<Ou
   const due = sql`o.status = 'pending' and o.kind in ${kinds} and o.next_attempt_at <= ${at}
     and (o.locked_until is null or o.locked_until < ${at})
     and ${firstOf(sql`o.sequence`)}
-    and (o.alt_sequence is null or (${firstOf(sql`o.alt_sequence`)}))`;
+    and (o.alt_sequence is null or (${firstOf(sql`o.alt_sequence`)}))
+    and (o.endpoint_id is null or not exists (select 1 from webhook_endpoints e
+      where e.id = o.endpoint_id and e.paused_until > ${at}))`;
   const taken =
     options.id === undefined
       ? underCaps(due, at, options.limit)

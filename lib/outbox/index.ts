@@ -6,6 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { outbox, type OutboxRow, webhookEndpoints } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { postWebhook, WEBHOOK_MAX_ATTEMPTS } from "@/lib/webhooks";
+import { recordAttempt, resumeEndpoint } from "@/lib/webhooks/breaker";
 import { claim, heldBy } from "./claim";
 import { kickOutbox } from "./kick";
 import { deliverToRotor, type RotorSubmission } from "./rotor";
@@ -63,6 +64,7 @@ async function attempt(item: OutboxRow): Promise<Outcome> {
     .where(eq(webhookEndpoints.id, item.endpointId!));
   if (!endpoint?.active) return { result: "failed", status: null, error: "The endpoint is turned off" };
   const sent = await postWebhook(endpoint, item);
+  const pausedUntil = await recordAttempt(endpoint.id, sent.ok);
   if (sent.ok) return { result: "delivered", status: sent.status };
   if (item.attempts >= WEBHOOK_MAX_ATTEMPTS) {
     return {
@@ -71,7 +73,12 @@ async function attempt(item: OutboxRow): Promise<Outcome> {
       error: `${sent.error}; gave up after ${item.attempts} attempts`,
     };
   }
-  return { result: "retry", status: null, error: sent.error };
+  return {
+    result: "retry",
+    status: null,
+    error: sent.error,
+    retryAfterMs: pausedUntil ? pausedUntil.getTime() - now().getTime() : undefined,
+  };
 }
 
 /** Delivers one claimed item and records what came of it. */
@@ -265,6 +272,9 @@ export async function replay(companyId: string, id: number): Promise<number> {
         : "A submission that reached Rotor is not sent twice",
     );
   }
+  // Replay is an admin's "send it now": a paused endpoint is resumed for it (and paused again at
+  // its next failure).
+  if (item.endpointId) await resumeEndpoint(companyId, item.endpointId);
   kickOutbox();
   return queued;
 }
@@ -321,7 +331,7 @@ export async function listOutbox(
 ): Promise<{ entries: OutboxEntry[]; hasMore: boolean }> {
   const db = await getDb();
   const rows = await db
-    .select({ item: outbox, url: webhookEndpoints.url })
+    .select({ item: outbox, url: webhookEndpoints.url, pausedUntil: webhookEndpoints.pausedUntil })
     .from(outbox)
     .leftJoin(webhookEndpoints, eq(webhookEndpoints.id, outbox.endpointId))
     .where(
@@ -334,7 +344,12 @@ export async function listOutbox(
     .orderBy(desc(outbox.id))
     .limit(OUTBOX_PAGE_SIZE + 1)
     .offset((query.page - 1) * OUTBOX_PAGE_SIZE);
-  const entries = rows.slice(0, OUTBOX_PAGE_SIZE).map(({ item, url }) => ({
+  // What waits for a paused endpoint goes when the pause ends, if not later.
+  const nextAttempt = (item: OutboxRow, pausedUntil: Date | null) =>
+    item.status === "pending" && pausedUntil && pausedUntil > item.nextAttemptAt
+      ? pausedUntil
+      : item.nextAttemptAt;
+  const entries = rows.slice(0, OUTBOX_PAGE_SIZE).map(({ item, url, pausedUntil }) => ({
     id: item.id,
     kind: item.kind,
     event: item.event,
@@ -345,7 +360,7 @@ export async function listOutbox(
     lastError: item.lastError,
     leadId: item.leadId,
     createdAt: item.createdAt.toISOString(),
-    nextAttemptAt: item.nextAttemptAt.toISOString(),
+    nextAttemptAt: nextAttempt(item, pausedUntil).toISOString(),
     deliveredAt: item.deliveredAt?.toISOString() ?? null,
   }));
   return { entries, hasMore: rows.length > OUTBOX_PAGE_SIZE };

@@ -10,11 +10,12 @@ import type { ApiLead } from "@/lib/leads/schema";
 import { kickOutbox } from "@/lib/outbox/kick";
 import { endpointsChanged } from "./active";
 import { refusedHost } from "./address";
+import { resumeEndpoint } from "./breaker";
 
 /**
  * Webhooks: each company's endpoints receive every created or updated lead (lib/webhooks/event.ts),
  * posted to public addresses only (address.ts, send.ts). Deliveries wait in the outbox (lib/outbox)
- * and are retried with backoff.
+ * and are retried with backoff; an endpoint that keeps failing is paused (breaker.ts).
  */
 export { payloadLead, SIGNATURE_HEADER, signPayload, verifySignature, webhookBody } from "./event";
 export { postWebhook } from "./send";
@@ -105,17 +106,29 @@ export async function createEndpoint(
   return { endpoint: view(row), secret };
 }
 
-export const endpointUpdateSchema = z.object({ active: z.boolean({ error: "Must be true or false" }) });
+/** Turns an endpoint off or on (`active`), or resumes one its failures paused (`paused: false`). */
+export const endpointUpdateSchema = z
+  .object({
+    active: z.boolean({ error: "Must be true or false" }).optional(),
+    paused: z
+      .literal(false, { error: "Must be false: an endpoint is paused by its failures, not by hand" })
+      .optional(),
+  })
+  .refine((v) => v.active !== undefined || v.paused !== undefined, {
+    error: "Give active, or paused: false",
+    path: ["body"],
+  });
 
 export async function updateEndpoint(companyId: string, id: string, body: unknown): Promise<EndpointView> {
-  const { active } = parseOrThrow(endpointUpdateSchema, body);
+  const { active, paused } = parseOrThrow(endpointUpdateSchema, body);
   if (!z.guid().safeParse(id).success) throw errors.notFound();
+  const mine = and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.companyId, companyId));
   const db = await getDb();
-  const [row] = await db
-    .update(webhookEndpoints)
-    .set({ active })
-    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.companyId, companyId)))
-    .returning();
+  if (paused === false) await resumeEndpoint(companyId, id);
+  const [row] =
+    active === undefined
+      ? await db.select().from(webhookEndpoints).where(mine)
+      : await db.update(webhookEndpoints).set({ active }).where(mine).returning();
   if (!row) throw errors.notFound();
   endpointsChanged(companyId);
   return view(row);

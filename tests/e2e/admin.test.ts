@@ -364,6 +364,41 @@ describe("the admin in real Chromium", () => {
     }
   });
 
+  it("shows an endpoint that keeps failing as paused, and resumes it", async () => {
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(500).end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/failing`;
+      await page.goto(`${portal.base}/admin/deliveries`);
+      await page.fill("#webhook-url", url);
+      await page.click("text=Add endpoint");
+      await page.click("text=Done");
+      // Ten failed deliveries in a row pause it.
+      for (let i = 0; i < 10; i++) {
+        const response = await fetch(`${portal.base}/open-api/leads`, {
+          method: "POST",
+          headers: { "x-api-key": apiKey, "content-type": "application/json" },
+          body: JSON.stringify({ name: `Unheard Person ${i}`, phone: `+1612555998${i}` }),
+        });
+        expect(response.status).toBe(201);
+      }
+      const row = page.locator("tr", { hasText: "/failing" });
+      for (let i = 0; i < 100 && !(await row.textContent())?.includes("Paused"); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        await page.reload();
+      }
+      expect(await row.textContent()).toMatch(/Paused after 10 failed deliveries in a row, until .+ UTC/);
+      await shot("webhook-paused");
+      await row.locator("text=Resume").click();
+      await page.waitForSelector("tr:has-text('/failing') >> td:text-is('On')");
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
   it("has no accessibility violations on any staff page (axe-core)", async () => {
     await page.goto(`${portal.base}/admin/leads?search=person108`);
     await page.waitForSelector("text=1 lead");

@@ -3,8 +3,10 @@ import * as outboxRoute from "@/app/api/admin/outbox/route";
 import * as replayRoute from "@/app/api/admin/outbox/[id]/replay/route";
 import * as webhooksRoute from "@/app/api/admin/webhooks/route";
 import * as webhookRoute from "@/app/api/admin/webhooks/[id]/route";
+import { setClock } from "@/lib/clock";
 import { drainOutbox, outboxIdle } from "@/lib/outbox";
 import { SIGNATURE_HEADER, verifySignature } from "@/lib/webhooks";
+import { BREAKER_FAILURES, BREAKER_PAUSE_MS } from "@/lib/webhooks/breaker";
 import { UNREACHABLE } from "@/lib/webhooks/send";
 import { newTenant } from "../support/fixtures";
 import { call, json, newUser, sessionCookie } from "../support/staff";
@@ -287,6 +289,93 @@ describe("webhooks", () => {
     } finally {
       await removeEndpoints(slow.cookie);
       await Promise.all([hanging.close(), quick.close()]);
+    }
+  });
+
+  it("pauses an endpoint that fails again and again, says so, and goes on when an admin resumes it or replays a delivery", async () => {
+    const { tenant, cookie, addEndpoint } = await adminOf();
+    const failing = await startReceiver();
+    let clock = Date.now();
+    setClock(() => new Date(clock));
+    /** Drains, a minute later each time (past every backoff), until the condition holds. */
+    const drainUntil = (what: string, condition: () => Promise<boolean>) =>
+      waitFor(what, async () => {
+        await drainOutbox();
+        if (await condition()) return true;
+        clock += 60_000;
+        return false;
+      });
+    const endpointState = async () =>
+      (
+        await json<{ data: { id: string; failureStreak: number; pausedUntil: string | null }[] }>(
+          await call(webhooksRoute, "/api/admin/webhooks", { cookie }),
+        )
+      ).data[0]!;
+    const paused = async () => (await endpointState()).pausedUntil !== null;
+    try {
+      const { id } = (await addEndpoint(failing.url)).body.data;
+      failing.failNext(...Array<number>(BREAKER_FAILURES).fill(500));
+      expect((await tenant.api.post({ name: "Breaker One", phone: "+16125550305" })).status).toBe(201);
+      await drainUntil("the endpoint paused", paused);
+      expect(failing.received.map((r) => r.answered)).toEqual(Array(BREAKER_FAILURES).fill(500));
+      const pausedUntil = new Date(clock + BREAKER_PAUSE_MS).toISOString();
+      expect(await endpointState()).toMatchObject({ id, failureStreak: BREAKER_FAILURES, pausedUntil });
+
+      // While paused nothing goes to it; what waits says when it will go.
+      expect((await tenant.api.post({ name: "Breaker Two", phone: "+16125550306" })).status).toBe(201);
+      await drainOutbox();
+      clock += BREAKER_PAUSE_MS / 2;
+      await drainOutbox();
+      expect(failing.received).toHaveLength(BREAKER_FAILURES);
+      expect((await deliveryLog(cookie)).map((e) => [e.status, e.nextAttemptAt])).toEqual([
+        ["pending", pausedUntil],
+        ["pending", pausedUntil],
+      ]);
+
+      // When the pause is over the next deliveries go out; failing again, they pause it again.
+      failing.failNext(500, 500);
+      clock += BREAKER_PAUSE_MS / 2;
+      await drainUntil("two more attempts", async () => failing.received.length === BREAKER_FAILURES + 2);
+      expect(await endpointState()).toMatchObject({
+        failureStreak: BREAKER_FAILURES + 2,
+        pausedUntil: new Date(clock + BREAKER_PAUSE_MS).toISOString(),
+      });
+
+      // An admin resumes it: what waited goes out now.
+      const resumed = await call(webhookRoute, `/api/admin/webhooks/${id}`, {
+        method: "PATCH",
+        params: { id },
+        cookie,
+        body: { paused: false },
+      });
+      expect(resumed.status).toBe(200);
+      expect((await json<{ data: { pausedUntil: string | null } }>(resumed)).data.pausedUntil).toBeNull();
+      await drainUntil("both delivered", async () =>
+        (await deliveryLog(cookie)).every((e) => e.status === "delivered"),
+      );
+      expect(failing.received.slice(BREAKER_FAILURES + 2).map((r) => r.answered)).toEqual([204, 204]);
+      expect(await endpointState()).toMatchObject({ failureStreak: 0, pausedUntil: null });
+
+      // Paused again, a replay sends at once, and what waited goes with it.
+      failing.failNext(...Array<number>(BREAKER_FAILURES).fill(500));
+      expect((await tenant.api.post({ name: "Breaker Three", phone: "+16125550307" })).status).toBe(201);
+      await drainUntil("the endpoint paused again", paused);
+      const delivered = (await deliveryLog(cookie)).find((e) => e.status === "delivered")!;
+      const replayed = await call(replayRoute, `/api/admin/outbox/${delivered.id}/replay`, {
+        method: "POST",
+        params: { id: String(delivered.id) },
+        cookie,
+      });
+      expect(replayed.status).toBe(200);
+      const before = failing.received.length;
+      await drainUntil("the replay and the waiting delivery sent", async () =>
+        (await deliveryLog(cookie)).every((e) => e.status === "delivered"),
+      );
+      expect(failing.received.slice(before).map((r) => r.answered)).toEqual([204, 204]);
+      expect(await endpointState()).toMatchObject({ failureStreak: 0, pausedUntil: null });
+    } finally {
+      setClock(null);
+      await failing.close();
     }
   });
 
