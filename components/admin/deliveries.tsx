@@ -124,7 +124,7 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointRow[] }) {
                     {!e.active
                       ? "Off"
                       : e.pausedUntil
-                        ? `Paused after ${e.failureStreak} failed deliveries in a row, until ${utc(e.pausedUntil)} UTC`
+                        ? `Paused after ${e.failureStreak} failed attempts in a row, until ${utc(e.pausedUntil)} UTC`
                         : "On"}
                   </td>
                   <td>
