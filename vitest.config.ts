@@ -7,7 +7,9 @@ export default defineConfig({
     globalSetup: ["tests/support/global-setup.ts"],
     // Tests never touch a developer's .data folder: without DATABASE_URL each process gets a fresh
     // in-memory PGlite.
-    env: { DATA_DIR: "memory://", NODE_ENV: "test" },
+    // The tests' webhook receivers listen on loopback, which webhooks may reach only when the
+    // operator allows it (tests/integration/webhook-addresses.test.ts shows the refusals).
+    env: { DATA_DIR: "memory://", NODE_ENV: "test", WEBHOOK_ALLOWED_HOSTS: "127.0.0.1" },
     // Integration files share one database; running them one at a time keeps counts exact.
     fileParallelism: false,
     // next-auth imports "next/server" without the extension that Node's ESM loader needs; bundled

@@ -11,9 +11,18 @@ export interface EndpointRow {
   active: boolean;
   secretHint: string;
   createdAt: string;
+  failureStreak: number;
+  /** While the breaker holds it (lib/webhooks/breaker.ts); null once the pause is over. */
+  pausedUntil: string | null;
 }
 
-/** The company's webhook endpoints: add one (its secret shown once), turn one off or on, remove one. */
+const utc = (iso: string) =>
+  new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+/**
+ * The company's webhook endpoints: add one (its secret shown once), turn one off or on, resume one
+ * its failures paused, remove one.
+ */
 export function WebhookEndpoints({ endpoints }: { endpoints: EndpointRow[] }) {
   const router = useRouter();
   const [url, setUrl] = useState("");
@@ -111,8 +120,32 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointRow[] }) {
                   <td>
                     <code>{e.secretHint}</code>
                   </td>
-                  <td>{e.active ? "On" : "Off"}</td>
                   <td>
+                    {!e.active
+                      ? "Off"
+                      : e.pausedUntil
+                        ? `Paused after ${e.failureStreak} failed attempts in a row, until ${utc(e.pausedUntil)} UTC`
+                        : "On"}
+                  </td>
+                  <td>
+                    {e.active && e.pausedUntil ? (
+                      <>
+                        <button
+                          type="button"
+                          disabled={busy}
+                          onClick={() =>
+                            void act(() =>
+                              fetchJson(`/api/admin/webhooks/${e.id}`, {
+                                method: "PATCH",
+                                body: { paused: false },
+                              }),
+                            )
+                          }
+                        >
+                          Resume
+                        </button>{" "}
+                      </>
+                    ) : null}
                     <button
                       type="button"
                       disabled={busy}

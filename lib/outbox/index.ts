@@ -1,12 +1,13 @@
-import { and, count, desc, eq, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, inArray, lt, or } from "drizzle-orm";
 import { z } from "zod";
 import { errors } from "@/lib/api/errors";
 import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { outbox, type OutboxRow, webhookEndpoints } from "@/lib/db/schema";
 import { env } from "@/lib/env";
-import { upstreamMode } from "@/lib/rotor/upstream";
 import { postWebhook, WEBHOOK_MAX_ATTEMPTS } from "@/lib/webhooks";
+import { recordAttempt, resumeEndpoint } from "@/lib/webhooks/breaker";
+import { claim, heldBy } from "./claim";
 import { kickOutbox } from "./kick";
 import { deliverToRotor, type RotorSubmission } from "./rotor";
 
@@ -18,9 +19,9 @@ export type Outcome =
   | { result: "retry"; status: number | null; error: string; retryAfterMs?: number }
   | { result: "failed"; status: number | null; error: string };
 
-const LEASE_MS = 2 * 60_000;
 const MAX_BACKOFF_MS = 3_600_000;
 const KEEP_DELIVERED_DAYS = 30;
+const CLAIM_GAP_MS = 20;
 
 /**
  * Queues a visitor's submission for Rotor. Items of one person go out in order, so a later
@@ -49,48 +50,6 @@ export async function queueSubmission(
   return row!.id;
 }
 
-/**
- * Takes due items (or the one given) for this worker: pending, due, not held by another worker, and
- * first of their sequence. Each is held for a lease; a worker that dies lets it go when that ends.
- */
-async function claim(options: { id?: number; limit: number }): Promise<OutboxRow[]> {
-  const db = await getDb();
-  const at = now();
-  // Only a server in upstream mode sends to Rotor (another may share the database while changing over).
-  const kinds = upstreamMode() ? sql`('rotor', 'webhook')` : sql`('webhook')`;
-  return db
-    .update(outbox)
-    .set({ lockedUntil: new Date(at.getTime() + LEASE_MS), attempts: sql`${outbox.attempts} + 1` })
-    .where(
-      inArray(
-        outbox.id,
-        sql`(select o.id from outbox o
-          where o.status = 'pending' and o.kind in ${kinds} and o.next_attempt_at <= ${at}
-            and (o.locked_until is null or o.locked_until < ${at})
-            ${options.id === undefined ? sql`` : sql`and o.id = ${options.id}`}
-            and ${firstOf(sql`o.sequence`)}
-            and (o.alt_sequence is null or (${firstOf(sql`o.alt_sequence`)}))
-          order by o.id limit ${options.limit}
-          for update skip locked)`,
-      ),
-    )
-    .returning();
-}
-
-/**
- * No earlier item waits under this key, as either key of its own (one test per index, rather than
- * an OR that no index serves).
- */
-const firstOf = (key: SQL) => sql`not exists (select 1 from outbox p where p.kind = o.kind
-    and p.status = 'pending' and p.sequence = ${key} and p.id < o.id)
-  and not exists (select 1 from outbox p where p.kind = o.kind and p.status = 'pending'
-    and p.alt_sequence = ${key} and p.id < o.id)`;
-
-/** The item, while the worker that claimed it still holds its lease. */
-export function heldBy(item: Pick<OutboxRow, "id" | "lockedUntil">) {
-  return and(eq(outbox.id, item.id), eq(outbox.lockedUntil, item.lockedUntil!));
-}
-
 function backoffMs(attempts: number): number {
   const base = env().OUTBOX_BACKOFF_SECONDS * 1000 * 2 ** Math.max(0, attempts - 1);
   return Math.min(MAX_BACKOFF_MS, base) * (0.5 + Math.random() / 2);
@@ -105,15 +64,21 @@ async function attempt(item: OutboxRow): Promise<Outcome> {
     .where(eq(webhookEndpoints.id, item.endpointId!));
   if (!endpoint?.active) return { result: "failed", status: null, error: "The endpoint is turned off" };
   const sent = await postWebhook(endpoint, item);
-  if (sent.ok) return { result: "delivered", status: sent.status! };
+  const pausedUntil = await recordAttempt(endpoint.id, sent.ok);
+  if (sent.ok) return { result: "delivered", status: sent.status };
   if (item.attempts >= WEBHOOK_MAX_ATTEMPTS) {
     return {
       result: "failed",
-      status: sent.status,
+      status: null,
       error: `${sent.error}; gave up after ${item.attempts} attempts`,
     };
   }
-  return { result: "retry", status: sent.status, error: sent.error! };
+  return {
+    result: "retry",
+    status: null,
+    error: sent.error,
+    retryAfterMs: pausedUntil ? pausedUntil.getTime() - now().getTime() : undefined,
+  };
 }
 
 /** Delivers one claimed item and records what came of it. */
@@ -177,31 +142,77 @@ export interface DrainReport {
 }
 
 /**
- * Delivers what is due, a few at a time, until nothing is left or the time budget is spent; with
- * `prune`, then drops delivered items older than 30 days. The cron route, the local timer (both
- * pruning) and kicks call it.
+ * Delivers what is due until nothing is left or the time budget is spent, with up to `concurrency`
+ * deliveries under way. Each one that ends makes room for the next at once, without waiting for the
+ * others it was taken with: a receiver that hangs holds its own place only, and claim() keeps any
+ * company and endpoint from taking more than their share. Claims are made one at a time, for every
+ * free place together. With `prune`, then drops delivered items older than 30 days. The cron route,
+ * the local timer (both pruning) and kicks call it; `onWake` hands a kick a way to have this drain
+ * look for new work (false once it is finishing).
  */
 export async function drainOutbox(
-  options: { budgetMs?: number; concurrency?: number; prune?: boolean } = {},
+  options: {
+    budgetMs?: number;
+    concurrency?: number;
+    prune?: boolean;
+    onWake?: (wake: () => boolean) => void;
+  } = {},
 ): Promise<DrainReport> {
   const report: DrainReport = { delivered: 0, retried: 0, failed: 0 };
   const until = Date.now() + (options.budgetMs ?? 20_000);
-  const concurrency = options.concurrency ?? 4;
-  while (Date.now() < until) {
-    // A batch at a time, no more than the workers take at once: a claimed item's lease runs while
-    // it waits its turn.
-    const items = await claim({ limit: concurrency });
-    if (items.length === 0) break;
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-        while (next < items.length) {
-          const outcome = await deliver(items[next++]!);
-          report[outcome.result === "retry" ? "retried" : outcome.result]++;
-        }
-      }),
-    );
+  const concurrency = options.concurrency ?? 32;
+  const deliveries = new Set<Promise<void>>();
+  const faults: unknown[] = [];
+  let claiming: Promise<void> | null = null;
+  let again = false;
+  let open = true;
+
+  const start = (item: OutboxRow) => {
+    const delivery: Promise<void> = deliver(item)
+      .then((outcome) => void report[outcome.result === "retry" ? "retried" : outcome.result]++)
+      .catch((error: unknown) => void faults.push(error))
+      .finally(() => {
+        deliveries.delete(delivery);
+        look();
+      });
+    deliveries.add(delivery);
+  };
+  // Claims while asked to: what asks during a claim is answered by one more claim after it. Each
+  // claim waits at least as long after the last as that one took (and CLAIM_GAP_MS): deliveries
+  // that end one by one then share claims, and claiming takes at most half of the database's time
+  // however long the queue has grown (the embedded database runs in this process's own thread).
+  let claimAfter = 0;
+  const claimFree = async () => {
+    try {
+      while (again && Date.now() < until) {
+        again = false;
+        const wait = claimAfter - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        const free = concurrency - deliveries.size;
+        if (free <= 0) break;
+        const began = Date.now();
+        const items = await claim({ limit: free });
+        claimAfter = Date.now() + Math.max(CLAIM_GAP_MS, Date.now() - began);
+        for (const item of items) start(item);
+      }
+    } catch (error) {
+      faults.push(error);
+    } finally {
+      claiming = null;
+    }
+  };
+  function look(): boolean {
+    if (!open || Date.now() >= until) return false;
+    again = true;
+    claiming ??= claimFree();
+    return true;
   }
+
+  options.onWake?.(look);
+  look();
+  while (claiming || deliveries.size > 0) await Promise.all([claiming, ...deliveries]);
+  open = false;
+  if (faults.length > 0) throw faults[0];
   if (!options.prune) return report;
   const db = await getDb();
   await db
@@ -261,6 +272,9 @@ export async function replay(companyId: string, id: number): Promise<number> {
         : "A submission that reached Rotor is not sent twice",
     );
   }
+  // Replay is an admin's "send it now": a paused endpoint is resumed for it (and paused again at
+  // its next failure).
+  if (item.endpointId) await resumeEndpoint(companyId, item.endpointId);
   kickOutbox();
   return queued;
 }
@@ -317,7 +331,7 @@ export async function listOutbox(
 ): Promise<{ entries: OutboxEntry[]; hasMore: boolean }> {
   const db = await getDb();
   const rows = await db
-    .select({ item: outbox, url: webhookEndpoints.url })
+    .select({ item: outbox, url: webhookEndpoints.url, pausedUntil: webhookEndpoints.pausedUntil })
     .from(outbox)
     .leftJoin(webhookEndpoints, eq(webhookEndpoints.id, outbox.endpointId))
     .where(
@@ -330,7 +344,12 @@ export async function listOutbox(
     .orderBy(desc(outbox.id))
     .limit(OUTBOX_PAGE_SIZE + 1)
     .offset((query.page - 1) * OUTBOX_PAGE_SIZE);
-  const entries = rows.slice(0, OUTBOX_PAGE_SIZE).map(({ item, url }) => ({
+  // What waits for a paused endpoint goes when the pause ends, if not later.
+  const nextAttempt = (item: OutboxRow, pausedUntil: Date | null) =>
+    item.status === "pending" && pausedUntil && pausedUntil > item.nextAttemptAt
+      ? pausedUntil
+      : item.nextAttemptAt;
+  const entries = rows.slice(0, OUTBOX_PAGE_SIZE).map(({ item, url, pausedUntil }) => ({
     id: item.id,
     kind: item.kind,
     event: item.event,
@@ -341,7 +360,7 @@ export async function listOutbox(
     lastError: item.lastError,
     leadId: item.leadId,
     createdAt: item.createdAt.toISOString(),
-    nextAttemptAt: item.nextAttemptAt.toISOString(),
+    nextAttemptAt: nextAttempt(item, pausedUntil).toISOString(),
     deliveredAt: item.deliveredAt?.toISOString() ?? null,
   }));
   return { entries, hasMore: rows.length > OUTBOX_PAGE_SIZE };

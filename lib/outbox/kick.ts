@@ -1,20 +1,23 @@
 /**
  * Starting the outbox's worker soon after new work is queued, without waiting for it: one drain at
- * a time per process, another shortly after when more work came in meanwhile. On Vercel the drain
- * runs after the response (Next.js's `after`), and the cron job catches up on anything left. Kept
- * apart from lib/outbox so that the lead writes and lib/webhooks can kick without importing it.
+ * a time per process, which takes new work on a free place of its own while it runs (so that work
+ * queued behind a hanging delivery does not wait for it), or another drain shortly after when it
+ * was finishing. On Vercel the drain runs after the response (Next.js's `after`), and the cron job
+ * catches up on anything left. Kept apart from lib/outbox so that the lead writes and lib/webhooks
+ * can kick without importing it.
  */
 let running: Promise<void> | null = null;
+let wake: (() => boolean) | null = null;
 let again = false;
 
 async function drain(): Promise<void> {
   const { drainOutbox } = await import("./index");
-  await drainOutbox();
+  await drainOutbox({ onWake: (next) => (wake = next) });
 }
 
 export function kickOutbox(): void {
   if (running) {
-    again = true;
+    if (!wake?.()) again = true;
     return;
   }
   running = drain()
@@ -23,6 +26,7 @@ export function kickOutbox(): void {
     })
     .finally(() => {
       running = null;
+      wake = null;
       if (again) {
         again = false;
         setTimeout(kickOutbox, 250).unref?.();

@@ -6,7 +6,8 @@ import type { ApiLead } from "@/lib/leads/schema";
 import { RotorUnavailableError } from "@/lib/rotor/client";
 import { rotorClient } from "@/lib/rotor/upstream";
 import { queueLeadEvent } from "@/lib/webhooks";
-import { heldBy, type Outcome } from "./index";
+import { heldBy } from "./claim";
+import type { Outcome } from "./index";
 
 /**
  * A submission for Rotor: the upsert's body, and what a lead takes where it has nothing yet (the

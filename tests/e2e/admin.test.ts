@@ -19,6 +19,8 @@ const STAGES = ["new", "quoted", "won"];
 
 beforeAll(async () => {
   portal = await startPortal((env) => {
+    // The webhook test's receiver listens on loopback, which the operator must allow.
+    env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
     const out = portalCommand(env, "scripts/apikey.ts", [
       "create",
       "--name",
@@ -357,6 +359,45 @@ describe("the admin in real Chromium", () => {
       await page.reload();
       await page.waitForSelector("tr:has-text('lead.created') >> text=delivered");
       await shot("deliveries");
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
+  it("shows an endpoint that keeps failing as paused, and resumes it", async () => {
+    let failing = true;
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(failing ? 500 : 204).end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/failing`;
+      await page.goto(`${portal.base}/admin/deliveries`);
+      await page.fill("#webhook-url", url);
+      await page.click("text=Add endpoint");
+      await page.click("text=Done");
+      // Ten failed deliveries in a row pause it.
+      for (let i = 0; i < 10; i++) {
+        const response = await fetch(`${portal.base}/open-api/leads`, {
+          method: "POST",
+          headers: { "x-api-key": apiKey, "content-type": "application/json" },
+          body: JSON.stringify({ name: `Unheard Person ${i}`, phone: `+1612555998${i}` }),
+        });
+        expect(response.status).toBe(201);
+      }
+      // Its row among the endpoints (which show their secret's start), not the log's.
+      const row = page.locator("tr", { hasText: "whsec_" }).filter({ hasText: "/failing" });
+      for (let i = 0; i < 100 && !(await row.textContent())?.includes("Paused"); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        await page.reload();
+      }
+      expect(await row.textContent()).toMatch(/Paused after 10 failed attempts in a row, until .+ UTC/);
+      await shot("webhook-paused");
+      // Once the receiver is fixed, Resume sends what waited; had it failed again, it would be paused again.
+      failing = false;
+      await row.locator("text=Resume").click();
+      await row.locator("td", { hasText: /^On$/ }).waitFor();
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
     }

@@ -1,42 +1,17 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as outboxRoute from "@/app/api/admin/outbox/route";
 import * as replayRoute from "@/app/api/admin/outbox/[id]/replay/route";
 import * as webhooksRoute from "@/app/api/admin/webhooks/route";
 import * as webhookRoute from "@/app/api/admin/webhooks/[id]/route";
+import { setClock } from "@/lib/clock";
 import { drainOutbox, outboxIdle } from "@/lib/outbox";
 import { SIGNATURE_HEADER, verifySignature } from "@/lib/webhooks";
+import { BREAKER_FAILURES, BREAKER_PAUSE_MS } from "@/lib/webhooks/breaker";
+import { UNREACHABLE } from "@/lib/webhooks/send";
 import { newTenant } from "../support/fixtures";
 import { call, json, newUser, sessionCookie } from "../support/staff";
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-  answered: number;
-}
-
-/** A business's receiver: records each delivery and answers with the next scripted status (then 204). */
-async function startReceiver() {
-  const received: Received[] = [];
-  const statuses: number[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const answered = statuses.shift() ?? 204;
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), answered });
-      res.writeHead(answered).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/leads`,
-    received,
-    failNext: (...codes: number[]) => statuses.push(...codes),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+import { waitFor } from "../support/wait-for";
+import { type Receiver, startReceiver } from "../support/webhook-receiver";
 
 /** Drains until nothing is due; retries wait their backoff (a few milliseconds here). */
 async function deliverAll(): Promise<void> {
@@ -53,10 +28,12 @@ async function deliverAll(): Promise<void> {
 
 describe("webhooks", () => {
   const settingsBefore = { ...process.env };
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: Receiver;
 
   beforeAll(async () => {
     process.env.OUTBOX_BACKOFF_SECONDS = "0.005";
+    // The receivers listen on loopback: the operator allows it, by address and by name.
+    process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1,localhost";
     receiver = await startReceiver();
   });
 
@@ -181,5 +158,258 @@ describe("webhooks", () => {
       message: "Validation failed",
       errors: [{ field: "url", message: "Must be an http:// or https:// address" }],
     });
+  });
+
+  /** A company of its own with a signed-in admin, and a way to add endpoints as that admin. */
+  async function adminOf() {
+    const tenant = await newTenant();
+    const cookie = await sessionCookie(await newUser(tenant.company.id, "admin"));
+    const addEndpoint = async (url: string) => {
+      const response = await call(webhooksRoute, "/api/admin/webhooks", {
+        method: "POST",
+        cookie,
+        body: { url },
+      });
+      return { status: response.status, body: await json<{ data: { id: string } }>(response) };
+    };
+    return { tenant, cookie, addEndpoint };
+  }
+
+  /** Removes a company's endpoints, and with them what still waits for them. */
+  async function removeEndpoints(cookie: string) {
+    const listed = await json<{ data: { id: string }[] }>(
+      await call(webhooksRoute, "/api/admin/webhooks", { cookie }),
+    );
+    for (const { id } of listed.data) {
+      await call(webhookRoute, `/api/admin/webhooks/${id}`, { method: "DELETE", params: { id }, cookie });
+    }
+  }
+
+  interface LogEntry {
+    id: number;
+    target: string;
+    status: string;
+    attempts: number;
+    lastStatus: number | null;
+    lastError: string | null;
+    nextAttemptAt: string;
+  }
+  const deliveryLog = async (cookie: string) =>
+    (await json<{ data: LogEntry[] }>(await call(outboxRoute, "/api/admin/outbox?kind=webhook", { cookie })))
+      .data;
+
+  it("reaches an internal receiver that the operator named in WEBHOOK_ALLOWED_HOSTS", async () => {
+    const { tenant, addEndpoint } = await adminOf();
+    expect((await addEndpoint(`http://localhost:${receiver.port}/internal`)).status).toBe(201);
+    const before = receiver.received.length;
+    expect((await tenant.api.post({ name: "Internal Lead", phone: "+16125550301" })).status).toBe(201);
+    await deliverAll();
+    expect(receiver.received.slice(before).map((r) => [r.path, r.answered])).toEqual([["/internal", 204]]);
+  });
+
+  it("the log tells whether a delivery arrived, an answer's class, or that the receiver could not be reached: never which way", async () => {
+    const { tenant, cookie, addEndpoint } = await adminOf();
+    const refusing = await startReceiver({
+      answer: (res, delivery) => {
+        delivery.answered = 405;
+        res.writeHead(405).end();
+      },
+    });
+    const resetting = await startReceiver({ answer: (res) => res.socket?.destroy() });
+    const gone = await startReceiver();
+    await gone.close();
+    const target = await startReceiver({ host: "127.0.0.2" });
+    const redirecting = await startReceiver({
+      answer: (res, delivery) => {
+        delivery.answered = 302;
+        res.writeHead(302, { location: target.url }).end();
+      },
+    });
+    try {
+      for (const r of [refusing, resetting, gone, redirecting])
+        expect((await addEndpoint(r.url)).status).toBe(201);
+      expect((await tenant.api.post({ name: "Coarse Lead", phone: "+16125550302" })).status).toBe(201);
+      await waitFor("an attempt at each endpoint", async () => {
+        await drainOutbox();
+        return (await deliveryLog(cookie)).filter((e) => e.attempts > 0 && e.lastError).length === 4;
+      });
+      const said = Object.fromEntries(
+        (await deliveryLog(cookie)).map((e) => [e.target, [e.lastStatus, e.lastError]]),
+      );
+      expect(said).toEqual({
+        [refusing.url]: [null, "not delivered: the receiver answered with an error (4xx)"],
+        [resetting.url]: [null, UNREACHABLE],
+        [gone.url]: [null, UNREACHABLE],
+        [redirecting.url]: [
+          null,
+          "not delivered: the receiver answered with a redirect (3xx), which is not followed",
+        ],
+      });
+      // The redirect (answered at each retry) pointed at another loopback address, which got nothing.
+      expect(redirecting.received.length).toBeGreaterThan(0);
+      expect(target.received).toHaveLength(0);
+    } finally {
+      await removeEndpoints(cookie);
+      await Promise.all([refusing, resetting, target, redirecting].map((r) => r.close()));
+    }
+  });
+
+  it("one company's hanging endpoints do not hold back another company's delivery", async ({ annotate }) => {
+    const slow = await adminOf();
+    const other = await adminOf();
+    // Eight endpoints that take a delivery and never answer: held open until this test ends.
+    let closed = 0;
+    const hanging = await startReceiver({ answer: (res) => res.on("close", () => closed++) });
+    const quick = await startReceiver();
+    try {
+      for (let i = 1; i <= 8; i++)
+        expect((await slow.addEndpoint(`${hanging.base}/hang/${i}`)).status).toBe(201);
+      expect((await other.addEndpoint(quick.url)).status).toBe(201);
+
+      expect((await slow.tenant.api.post({ name: "Slow Company Lead", phone: "+16125550303" })).status).toBe(
+        201,
+      );
+      await waitFor("a delivery held at each of the eight endpoints", () => hanging.received.length === 8);
+      const started = performance.now();
+      expect(
+        (await other.tenant.api.post({ name: "Other Company Lead", phone: "+16125550304" })).status,
+      ).toBe(201);
+      await waitFor("the other company's delivery", () => quick.received.length === 1);
+      const took = performance.now() - started;
+
+      expect(closed).toBe(0);
+      expect(hanging.received.map((r) => r.path).sort()).toEqual(
+        Array.from({ length: 8 }, (_, i) => `/hang/${i + 1}`).sort(),
+      );
+      expect(JSON.parse(quick.received[0]!.body)).toMatchObject({ data: { name: "Other Company Lead" } });
+      await annotate(
+        `the other company's delivery arrived ${took.toFixed(0)} ms after its lead was written, with 8 deliveries held open`,
+        "latency",
+      );
+    } finally {
+      await removeEndpoints(slow.cookie);
+      await Promise.all([hanging.close(), quick.close()]);
+    }
+  });
+
+  it("pauses an endpoint that fails again and again, says so, and goes on when an admin resumes it or replays a delivery", async () => {
+    const { tenant, cookie, addEndpoint } = await adminOf();
+    const failing = await startReceiver();
+    let clock = Date.now();
+    setClock(() => new Date(clock));
+    /** Drains, a minute later each time (past every backoff), until the condition holds. */
+    const drainUntil = (what: string, condition: () => Promise<boolean>) =>
+      waitFor(what, async () => {
+        await drainOutbox();
+        if (await condition()) return true;
+        clock += 60_000;
+        return false;
+      });
+    const endpointState = async () =>
+      (
+        await json<{ data: { id: string; failureStreak: number; pausedUntil: string | null }[] }>(
+          await call(webhooksRoute, "/api/admin/webhooks", { cookie }),
+        )
+      ).data[0]!;
+    const paused = async () => (await endpointState()).pausedUntil !== null;
+    try {
+      const { id } = (await addEndpoint(failing.url)).body.data;
+      failing.failNext(...Array<number>(BREAKER_FAILURES).fill(500));
+      expect((await tenant.api.post({ name: "Breaker One", phone: "+16125550305" })).status).toBe(201);
+      await drainUntil("the endpoint paused", paused);
+      expect(failing.received.map((r) => r.answered)).toEqual(Array(BREAKER_FAILURES).fill(500));
+      const pausedUntil = new Date(clock + BREAKER_PAUSE_MS).toISOString();
+      expect(await endpointState()).toMatchObject({ id, failureStreak: BREAKER_FAILURES, pausedUntil });
+
+      // While paused nothing goes to it; what waits says when it will go.
+      expect((await tenant.api.post({ name: "Breaker Two", phone: "+16125550306" })).status).toBe(201);
+      await drainOutbox();
+      clock += BREAKER_PAUSE_MS / 2;
+      await drainOutbox();
+      expect(failing.received).toHaveLength(BREAKER_FAILURES);
+      expect((await deliveryLog(cookie)).map((e) => [e.status, e.nextAttemptAt])).toEqual([
+        ["pending", pausedUntil],
+        ["pending", pausedUntil],
+      ]);
+
+      // When the pause is over the next deliveries go out; failing again, they pause it again.
+      failing.failNext(500, 500);
+      clock += BREAKER_PAUSE_MS / 2;
+      await drainUntil("two more attempts", async () => failing.received.length === BREAKER_FAILURES + 2);
+      expect(await endpointState()).toMatchObject({
+        failureStreak: BREAKER_FAILURES + 2,
+        pausedUntil: new Date(clock + BREAKER_PAUSE_MS).toISOString(),
+      });
+
+      // An admin resumes it: what waited goes out now.
+      const resumed = await call(webhookRoute, `/api/admin/webhooks/${id}`, {
+        method: "PATCH",
+        params: { id },
+        cookie,
+        body: { paused: false },
+      });
+      expect(resumed.status).toBe(200);
+      expect((await json<{ data: { pausedUntil: string | null } }>(resumed)).data.pausedUntil).toBeNull();
+      await drainUntil("both delivered", async () =>
+        (await deliveryLog(cookie)).every((e) => e.status === "delivered"),
+      );
+      expect(failing.received.slice(BREAKER_FAILURES + 2).map((r) => r.answered)).toEqual([204, 204]);
+      expect(await endpointState()).toMatchObject({ failureStreak: 0, pausedUntil: null });
+
+      // Paused again, a replay sends at once, and what waited goes with it.
+      failing.failNext(...Array<number>(BREAKER_FAILURES).fill(500));
+      expect((await tenant.api.post({ name: "Breaker Three", phone: "+16125550307" })).status).toBe(201);
+      await drainUntil("the endpoint paused again", paused);
+      const delivered = (await deliveryLog(cookie)).find((e) => e.status === "delivered")!;
+      const replayed = await call(replayRoute, `/api/admin/outbox/${delivered.id}/replay`, {
+        method: "POST",
+        params: { id: String(delivered.id) },
+        cookie,
+      });
+      expect(replayed.status).toBe(200);
+      const before = failing.received.length;
+      await drainUntil("the replay and the waiting delivery sent", async () =>
+        (await deliveryLog(cookie)).every((e) => e.status === "delivered"),
+      );
+      expect(failing.received.slice(before).map((r) => r.answered)).toEqual([204, 204]);
+      expect(await endpointState()).toMatchObject({ failureStreak: 0, pausedUntil: null });
+    } finally {
+      setClock(null);
+      await failing.close();
+    }
+  });
+
+  it("a company may register WEBHOOK_ENDPOINTS_PER_COMPANY endpoints (10); one more is refused with the contract's 409", async () => {
+    const { cookie, addEndpoint } = await adminOf();
+    // All at once: the count holds however the additions interleave.
+    const statuses = await Promise.all(
+      Array.from(
+        { length: 12 },
+        async (_, i) => (await addEndpoint(`https://hooks.example.com/${i}`)).status,
+      ),
+    );
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(2);
+    const refused = await addEndpoint("https://hooks.example.com/one-more");
+    expect(refused).toEqual({
+      status: 409,
+      body: {
+        status: "error",
+        message: "A company may have at most 10 webhook endpoints: remove one before adding another",
+        error_code: "CONFLICT",
+      },
+    });
+    const [first] = (
+      await json<{ data: { id: string }[] }>(await call(webhooksRoute, "/api/admin/webhooks", { cookie }))
+    ).data;
+    const removed = await call(webhookRoute, `/api/admin/webhooks/${first!.id}`, {
+      method: "DELETE",
+      params: { id: first!.id },
+      cookie,
+    });
+    expect(removed.status).toBe(200);
+    expect((await addEndpoint("https://hooks.example.com/instead")).status).toBe(201);
+    // Another company counts its own.
+    expect((await (await adminOf()).addEndpoint("https://hooks.example.com/elsewhere")).status).toBe(201);
   });
 });

@@ -3,7 +3,9 @@ import { ReplayButton, WebhookEndpoints } from "@/components/admin/deliveries";
 import { adminPage } from "@/lib/auth/page-session";
 import { listOutbox, outboxCounts, outboxQuerySchema } from "@/lib/outbox";
 import { isUpstream } from "@/lib/rotor/upstream";
+import { now } from "@/lib/clock";
 import { listEndpoints } from "@/lib/webhooks";
+import { BREAKER_FAILURES, BREAKER_PAUSE_MS } from "@/lib/webhooks/breaker";
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
@@ -47,9 +49,18 @@ export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (u
       <p>
         Every created or updated lead is posted to each endpoint as JSON, signed in the{" "}
         <code>X-Portal-Signature</code> header (<code>t=…,v1=…</code>: HMAC-SHA256 of the timestamp, a dot and
-        the body, with the endpoint&apos;s secret). A delivery that fails is retried with growing waits.
+        the body, with the endpoint&apos;s secret). A delivery that fails is retried with growing waits. An
+        endpoint that fails {BREAKER_FAILURES} times in a row is paused for {BREAKER_PAUSE_MS / 60_000}{" "}
+        minutes, and again after each failure until a delivery succeeds; <em>Resume</em> sends what waits for
+        it at once. Only public addresses are reached, and redirects are not followed.
       </p>
-      <WebhookEndpoints endpoints={endpoints.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() }))} />
+      <WebhookEndpoints
+        endpoints={endpoints.map((e) => ({
+          ...e,
+          createdAt: e.createdAt.toISOString(),
+          pausedUntil: e.pausedUntil && e.pausedUntil > now() ? e.pausedUntil.toISOString() : null,
+        }))}
+      />
       <h2>Log</h2>
       <p>
         {upstream

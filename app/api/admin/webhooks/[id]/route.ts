@@ -3,7 +3,10 @@ import { readJsonObject } from "@/lib/api/body";
 import { jsonResponse } from "@/lib/api/respond";
 import { deleteEndpoint, updateEndpoint } from "@/lib/webhooks";
 
-/** Turns an endpoint off or on: while off, no event is queued for it. */
+/**
+ * Turns an endpoint off or on (`{"active": false}`: while off, no event is queued for it), or
+ * resumes one that its failures paused (`{"paused": false}`).
+ */
 export const PATCH = withSession<{ id: string }>({ adminOnly: true }, async ({ req, user, params }) =>
   jsonResponse({
     data: await updateEndpoint(user.companyId, params.id, await readJsonObject(req)),
