@@ -13,6 +13,11 @@ const nextConfig = {
   // must answer JSON with its version header, so the API serves such paths itself and proxy.ts
   // redirects the pages.
   skipTrailingSlashRedirect: true,
+  experimental: {
+    // next start would otherwise load every route before it answers its first request (a cold
+    // start's whole cost); each route now loads on its own first request, as on Vercel.
+    preloadEntriesOnStart: false,
+  },
 };
 
 export default nextConfig;
