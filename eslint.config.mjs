@@ -4,7 +4,16 @@ import nextTs from "eslint-config-next/typescript";
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: [".next/**", ".data/**", "node_modules/**", "next-env.d.ts", "lib/db/migrations/**"] },
+  {
+    ignores: [
+      ".next/**",
+      ".data/**",
+      ".vercel/**",
+      "node_modules/**",
+      "next-env.d.ts",
+      "lib/db/migrations/**",
+    ],
+  },
 ];
 
 export default config;

@@ -1,11 +1,12 @@
-import { getDb } from "@/lib/db/client";
 import { env, SettingsError } from "@/lib/env";
 import { stampPeersOnRequests } from "@/lib/http/stamp-peers";
 
 /**
  * Server start-up, in the Node.js runtime: a bad setting stops the process with a message naming it
  * (a server that cannot read its settings would answer every request with a 500), and the embedded
- * database is opened (and migrated) before the first request rather than during it.
+ * database is opened (and migrated) before the first request rather than during it. Every cold
+ * start waits for this, the proxy's on Vercel too, so on PostgreSQL (migrated by npm run
+ * db:migrate) it loads no database code: the first request that needs the database opens it.
  */
 export async function startServer(): Promise<void> {
   stampPeersOnRequests();
@@ -16,15 +17,21 @@ export async function startServer(): Promise<void> {
     console.error(error.message);
     process.exit(1);
   }
-  await getDb();
+  const { DATABASE_URL, VERCEL, OUTBOX_INTERVAL_SECONDS } = env();
+  if (!DATABASE_URL) {
+    const { getDb } = await import("@/lib/db/client");
+    await getDb();
+  }
   // A long-running server delivers the outbox itself; on Vercel the cron job in vercel.json does.
-  const { VERCEL, OUTBOX_INTERVAL_SECONDS } = env();
   if (!VERCEL) {
-    const { drainOutbox } = await import("@/lib/outbox");
+    // The outbox (with the leads and KV code it delivers through) is loaded at the first tick, not
+    // here: start-up is awaited before the first answer.
     const tick = () => {
-      drainOutbox({ prune: true }).catch((error: unknown) => {
-        console.error(`[outbox] drain failed: ${error instanceof Error ? error.name : typeof error}`);
-      });
+      import("@/lib/outbox")
+        .then(({ drainOutbox }) => drainOutbox({ prune: true }))
+        .catch((error: unknown) => {
+          console.error(`[outbox] drain failed: ${error instanceof Error ? error.name : typeof error}`);
+        });
     };
     setInterval(tick, OUTBOX_INTERVAL_SECONDS * 1000).unref();
   }

@@ -1,9 +1,7 @@
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { env } from "@/lib/env";
-import { lockDataDir } from "./data-dir-lock";
 import { applyFunctions, SCHEMA_LOCK } from "./functions/apply";
 import * as schema from "./schema";
 
@@ -63,38 +61,20 @@ export function noteOutboxClaim(): void {
 const migrationsFolder = path.join(process.cwd(), "lib/db/migrations");
 export const DEFAULT_COMPANY_SLUG = "default";
 
-/** An in-memory embedded database when DATA_DIR is this value (used by the tests). */
-const IN_MEMORY = "memory://";
-
-async function openPglite(dataDir: string): Promise<DbHandle> {
-  const [{ PGlite }, { pg_trgm }, { drizzle }, { migrate }] = await Promise.all([
-    import("@electric-sql/pglite"),
-    import("@electric-sql/pglite/contrib/pg_trgm"),
-    import("drizzle-orm/pglite"),
-    import("drizzle-orm/pglite/migrator"),
-  ]);
-  let location = IN_MEMORY;
-  let release = () => {};
-  if (dataDir !== IN_MEMORY) {
-    // PGlite does not create missing parent folders itself.
-    await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    release = lockDataDir(dataDir);
-    location = path.join(dataDir, "pglite");
-  }
-  try {
-    const client = await PGlite.create(location, { extensions: { pg_trgm } });
-    const db = drizzle(client, { schema });
-    // The embedded database belongs to this process alone, so it is migrated on start.
-    await migrate(db, { migrationsFolder });
-    await applyFunctions(db);
-    const close = async () => {
-      await client.close();
-      release();
-    };
+/**
+ * The embedded database, loaded only when it is the one in use. A build for Vercel (next.config.mjs)
+ * compiles this import out, so that no function there carries PGlite: Vercel's disks are read-only
+ * and its instances short-lived, and lib/env.ts refuses to start there without DATABASE_URL.
+ */
+async function openEmbedded(dataDir: string): Promise<DbHandle> {
+  // The import sits in an else: Turbopack drops a branch that a constant condition rules out, but
+  // still follows (and traces) an import that merely comes after a throw.
+  if (process.env.EMBEDDED_DATABASE === "left-out") {
+    throw new Error("This build was made for Vercel and has no embedded database: set DATABASE_URL");
+  } else {
+    const { openPglite } = await import("./pglite");
+    const { db, close } = await openPglite(dataDir, migrationsFolder);
     return { db: db as unknown as Db, kind: "pglite", close };
-  } catch (error) {
-    release();
-    throw error;
   }
 }
 
@@ -129,7 +109,7 @@ async function open(): Promise<DbHandle> {
   const settings = env();
   const handle = settings.DATABASE_URL
     ? await openPostgres(settings.DATABASE_URL, settings.DATABASE_POOL_SIZE)
-    : await openPglite(settings.DATA_DIR);
+    : await openEmbedded(settings.DATA_DIR);
   await bootstrap(handle.db, settings.DEFAULT_COMPANY_NAME);
   return handle;
 }

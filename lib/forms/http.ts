@@ -1,11 +1,5 @@
-import { createElement, type ReactNode } from "react";
 import { errors as apiErrors } from "@/lib/api/errors";
 import { readJsonObject, readLimitedText } from "@/lib/api/body";
-import { env } from "@/lib/env";
-import { HSTS } from "@/lib/http/hsts";
-import { PAGE_SCRIPT_HASH } from "./page-script";
-import { TURNSTILE_ORIGIN } from "./render";
-import { MessagePage, renderHtml } from "./render";
 import type { Form } from "./store";
 
 /**
@@ -39,50 +33,6 @@ export function corsHeaders(form: Form, req: Request): Record<string, string> {
     headers["access-control-max-age"] = "600";
   }
   return headers;
-}
-
-/**
- * The page's policy: its own script only (by hash), inline style, posting to the portal (and
- * following a redirect to the form's thank-you address), framed only by the portal and the form's
- * allowed origins.
- */
-function contentSecurityPolicy(form: Form | undefined): string {
-  const frameAncestors = ["'self'", ...(form?.allowedOrigins ?? [])].join(" ");
-  const formAction = ["'self'", ...(form?.redirectUrl ? [new URL(form.redirectUrl).origin] : [])].join(" ");
-  // Cloudflare's widget, when Turnstile is on, loads its script and frame from its own host.
-  const turnstile = env().TURNSTILE_SITE_KEY ? ` ${TURNSTILE_ORIGIN}` : "";
-  return [
-    "default-src 'none'",
-    `script-src ${PAGE_SCRIPT_HASH}${turnstile}`,
-    `frame-src${turnstile || " 'none'"}`,
-    `connect-src 'self'${turnstile}`,
-    "style-src 'unsafe-inline'",
-    "img-src 'self' data:",
-    `form-action ${formAction}`,
-    `frame-ancestors ${frameAncestors}`,
-    "base-uri 'none'",
-  ].join("; ");
-}
-
-export function formNotFoundPage(): Promise<Response> {
-  return htmlResponse(
-    createElement(MessagePage, { title: "Form not found", message: "There is no form here." }),
-    404,
-  );
-}
-
-export async function htmlResponse(page: ReactNode, status: number, form?: Form): Promise<Response> {
-  return new Response(await renderHtml(page), {
-    status,
-    headers: {
-      "content-type": "text/html; charset=utf-8",
-      "content-security-policy": contentSecurityPolicy(form),
-      "x-content-type-options": "nosniff",
-      "referrer-policy": "strict-origin-when-cross-origin",
-      "cache-control": "no-store",
-      ...(env().NODE_ENV === "production" ? { "strict-transport-security": HSTS } : {}),
-    },
-  });
 }
 
 export function isJsonRequest(req: Request): boolean {

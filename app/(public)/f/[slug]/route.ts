@@ -1,7 +1,7 @@
 import { createElement } from "react";
 import { issueToken } from "@/lib/forms/guard";
 import { cleanUrl, type VisitContext } from "@/lib/forms/context";
-import { formNotFoundPage, htmlResponse } from "@/lib/forms/http";
+import { formNotFoundPage, htmlResponse } from "@/lib/forms/pages";
 import { FormPage } from "@/lib/forms/render";
 import { findForm } from "@/lib/forms/store";
 

@@ -1,14 +1,14 @@
-import { createElement } from "react";
-import { ApiError, errors, type FieldError } from "@/lib/api/errors";
+import { ApiError, errors } from "@/lib/api/errors";
 import { errorResponse, jsonResponse } from "@/lib/api/respond";
 import type { Answer } from "@/lib/forms/guard";
-import { corsHeaders, formNotFoundPage, htmlResponse, isJsonRequest, originAllowed } from "@/lib/forms/http";
-import { type FormAgain, receiveSubmission } from "@/lib/forms/intake";
-import { FormPage, MessagePage } from "@/lib/forms/render";
+import { corsHeaders, isJsonRequest, originAllowed } from "@/lib/forms/http";
+import { receiveSubmission } from "@/lib/forms/intake";
 import { type Form, findForm } from "@/lib/forms/store";
-import { visitContext } from "@/lib/forms/submit";
 
 type Context = { params: Promise<{ slug: string }> };
+
+/** The HTML answers, loaded only to answer HTML (see lib/forms/pages.ts). */
+const pages = () => import("@/lib/forms/pages");
 
 /** The answer to an accepted submission: JSON for scripts, a 303 to the thank-you page for a form. */
 function accepted(form: Form, req: Request, answer: Answer, cors: Record<string, string>): Response {
@@ -23,25 +23,6 @@ function accepted(form: Form, req: Request, answer: Answer, cors: Record<string,
   return new Response(null, { status: 303, headers: { location, ...cors } });
 }
 
-/** The form again with everything the visitor typed, and the messages beside their fields. */
-function formAgain(
-  form: Form,
-  again: FormAgain,
-  status: number,
-  more: { errors?: FieldError[]; notice?: string },
-): Promise<Response> {
-  const page = createElement(FormPage, {
-    form,
-    action: `/api/intake/${form.slug}`,
-    token: again.token,
-    context: visitContext(again.raw),
-    values: again.values,
-    errors: more.errors ?? [],
-    notice: more.notice,
-  });
-  return htmlResponse(page, status, form);
-}
-
 /**
  * A visitor's submission (lib/forms/intake.ts). An HTML form (url-encoded) gets a 303 to the
  * thank-you page, or the form again with status 422, every typed value kept and each message beside
@@ -51,7 +32,7 @@ function formAgain(
 export async function POST(req: Request, { params }: Context): Promise<Response> {
   const json = isJsonRequest(req);
   const form = await findForm((await params).slug);
-  if (!form) return json ? errorResponse(errors.notFound()) : formNotFoundPage();
+  if (!form) return json ? errorResponse(errors.notFound()) : (await pages()).formNotFoundPage();
   const cors = corsHeaders(form, req);
   if (!originAllowed(form, req)) {
     return jsonResponse(
@@ -67,12 +48,12 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
         return accepted(form, req, outcome.answer, cors);
       case "invalid":
         if (json) throw errors.validation(outcome.errors);
-        return formAgain(form, outcome.again, 422, { errors: outcome.errors });
+        return (await pages()).formAgainPage(form, outcome.again, 422, { errors: outcome.errors });
       case "unavailable":
         if (json) throw outcome.cause;
         // The visitor gets the form back with everything typed, to send again in a moment.
         console.error("[intake] database unreachable: the form was shown again");
-        return formAgain(form, outcome.again, 503, {
+        return (await pages()).formAgainPage(form, outcome.again, 503, {
           notice:
             "We could not save your request just now. Everything you typed is still here: please send it again in a minute.",
         });
@@ -80,7 +61,7 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
   } catch (error) {
     if (!json && error instanceof ApiError && error.status < 500) {
       const message = error.body.errors?.[0]?.message ?? error.body.message;
-      return htmlResponse(createElement(MessagePage, { title: form.title, message }), error.status, form);
+      return (await pages()).messagePage(form, message, error.status);
     }
     return errorResponse(error, cors);
   }

@@ -1,0 +1,83 @@
+import { createElement, type ReactNode } from "react";
+import type { FieldError } from "@/lib/api/errors";
+import { env } from "@/lib/env";
+import { HSTS } from "@/lib/http/hsts";
+import type { FormAgain } from "./intake";
+import { PAGE_SCRIPT_HASH } from "./page-script";
+import { FormPage, MessagePage, renderHtml, TURNSTILE_ORIGIN } from "./render";
+import type { Form } from "./store";
+import { visitContext } from "./submit";
+
+/**
+ * The forms' HTML answers, rendered with React. The form pages import this module; the intake
+ * imports it only when it answers HTML (a form posted without the page's script), so that a JSON
+ * submission, and a cold start's first answer, never loads React's server renderer.
+ */
+
+/**
+ * The page's policy: its own script only (by hash), inline style, posting to the portal (and
+ * following a redirect to the form's thank-you address), framed only by the portal and the form's
+ * allowed origins.
+ */
+function contentSecurityPolicy(form: Form | undefined): string {
+  const frameAncestors = ["'self'", ...(form?.allowedOrigins ?? [])].join(" ");
+  const formAction = ["'self'", ...(form?.redirectUrl ? [new URL(form.redirectUrl).origin] : [])].join(" ");
+  // Cloudflare's widget, when Turnstile is on, loads its script and frame from its own host.
+  const turnstile = env().TURNSTILE_SITE_KEY ? ` ${TURNSTILE_ORIGIN}` : "";
+  return [
+    "default-src 'none'",
+    `script-src ${PAGE_SCRIPT_HASH}${turnstile}`,
+    `frame-src${turnstile || " 'none'"}`,
+    `connect-src 'self'${turnstile}`,
+    "style-src 'unsafe-inline'",
+    "img-src 'self' data:",
+    `form-action ${formAction}`,
+    `frame-ancestors ${frameAncestors}`,
+    "base-uri 'none'",
+  ].join("; ");
+}
+
+export function formNotFoundPage(): Promise<Response> {
+  return htmlResponse(
+    createElement(MessagePage, { title: "Form not found", message: "There is no form here." }),
+    404,
+  );
+}
+
+export async function htmlResponse(page: ReactNode, status: number, form?: Form): Promise<Response> {
+  return new Response(await renderHtml(page), {
+    status,
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "content-security-policy": contentSecurityPolicy(form),
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "strict-origin-when-cross-origin",
+      "cache-control": "no-store",
+      ...(env().NODE_ENV === "production" ? { "strict-transport-security": HSTS } : {}),
+    },
+  });
+}
+
+/** The form again with everything the visitor typed, and the messages beside their fields. */
+export function formAgainPage(
+  form: Form,
+  again: FormAgain,
+  status: number,
+  more: { errors?: FieldError[]; notice?: string },
+): Promise<Response> {
+  const page = createElement(FormPage, {
+    form,
+    action: `/api/intake/${form.slug}`,
+    token: again.token,
+    context: visitContext(again.raw),
+    values: again.values,
+    errors: more.errors ?? [],
+    notice: more.notice,
+  });
+  return htmlResponse(page, status, form);
+}
+
+/** A short page with the form's title and one message, such as why a submission was refused. */
+export function messagePage(form: Form, message: string, status: number): Promise<Response> {
+  return htmlResponse(createElement(MessagePage, { title: form.title, message }), status, form);
+}
