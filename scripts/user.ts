@@ -1,10 +1,11 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { runCommand, UsageError } from "./command";
-import { fieldErrors } from "@/lib/api/body";
+import { fieldErrors } from "@/lib/validation";
 import { createUser, deleteUser, DuplicateEmailError, listUsers, userInputSchema } from "@/lib/auth/users";
 import { DEFAULT_COMPANY_SLUG } from "@/lib/db/client";
 import { ensureCompany, findCompany } from "@/lib/db/companies";
+import { DomainError } from "@/lib/errors";
 
 const USAGE = `Usage:
   npm run user -- create --email EMAIL --password PASSWORD --role admin|member [--name NAME] [--company SLUG]
@@ -60,9 +61,12 @@ async function main() {
     }
   } else if (command === "remove") {
     if (!id) throw new UsageError("remove needs the user's ID (see list)");
-    const outcome = await deleteUser((await company(values.company, false)).id, id);
-    if (outcome === "missing") throw new UsageError(`No user with ID ${id}`);
-    if (outcome === "last-admin") throw new UsageError("The last admin cannot be removed");
+    try {
+      await deleteUser((await company(values.company, false)).id, id);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      throw new UsageError(error.code === "not_found" ? `No user with ID ${id}` : error.message);
+    }
     console.log(`Removed ${id}`);
   } else throw new UsageError(command ? `Unknown command ${command}` : "A command is required");
 }

@@ -1,16 +1,11 @@
-/** One error class for every failure the API reports, carrying the contract's exact body. */
+import { type DomainError, fail, type FieldError } from "@/lib/errors";
+import type { RotorErrorBody } from "@/lib/rotor/contract";
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-export interface ErrorBody {
-  status: "error";
-  message: string;
-  error_code?: string;
-  errors?: FieldError[];
-}
+/**
+ * The API's failures as the contract states them: the transport's own (keys, scopes, versions,
+ * limits) and, through `fromDomain`, the domain's. The body is the contract's exact error body.
+ */
+export type ErrorBody = RotorErrorBody;
 
 export class ApiError extends Error {
   constructor(
@@ -30,9 +25,34 @@ const error = (status: number, message: string, error_code?: string, headers?: R
     headers,
   );
 
+/** The status and error code each kind of domain failure answers with. */
+const DOMAIN_ANSWERS: Record<
+  DomainError["code"],
+  { status: number; code?: string; headers?: Record<string, string> }
+> = {
+  validation: { status: 400 },
+  not_found: { status: 404 },
+  conflict: { status: 409, code: "CONFLICT" },
+  forbidden: { status: 403, code: "FORBIDDEN" },
+  not_supported_upstream: { status: 409, code: "NOT_SUPPORTED_UPSTREAM" },
+  too_large: { status: 413, code: "PAYLOAD_TOO_LARGE" },
+  unavailable: { status: 503, code: "SERVICE_UNAVAILABLE", headers: { "retry-after": "5" } },
+};
+
+export function fromDomain(failure: DomainError): ApiError {
+  const answer = DOMAIN_ANSWERS[failure.code];
+  if (failure.code === "validation")
+    // The contract's one message for every validation failure; the fields say what is wrong.
+    return new ApiError(answer.status, {
+      status: "error",
+      message: "Validation failed",
+      errors: failure.fields,
+    });
+  return error(answer.status, failure.message, answer.code, answer.headers);
+}
+
 export const errors = {
-  validation: (fieldErrors: FieldError[]) =>
-    new ApiError(400, { status: "error", message: "Validation failed", errors: fieldErrors }),
+  validation: (fieldErrors: FieldError[]) => fromDomain(fail.validation(fieldErrors)),
   unsupportedVersion: (version: string) =>
     error(
       400,
@@ -45,14 +65,11 @@ export const errors = {
   insufficientScope: (scope: string) =>
     error(403, `Forbidden: required scope '${scope}' not granted for this API key`, "INSUFFICIENT_SCOPE"),
   signInRequired: () => error(401, "Sign in required", "AUTHENTICATION_REQUIRED"),
-  adminOnly: () => error(403, "Forbidden: only an admin may do this", "FORBIDDEN"),
+  adminOnly: () => fromDomain(fail.adminOnly()),
   crossOrigin: () => error(403, "Forbidden: cross-origin request", "FORBIDDEN"),
-  conflict: (message: string) => error(409, message, "CONFLICT"),
-  notFound: () => error(404, "Not found"),
+  notFound: () => fromDomain(fail.notFound()),
   methodNotAllowed: (allowed: string[]) =>
     error(405, "Method not allowed", "METHOD_NOT_ALLOWED", { allow: allowed.join(", ") }),
-  payloadTooLarge: (limitBytes: number) =>
-    error(413, `Request body exceeds ${limitBytes / 1024} KiB`, "PAYLOAD_TOO_LARGE"),
   rateLimited: (limit: number, retryAfterSeconds: number) =>
     error(429, `Daily API key request limit of ${limit} exceeded`, "RATE_LIMIT_EXCEEDED", {
       "retry-after": String(retryAfterSeconds),
@@ -60,13 +77,5 @@ export const errors = {
   /** Upstream mode: Rotor could not be reached after every retry; the caller may try again. */
   upstreamUnavailable: () =>
     error(503, "Rotor is not answering; try again shortly", "UPSTREAM_UNAVAILABLE", { "retry-after": "30" }),
-  /** Upstream mode: something Rotor's API cannot do (archive, assign, replace tags, bulk changes). */
-  notUpstream: (what: string) =>
-    error(409, `${what} is not possible while the leads live in Rotor`, "NOT_SUPPORTED_UPSTREAM"),
-  /** The database could not be reached: nothing is wrong with the request, which may be sent again. */
-  unavailable: () =>
-    error(503, "The service is unavailable; try again shortly", "SERVICE_UNAVAILABLE", {
-      "retry-after": "5",
-    }),
   internal: () => error(500, "Internal server error"),
 };

@@ -1,5 +1,6 @@
 import { kv } from "@/lib/kv";
 import { now } from "@/lib/clock";
+import { dailyCountKey } from "@/lib/auth/api-keys";
 
 export interface RateLimitState {
   limit: number;
@@ -10,11 +11,6 @@ export interface RateLimitState {
 }
 
 const DAY_SECONDS = 86_400;
-
-/** The KV key counting a key's requests on the UTC day of `at`. */
-export function dailyCountKey(keyId: string, at: Date): string {
-  return `ratelimit:apikey:${keyId}:${at.toISOString().slice(0, 10)}`;
-}
 
 /**
  * Counts one request against a key's daily limit, in UTC days. The count lives in KV, so every

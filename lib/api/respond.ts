@@ -1,7 +1,9 @@
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
-import { ApiError, errors } from "./errors";
+import { DomainError, fail } from "@/lib/errors";
+import { API_VERSION, RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
+import { ApiError, errors, fromDomain } from "./errors";
 
-export const API_VERSION = "1.1.0";
+export { API_VERSION };
 
 /** A JSON response carrying the API version header; a string body is sent as it is (already JSON). */
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
@@ -24,14 +26,16 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
 export function errorResponse(error: unknown, headers: Record<string, string> = {}): Response {
   if (error instanceof ApiError)
     return jsonResponse(error.body, error.status, { ...headers, ...error.headers });
+  if (error instanceof DomainError) return errorResponse(fromDomain(error), headers);
   if (isDatabaseUnavailable(error)) {
     console.error("[api] database unreachable: answered 503");
-    return errorResponse(errors.unavailable(), headers);
+    return errorResponse(fromDomain(fail.unavailable()), headers);
   }
-  // Upstream mode, Rotor unreachable after its retries (lib/rotor/client.ts): not a fault here.
-  if (error instanceof Error && error.name === "RotorUnavailableError") {
-    return errorResponse(errors.upstreamUnavailable(), headers);
-  }
+  // Upstream mode: Rotor's own refusal passes through as it is (its field messages included)...
+  if (error instanceof RotorRejectedError)
+    return jsonResponse(error.body, error.status, { ...headers, ...error.headers });
+  // ...and Rotor unreachable after its retries (lib/rotor/client.ts) is not a fault here.
+  if (error instanceof RotorUnavailableError) return errorResponse(errors.upstreamUnavailable(), headers);
   const kind = error instanceof Error ? error.name : typeof error;
   // Drivers' codes (SQLSTATE, errno) say what failed without quoting any value; drizzle keeps the
   // driver's error as the cause.

@@ -2,7 +2,7 @@
 
 import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
-import { fieldErrors } from "@/lib/api/body";
+import { fieldErrors } from "@/lib/validation";
 import { findCompany } from "@/lib/db/companies";
 import { signIn, signOut } from "./auth";
 import { safeCallbackUrl } from "./callback-url";

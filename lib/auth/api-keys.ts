@@ -4,7 +4,6 @@ import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { apiKeys, companies } from "@/lib/db/schema";
 import { now } from "@/lib/clock";
-import { dailyCountKey } from "@/lib/api/rate-limit";
 import { kv } from "@/lib/kv";
 import type { Scope } from "./scopes";
 
@@ -17,6 +16,11 @@ export interface AuthenticatedKey {
   companyId: string;
   scopes: string[];
   dailyLimit: number;
+}
+
+/** The KV key counting a key's requests on the UTC day of `at` (lib/api/rate-limit.ts counts them). */
+export function dailyCountKey(keyId: string, at: Date): string {
+  return `ratelimit:apikey:${keyId}:${at.toISOString().slice(0, 10)}`;
 }
 
 /**

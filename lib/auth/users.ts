@@ -2,6 +2,7 @@ import { and, asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
+import { DomainError, fail } from "@/lib/errors";
 import { type Role, ROLES, type UserRow, users } from "@/lib/db/schema";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords";
 
@@ -48,8 +49,18 @@ export const userInputSchema = z.object({
 });
 export type UserInput = z.output<typeof userInputSchema>;
 
-export class DuplicateEmailError extends Error {
+/**
+ * The email is taken. Addresses are unique across companies (people sign in with theirs alone),
+ * so it may be taken by a user this admin cannot see: the field's message names no one. The
+ * command line, run by the operator, says plainly what happened.
+ */
+export class DuplicateEmailError extends DomainError {
   override name = "DuplicateEmailError";
+  constructor() {
+    super("validation", "A user with this email already exists", [
+      { field: "email", message: "This email address cannot be used for a new user" },
+    ]);
+  }
 }
 
 const identityColumns = {
@@ -86,7 +97,7 @@ export async function createUser(companyId: string, input: UserInput): Promise<S
       .returning(staffColumns);
     return row!;
   } catch (error) {
-    if (isUniqueViolation(error)) throw new DuplicateEmailError("A user with this email already exists");
+    if (isUniqueViolation(error)) throw new DuplicateEmailError();
     throw error;
   }
 }
@@ -215,33 +226,28 @@ export async function listUsers(companyId: string) {
     .orderBy(asc(users.email));
 }
 
-/** Removes a user of the company; false when there is none. The last admin cannot be removed. */
-export async function deleteUser(
-  companyId: string,
-  id: string,
-): Promise<"deleted" | "missing" | "last-admin"> {
-  if (!z.guid().safeParse(id).success) return "missing";
+/** Removes a user of the company. The last admin cannot be removed. */
+export async function deleteUser(companyId: string, id: string): Promise<void> {
+  if (!z.guid().safeParse(id).success) throw fail.notFound();
   const db = await getDb();
-  const outcome = await db.transaction(async (tx) => {
+  await db.transaction(async (tx) => {
     await tx.execute(sql`lock table ${users} in share row exclusive mode`);
     const [target] = await tx
       .select({ role: users.role })
       .from(users)
       .where(and(eq(users.id, id), eq(users.companyId, companyId)));
-    if (!target) return "missing";
+    if (!target) throw fail.notFound();
     if (target.role === "admin") {
       const [{ n } = { n: 0 }] = await tx
         .select({ n: count() })
         .from(users)
         .where(and(eq(users.companyId, companyId), eq(users.role, "admin")));
-      if (n <= 1) return "last-admin";
+      if (n <= 1) throw fail.conflict("The last admin cannot be removed");
     }
     await tx.delete(users).where(eq(users.id, id));
-    return "deleted" as const;
   });
   // After the commit: a request reading the user before it would otherwise keep the old row.
-  if (outcome === "deleted") recentUsers.delete(id);
-  return outcome;
+  recentUsers.delete(id);
 }
 
 /** What an admin may change of another user: the role, and a new password when theirs is lost. */
@@ -259,27 +265,27 @@ export async function updateUser(
   companyId: string,
   id: string,
   input: z.output<typeof userUpdateSchema>,
-): Promise<"updated" | "missing" | "last-admin"> {
-  if (!z.guid().safeParse(id).success) return "missing";
+): Promise<void> {
+  if (!z.guid().safeParse(id).success) throw fail.notFound();
   const db = await getDb();
   const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
-  const outcome = await db.transaction(async (tx) => {
+  await db.transaction(async (tx) => {
     await tx.execute(sql`lock table ${users} in share row exclusive mode`);
     const [target] = await tx
       .select({ role: users.role })
       .from(users)
       .where(and(eq(users.id, id), eq(users.companyId, companyId)));
-    if (!target) return "missing" as const;
+    if (!target) throw fail.notFound();
     if (target.role === "admin" && input.role === "member") {
       const [{ n } = { n: 0 }] = await tx
         .select({ n: count() })
         .from(users)
         .where(and(eq(users.companyId, companyId), eq(users.role, "admin")));
-      if (n <= 1) return "last-admin" as const;
+      if (n <= 1) throw fail.conflict("The last admin cannot become a member");
     }
     const role = input.role !== target.role ? input.role : undefined;
     // Nothing to change (no field, or the role the user has): their sessions go on.
-    if (role === undefined && passwordHash === undefined) return "updated" as const;
+    if (role === undefined && passwordHash === undefined) return;
     await tx
       .update(users)
       .set({
@@ -288,8 +294,6 @@ export async function updateUser(
         sessionVersion: nextSessionVersion,
       })
       .where(eq(users.id, id));
-    return "updated" as const;
   });
-  if (outcome === "updated") recentUsers.delete(id);
-  return outcome;
+  recentUsers.delete(id);
 }

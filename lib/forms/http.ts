@@ -1,5 +1,5 @@
-import { errors as apiErrors } from "@/lib/api/errors";
-import { readJsonObject, readLimitedText } from "@/lib/api/body";
+import { fail } from "@/lib/errors";
+import { readJsonObject, readLimitedText } from "@/lib/http/body";
 import type { Form } from "./store";
 
 /**
@@ -44,9 +44,7 @@ export async function readSubmission(req: Request): Promise<Record<string, unkno
   if (isJsonRequest(req)) return readJsonObject(req);
   const type = (req.headers.get("content-type") ?? "").toLowerCase();
   if (!type.includes("application/x-www-form-urlencoded")) {
-    throw apiErrors.validation([
-      { field: "body", message: "Send application/x-www-form-urlencoded or application/json" },
-    ]);
+    throw fail.invalid("body", "Send application/x-www-form-urlencoded or application/json");
   }
   return Object.fromEntries(new URLSearchParams(await readLimitedText(req)));
 }

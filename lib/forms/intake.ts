@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { FieldError } from "@/lib/api/errors";
+import type { FieldError } from "@/lib/errors";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import {
   type Answer,

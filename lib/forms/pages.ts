@@ -1,5 +1,5 @@
 import { createElement, type ReactNode } from "react";
-import type { FieldError } from "@/lib/api/errors";
+import type { FieldError } from "@/lib/errors";
 import { env } from "@/lib/env";
 import { HSTS } from "@/lib/http/hsts";
 import type { FormAgain } from "./intake";

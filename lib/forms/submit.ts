@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { FieldError } from "@/lib/api/errors";
-import { fieldErrors } from "@/lib/api/body";
+import type { FieldError } from "@/lib/errors";
+import { fieldErrors } from "@/lib/validation";
 import { normaliseLeadInput } from "@/lib/leads/normalise";
 import { type LeadInput, leadInputSchema } from "@/lib/leads/schema";
 import { rotorBody } from "@/lib/leads/store/rotor";

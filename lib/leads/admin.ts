@@ -1,8 +1,8 @@
 import { and, eq, inArray, ne, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { SessionUser } from "@/lib/auth/users";
-import { errors } from "@/lib/api/errors";
-import { parseOrThrow } from "@/lib/api/body";
+import { fail } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/validation";
 import { getDb } from "@/lib/db/client";
 import { type LeadRow, leads, users } from "@/lib/db/schema";
 import { invalidateLeadLists } from "./cache";
@@ -38,14 +38,14 @@ const toAdminLead = (row: LeadRow): AdminLead =>
 
 /** One lead the user may see; another company's, or another member's, is as absent as a missing one. */
 async function visibleLead(user: SessionUser, id: string): Promise<LeadRow> {
-  if (!z.guid().safeParse(id).success) throw errors.notFound();
+  if (!z.guid().safeParse(id).success) throw fail.notFound();
   const db = await getDb();
   const [row] = await db
     .select()
     .from(leads)
     .where(and(eq(leads.id, id), listConditions(scopeOf(user), EVERY_LEAD)))
     .limit(1);
-  if (!row) throw errors.notFound();
+  if (!row) throw fail.notFound();
   return row;
 }
 
@@ -67,9 +67,9 @@ async function upsertUpstream(
   input: z.infer<typeof leadCreateSchema> & { archived?: boolean },
   id?: string,
 ) {
-  if (input.archived !== undefined) throw errors.notUpstream("Archiving");
+  if (input.archived !== undefined) throw fail.notUpstream("Archiving");
   if (input.assigned_to !== undefined && input.assigned_to !== null)
-    throw errors.notUpstream("Assigning leads");
+    throw fail.notUpstream("Assigning leads");
   const fields: LeadInput = { ...input };
   delete (fields as { assigned_to?: unknown }).assigned_to;
   delete (fields as { archived?: unknown }).archived;
@@ -88,14 +88,14 @@ export const leadEditSchema = leadInputSchema.omit({ id: true }).extend({
 
 async function checkAssignee(user: SessionUser, assignee: string | null | undefined): Promise<void> {
   if (assignee === undefined) return;
-  if (user.role !== "admin") throw errors.adminOnly();
+  if (user.role !== "admin") throw fail.adminOnly();
   if (assignee === null) return;
   const db = await getDb();
   const [row] = await db
     .select({ id: users.id })
     .from(users)
     .where(and(eq(users.id, assignee), eq(users.companyId, user.companyId)));
-  if (!row) throw errors.validation([{ field: "assigned_to", message: "No such user in this company" }]);
+  if (!row) throw fail.validation([{ field: "assigned_to", message: "No such user in this company" }]);
 }
 
 /**
@@ -139,9 +139,7 @@ export async function updateLead(user: SessionUser, id: string, body: unknown): 
   await checkAssignee(user, input.assigned_to);
   const changes = normaliseLeadInput({ ...input, id });
   if (user.role !== "admin" && (await contactOfHiddenLead(user, changes, id))) {
-    throw errors.conflict(
-      "This phone or email belongs to another lead. Ask an admin to merge the two leads.",
-    );
+    throw fail.conflict("This phone or email belongs to another lead. Ask an admin to merge the two leads.");
   }
   if (input.archived !== undefined) changes.fields.archived = input.archived;
   if (input.assigned_to !== undefined) changes.fields.assignedTo = input.assigned_to;
@@ -199,7 +197,7 @@ export async function createLead(
   if (input.assigned_to) changes.fields.assignedTo = input.assigned_to;
   const match = await matchingLead(user.companyId, changes);
   if (match && !visibleTo(user, match)) {
-    throw errors.conflict(
+    throw fail.conflict(
       "This person is already a lead, assigned to someone else. Ask an admin to assign it to you.",
     );
   }
@@ -232,7 +230,7 @@ export const bulkSchema = z
  */
 export async function bulkUpdate(user: SessionUser, body: unknown): Promise<{ updated: number }> {
   const input = parseOrThrow(bulkSchema, body);
-  if (await isUpstream(user.companyId)) throw errors.notUpstream("Changing many leads at once");
+  if (await isUpstream(user.companyId)) throw fail.notUpstream("Changing many leads at once");
   const db = await getDb();
   const visible = await db
     .select({ id: leads.id })

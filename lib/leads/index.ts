@@ -1,8 +1,9 @@
 import type { z } from "zod";
-import { parseOrThrow, queryObject } from "@/lib/api/body";
+import { queryObject } from "@/lib/http/body";
+import { parseOrThrow } from "@/lib/validation";
 import type { ListQuery, ListScope } from "./list";
 import {
-  leadInputSchema,
+  type LeadInput,
   leadResponseSchema,
   listQuerySchema,
   upsertResponseSchema,
@@ -14,16 +15,15 @@ import type { ListOptions } from "./store/types";
 export type WriteOnlyUpsertResponse = z.infer<typeof writeOnlyUpsertResponseSchema>;
 
 /**
- * Validates a request body and upserts it; the response body is the contract's. A caller that may
+ * Upserts a lead as the API's caller sent it; the response body is the contract's. A caller that may
  * not read leads (`canRead` false) gets back the lead's id, the outcome and the fields it sent
  * itself, never what was stored: a write-only key must not read a lead by sending its phone.
  */
-export async function upsertFromBody(
+export async function upsertForApi(
   companyId: string,
-  body: unknown,
+  input: LeadInput,
   options: { canRead: boolean },
 ): Promise<{ body: z.infer<typeof upsertResponseSchema> | WriteOnlyUpsertResponse; created: boolean }> {
-  const input = parseOrThrow(leadInputSchema, body);
   const { lead, created } = await (await leadStore(companyId)).upsert(companyId, input);
   const outcome = {
     message: created ? "Lead created successfully" : "Lead updated successfully",

@@ -1,7 +1,7 @@
 import { getTableColumns, sql } from "drizzle-orm";
 import { getDb, noteLeadWrite } from "@/lib/db/client";
 import { type LeadRow, leads } from "@/lib/db/schema";
-import { errors } from "@/lib/api/errors";
+import { fail } from "@/lib/errors";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { now } from "@/lib/clock";
 import { kickOutbox } from "@/lib/outbox/kick";
@@ -181,7 +181,7 @@ export async function upsertLead(
     },
     options.invalidate !== false,
   );
-  if (!result) throw errors.notFound();
+  if (!result) throw fail.notFound();
   noteLeadWrite();
   // The write queued an event per active webhook endpoint (lead_upsert does, in its transaction):
   // send them soon.

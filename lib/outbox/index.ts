@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gt, inArray, lt, or } from "drizzle-orm";
 import { z } from "zod";
-import { errors } from "@/lib/api/errors";
+import { fail } from "@/lib/errors";
 import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { outbox, type OutboxRow, webhookEndpoints } from "@/lib/db/schema";
@@ -236,10 +236,10 @@ export async function replay(companyId: string, id: number): Promise<number> {
     .select()
     .from(outbox)
     .where(and(eq(outbox.id, id), eq(outbox.companyId, companyId)));
-  if (!item) throw errors.notFound();
+  if (!item) throw fail.notFound();
   let queued = item.id;
   if (item.status === "failed" && item.kind === "rotor" && (await overtaken(item))) {
-    throw errors.conflict(
+    throw fail.conflict(
       "Newer submissions of this person already reached Rotor; sending this older one would overwrite them",
     );
   }
@@ -266,7 +266,7 @@ export async function replay(companyId: string, id: number): Promise<number> {
       .returning({ id: outbox.id });
     queued = copy!.id;
   } else {
-    throw errors.conflict(
+    throw fail.conflict(
       item.status === "pending"
         ? "This item is still waiting to go out"
         : "A submission that reached Rotor is not sent twice",

@@ -1,9 +1,8 @@
-import { ApiError } from "@/lib/api/errors";
 import { getDb } from "@/lib/db/client";
 import { outbox, type OutboxRow } from "@/lib/db/schema";
 import { invalidateLeadLists } from "@/lib/leads/cache";
 import type { ApiLead } from "@/lib/leads/schema";
-import { RotorUnavailableError } from "@/lib/rotor/client";
+import { RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
 import { rotorClient } from "@/lib/rotor/upstream";
 import { queueLeadEvent } from "@/lib/webhooks";
 import { heldBy } from "./claim";
@@ -22,12 +21,12 @@ export interface RotorSubmission {
 }
 
 /** Rotor's field messages, or its message, as one line for the delivery log. */
-function reason(error: ApiError): string {
+function reason(error: RotorRejectedError): string {
   const fields = error.body.errors?.map((e) => `${e.field}: ${e.message}`).join("; ");
   return `Rotor refused it (${error.status}): ${fields || error.body.message}`;
 }
 
-function retryAfterMs(error: ApiError): number | undefined {
+function retryAfterMs(error: RotorRejectedError): number | undefined {
   const seconds = Number(error.headers["retry-after"]);
   return Number.isFinite(seconds) ? seconds * 1000 : undefined;
 }
@@ -74,7 +73,7 @@ export async function deliverToRotor(item: OutboxRow): Promise<Outcome> {
         retryAfterMs: error.retryAfterMs,
       };
     }
-    if (error instanceof ApiError) {
+    if (error instanceof RotorRejectedError) {
       if (error.status === 429) {
         return {
           result: "retry",

@@ -1,6 +1,4 @@
 import type { z } from "zod";
-import { ApiError, type ErrorBody } from "@/lib/api/errors";
-import { API_VERSION } from "@/lib/api/respond";
 import {
   type ApiLead,
   leadResponseSchema,
@@ -8,6 +6,13 @@ import {
   listResponseSchema,
   upsertResponseSchema,
 } from "@/lib/leads/schema";
+import {
+  API_VERSION,
+  isRotorErrorBody,
+  type RotorErrorBody,
+  RotorRejectedError,
+  RotorUnavailableError,
+} from "./contract";
 
 export interface RotorClientOptions {
   /** The API's base, such as https://api.getrotor.com/open-api. */
@@ -28,35 +33,12 @@ export interface RotorClientOptions {
   random?: () => number;
 }
 
-/** Rotor could not be reached, or kept failing, after every retry. */
-export class RotorUnavailableError extends Error {
-  override name = "RotorUnavailableError";
-  constructor(
-    message: string,
-    /** The last HTTP status seen, when there was one. */
-    readonly status: number | null,
-    /** How long Rotor asked to wait (a 429's Retry-After), when it did. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
-}
-
 export type RotorListQuery = Partial<
   Record<"search" | "stage" | "tags" | "archived" | "limit" | "page", string | number | boolean>
 >;
 
 type Outcome =
   { retry: true; waitMs: number | null; reason: string; status: number | null } | { retry: false };
-
-function isErrorBody(body: unknown): body is ErrorBody {
-  return (
-    typeof body === "object" &&
-    body !== null &&
-    (body as ErrorBody).status === "error" &&
-    typeof (body as ErrorBody).message === "string"
-  );
-}
 
 /** Seconds (or an HTTP date) of a Retry-After header, in milliseconds; null when absent or unreadable. */
 function retryAfterMs(header: string | null, now: number): number | null {
@@ -70,7 +52,7 @@ function retryAfterMs(header: string | null, now: number): number | null {
  * A typed client of Rotor's Open API 1.1.0 (and of this portal's own /open-api, which follows the
  * same contract). Every call sends x-api-key and rotor-api-version. Network errors, timeouts and
  * 5xx answers are retried with jittered exponential backoff; 4xx answers never are, but a 429 with
- * a short Retry-After is waited out. Rotor's error bodies become ApiErrors with the same status and
+ * a short Retry-After is waited out. Rotor's error bodies become RotorRejectedErrors with the same status and
  * body, so field messages reach the caller intact. Answers are validated against the contract's
  * schemas. Retrying a POST is safe: the upsert matches the same person again and merges tags.
  */
@@ -160,10 +142,10 @@ export function createRotorClient(options: RotorClientOptions) {
           throw new RotorUnavailableError("Rotor's answer did not match its contract", status!);
         return { status: status!, data: parsed.data };
       }
-      const fallback: ErrorBody = { status: "error", message: `Rotor answered ${status}` };
-      throw new ApiError(
+      const fallback: RotorErrorBody = { status: "error", message: `Rotor answered ${status}` };
+      throw new RotorRejectedError(
         status!,
-        isErrorBody(json) ? json : fallback,
+        isRotorErrorBody(json) ? json : fallback,
         retryAfter ? { "retry-after": retryAfter } : {},
       );
     }

@@ -2,8 +2,8 @@ import { findCompany } from "@/lib/db/companies";
 import { env } from "@/lib/env";
 import { kv } from "@/lib/kv";
 import { now } from "@/lib/clock";
-import { ApiError } from "@/lib/api/errors";
-import { createRotorClient, type RotorClient, RotorUnavailableError } from "./client";
+import { createRotorClient, type RotorClient } from "./client";
+import { RotorRejectedError, RotorUnavailableError } from "./contract";
 
 /** Upstream mode: ROTOR_API_KEY is set, and one company's leads live in that Rotor account. */
 export function upstreamMode(): boolean {
@@ -75,7 +75,7 @@ function keyFaults<A extends unknown[], R>(call: (...args: A) => Promise<R>): (.
     try {
       return await call(...args);
     } catch (error) {
-      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      if (error instanceof RotorRejectedError && (error.status === 401 || error.status === 403)) {
         throw new RotorUnavailableError(
           `Rotor refused this portal's key (${error.status}): check ROTOR_API_KEY`,
           error.status,

@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, count, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { errors } from "@/lib/api/errors";
-import { parseOrThrow } from "@/lib/api/body";
+import { fail } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
 import { webhookEndpoints, type WebhookEndpointRow } from "@/lib/db/schema";
 import { env } from "@/lib/env";
@@ -79,9 +78,8 @@ export async function listEndpoints(companyId: string): Promise<EndpointView[]> 
 /** A new endpoint; its signing secret is in the answer, the one time it is shown. */
 export async function createEndpoint(
   companyId: string,
-  body: unknown,
+  { url }: z.output<typeof endpointInputSchema>,
 ): Promise<{ endpoint: EndpointView; secret: string }> {
-  const { url } = parseOrThrow(endpointInputSchema, body);
   const secret = SECRET_PREFIX + randomBytes(24).toString("base64url");
   const limit = env().WEBHOOK_ENDPOINTS_PER_COMPANY;
   const db = await getDb();
@@ -95,7 +93,7 @@ export async function createEndpoint(
       .from(webhookEndpoints)
       .where(eq(webhookEndpoints.companyId, companyId));
     if (Number(held?.n ?? 0) >= limit) {
-      throw errors.conflict(
+      throw fail.conflict(
         `A company may have at most ${limit} webhook endpoints: remove one before adding another`,
       );
     }
@@ -119,9 +117,12 @@ export const endpointUpdateSchema = z
     path: ["body"],
   });
 
-export async function updateEndpoint(companyId: string, id: string, body: unknown): Promise<EndpointView> {
-  const { active, paused } = parseOrThrow(endpointUpdateSchema, body);
-  if (!z.guid().safeParse(id).success) throw errors.notFound();
+export async function updateEndpoint(
+  companyId: string,
+  id: string,
+  { active, paused }: z.output<typeof endpointUpdateSchema>,
+): Promise<EndpointView> {
+  if (!z.guid().safeParse(id).success) throw fail.notFound();
   const mine = and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.companyId, companyId));
   const db = await getDb();
   if (paused === false) await resumeEndpoint(companyId, id);
@@ -129,19 +130,19 @@ export async function updateEndpoint(companyId: string, id: string, body: unknow
     active === undefined
       ? await db.select().from(webhookEndpoints).where(mine)
       : await db.update(webhookEndpoints).set({ active }).where(mine).returning();
-  if (!row) throw errors.notFound();
+  if (!row) throw fail.notFound();
   endpointsChanged(companyId);
   return view(row);
 }
 
 /** Removes an endpoint and, with it, its deliveries. */
 export async function deleteEndpoint(companyId: string, id: string): Promise<void> {
-  if (!z.guid().safeParse(id).success) throw errors.notFound();
+  if (!z.guid().safeParse(id).success) throw fail.notFound();
   const db = await getDb();
   const rows = await db
     .delete(webhookEndpoints)
     .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.companyId, companyId)))
     .returning({ id: webhookEndpoints.id });
-  if (rows.length === 0) throw errors.notFound();
+  if (rows.length === 0) throw fail.notFound();
   endpointsChanged(companyId);
 }

@@ -8,7 +8,7 @@ import * as catchAll from "@/app/open-api/[[...path]]/route";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { errorResponse } from "@/lib/api/respond";
 import { setClock } from "@/lib/clock";
-import { upsertFromBody } from "@/lib/leads";
+import { upsertForApi } from "@/lib/leads";
 
 /**
  * The API contract (/work/shared/CONTRACT.md) checked through the real route handlers, against the
@@ -954,7 +954,7 @@ describe("internal errors", () => {
   /** A real driver error: an insert for a company that does not exist fails its foreign key. */
   async function realDatabaseFailure(values: { name: string; email: string }): Promise<unknown> {
     try {
-      await upsertFromBody(randomUUID(), values, { canRead: true });
+      await upsertForApi(randomUUID(), values, { canRead: true });
     } catch (error) {
       return error;
     }

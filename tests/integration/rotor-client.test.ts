@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/api/errors";
-import { createRotorClient, RotorUnavailableError } from "@/lib/rotor/client";
+import { createRotorClient } from "@/lib/rotor/client";
+import { RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
 import { newTenant } from "../support/fixtures";
 import { startRotorStandIn } from "../support/rotor-standin";
 import { type AppProcess, apiKeyFor, spawnApp } from "../support/spawn-app";
@@ -58,7 +58,7 @@ describe("the Rotor client against this project's own /open-api, in a second app
     expect(sent).toBe(4);
   });
 
-  it("turns the API's errors into ApiErrors with the same status and body, without retrying them", async () => {
+  it("turns the API's errors into RotorRejectedErrors with the same status and body, without retrying them", async () => {
     let sent = 0;
     const rotor = createRotorClient({
       baseUrl: `${app.base}/open-api`,
@@ -66,9 +66,9 @@ describe("the Rotor client against this project's own /open-api, in a second app
       onRequest: () => sent++,
     });
     const invalid = await failure(rotor.upsertLead({ email: "nope", priority: "urgent" }));
-    expect(invalid).toBeInstanceOf(ApiError);
-    expect((invalid as ApiError).status).toBe(400);
-    expect((invalid as ApiError).body).toEqual({
+    expect(invalid).toBeInstanceOf(RotorRejectedError);
+    expect((invalid as RotorRejectedError).status).toBe(400);
+    expect((invalid as RotorRejectedError).body).toEqual({
       status: "error",
       message: "Validation failed",
       errors: [
@@ -76,10 +76,14 @@ describe("the Rotor client against this project's own /open-api, in a second app
         { field: "priority", message: "Must be one of: low, medium, high" },
       ],
     });
-    const missing = (await failure(rotor.getLead("00000000-0000-4000-8000-000000000000"))) as ApiError;
+    const missing = (await failure(
+      rotor.getLead("00000000-0000-4000-8000-000000000000"),
+    )) as RotorRejectedError;
     expect([missing.status, missing.body.message]).toEqual([404, "Not found"]);
     const wrongKey = createRotorClient({ baseUrl: `${app.base}/open-api`, apiKey: "lip_wrong" });
-    expect(((await failure(wrongKey.listLeads())) as ApiError).body.error_code).toBe("INVALID_API_KEY");
+    expect(((await failure(wrongKey.listLeads())) as RotorRejectedError).body.error_code).toBe(
+      "INVALID_API_KEY",
+    );
     expect(sent).toBe(2);
   });
 });
@@ -172,8 +176,8 @@ describe("the Rotor client against a fault-injecting stand-in", () => {
 
     start = standIn.requests.length;
     standIn.script({ kind: "retry-after", seconds: 3600 });
-    const error = (await failure(rotor.listLeads())) as ApiError;
-    expect(error).toBeInstanceOf(ApiError);
+    const error = (await failure(rotor.listLeads())) as RotorRejectedError;
+    expect(error).toBeInstanceOf(RotorRejectedError);
     expect([error.status, error.body.error_code, error.headers["retry-after"]]).toEqual([
       429,
       "RATE_LIMIT_EXCEEDED",
@@ -191,7 +195,7 @@ describe("the Rotor client against a fault-injecting stand-in", () => {
       errors: [{ field: "phone", message: "Invalid phone number" }],
     };
     standIn.script({ kind: "status", status: 400, body });
-    const error = (await failure(rotor.upsertLead({ phone: "12" }))) as ApiError;
+    const error = (await failure(rotor.upsertLead({ phone: "12" }))) as RotorRejectedError;
     expect([error.status, error.body]).toEqual([400, body]);
     expect(sentSince(start)).toBe(1);
     expect(waits).toEqual([]);

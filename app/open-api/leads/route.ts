@@ -1,10 +1,11 @@
 import { withApiKey, otherMethods } from "@/lib/api/handler";
-import { readJsonObject } from "@/lib/api/body";
+import { readJsonAs } from "@/lib/http/body";
 import { jsonResponse } from "@/lib/api/respond";
-import { leadListJson, listsVersionKey, parseListQuery, upsertFromBody } from "@/lib/leads";
+import { leadListJson, listsVersionKey, parseListQuery, upsertForApi } from "@/lib/leads";
+import { leadInputSchema } from "@/lib/leads/schema";
 
 export const POST = withApiKey("leads:write", async ({ req, key }) => {
-  const { body, created } = await upsertFromBody(key.companyId, await readJsonObject(req), {
+  const { body, created } = await upsertForApi(key.companyId, await readJsonAs(req, leadInputSchema), {
     canRead: key.scopes.includes("leads:read"),
   });
   return jsonResponse(body, created ? 201 : 200);

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { leads } from "@/lib/db/schema";
-import { errors } from "@/lib/api/errors";
+import { fail } from "@/lib/errors";
 import { cachedLeadRead, keepCount, knownCount } from "../cache";
 import { listLeads, type ListQuery, type ListScope } from "../list";
 import { normaliseLeadInput } from "../normalise";
@@ -53,14 +53,14 @@ export const localStore: LeadStore = {
   },
 
   async get(companyId, id) {
-    if (!z.guid().safeParse(id).success) throw errors.notFound();
+    if (!z.guid().safeParse(id).success) throw fail.notFound();
     const db = await getDb();
     const [row] = await db
       .select()
       .from(leads)
       .where(and(eq(leads.id, id), eq(leads.companyId, companyId)))
       .limit(1);
-    if (!row) throw errors.notFound();
+    if (!row) throw fail.notFound();
     return toApiLead(row);
   },
 };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { errors } from "@/lib/api/errors";
+import { fail } from "@/lib/errors";
 import { rotorClient } from "@/lib/rotor/upstream";
 import { queueLeadEvent } from "@/lib/webhooks";
 import { cachedLeadRead, invalidateLeadLists } from "../cache";
@@ -62,7 +62,7 @@ export const rotorStore: LeadStore = {
 
   async get(companyId, id) {
     // As the local store: what is not a lead id is no lead, and costs Rotor nothing.
-    if (!z.guid().safeParse(id).success) throw errors.notFound();
+    if (!z.guid().safeParse(id).success) throw fail.notFound();
     const { body } = await cachedLeadRead(companyId, JSON.stringify(["lead", id]), {}, async () =>
       JSON.stringify(leadResponseSchema.parse({ data: await rotorClient().getLead(id), status: "success" })),
     );

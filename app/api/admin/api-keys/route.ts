@@ -1,5 +1,6 @@
 import { withSession } from "@/lib/api/admin-handler";
-import { parseOrThrow, readJsonObject } from "@/lib/api/body";
+import { readJsonObject } from "@/lib/http/body";
+import { parseOrThrow } from "@/lib/validation";
 import { jsonResponse } from "@/lib/api/respond";
 import { apiKeyInputSchema } from "@/lib/auth/api-key-input";
 import { createApiKey, listCompanyKeys } from "@/lib/auth/api-keys";

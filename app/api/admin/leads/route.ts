@@ -1,7 +1,7 @@
 import { withSession } from "@/lib/api/admin-handler";
 import { jsonResponse } from "@/lib/api/respond";
 import { leadListJson, parseListQuery } from "@/lib/leads";
-import { readJsonObject } from "@/lib/api/body";
+import { readJsonObject } from "@/lib/http/body";
 import { createLead, scopeOf } from "@/lib/leads/admin";
 
 /** The admin's list: the API's envelope, cached per company, member and query; ?refresh=1 skips the cache. */

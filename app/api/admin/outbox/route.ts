@@ -1,5 +1,6 @@
 import { withSession } from "@/lib/api/admin-handler";
-import { parseOrThrow, queryObject } from "@/lib/api/body";
+import { queryObject } from "@/lib/http/body";
+import { parseOrThrow } from "@/lib/validation";
 import { jsonResponse } from "@/lib/api/respond";
 import { listOutbox, outboxCounts, outboxQuerySchema } from "@/lib/outbox";
 

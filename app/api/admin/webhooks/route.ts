@@ -1,7 +1,7 @@
 import { withSession } from "@/lib/api/admin-handler";
-import { readJsonObject } from "@/lib/api/body";
+import { readJsonAs } from "@/lib/http/body";
 import { jsonResponse } from "@/lib/api/respond";
-import { createEndpoint, listEndpoints } from "@/lib/webhooks";
+import { createEndpoint, endpointInputSchema, listEndpoints } from "@/lib/webhooks";
 
 export const GET = withSession({ adminOnly: true }, async ({ user }) =>
   jsonResponse({ data: await listEndpoints(user.companyId), status: "success" }),
@@ -9,6 +9,9 @@ export const GET = withSession({ adminOnly: true }, async ({ user }) =>
 
 /** A new endpoint; the answer holds its signing secret, shown this once. */
 export const POST = withSession({ adminOnly: true }, async ({ req, user }) => {
-  const { endpoint, secret } = await createEndpoint(user.companyId, await readJsonObject(req));
+  const { endpoint, secret } = await createEndpoint(
+    user.companyId,
+    await readJsonAs(req, endpointInputSchema),
+  );
   return jsonResponse({ data: endpoint, secret, status: "success" }, 201);
 });

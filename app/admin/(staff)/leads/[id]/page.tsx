@@ -1,9 +1,9 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LeadEditor } from "@/components/leads/lead-editor";
-import { ApiError } from "@/lib/api/errors";
 import { adminPage } from "@/lib/auth/page-session";
-import { RotorUnavailableError } from "@/lib/rotor/client";
+import { DomainError } from "@/lib/errors";
+import { RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
 import { type AdminLead, adminLead, assignableUsers } from "@/lib/leads/admin";
 import { isUpstream } from "@/lib/rotor/upstream";
 
@@ -19,7 +19,11 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
   try {
     lead = await adminLead(user, id);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) notFound();
+    // Rotor's own 404 too, in upstream mode: its body is passed on by the API, not shown here.
+    const missing =
+      (error instanceof DomainError && error.code === "not_found") ||
+      (error instanceof RotorRejectedError && error.status === 404);
+    if (missing) notFound();
     if (error instanceof RotorUnavailableError) {
       return (
         <>

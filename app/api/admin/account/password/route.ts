@@ -1,6 +1,7 @@
 import { withSession } from "@/lib/api/admin-handler";
 import { errors } from "@/lib/api/errors";
-import { parseOrThrow, readJsonObject } from "@/lib/api/body";
+import { readJsonObject } from "@/lib/http/body";
+import { parseOrThrow } from "@/lib/validation";
 import { jsonResponse } from "@/lib/api/respond";
 import { renewedSessionCookie } from "@/lib/auth/session";
 import { changePassword, passwordChangeSchema } from "@/lib/auth/users";

@@ -1,6 +1,7 @@
 import { withSession } from "@/lib/api/admin-handler";
 import { errors } from "@/lib/api/errors";
-import { parseOrThrow, readJsonObject } from "@/lib/api/body";
+import { readJsonObject } from "@/lib/http/body";
+import { parseOrThrow } from "@/lib/validation";
 import { jsonResponse } from "@/lib/api/respond";
 import { formChanges, formEditSchema } from "@/lib/forms/edit-schema";
 import { updateForm } from "@/lib/forms/store";

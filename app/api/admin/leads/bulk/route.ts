@@ -1,5 +1,5 @@
 import { withSession } from "@/lib/api/admin-handler";
-import { readJsonObject } from "@/lib/api/body";
+import { readJsonObject } from "@/lib/http/body";
 import { jsonResponse } from "@/lib/api/respond";
 import { bulkUpdate } from "@/lib/leads/admin";
 

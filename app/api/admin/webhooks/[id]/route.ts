@@ -1,7 +1,7 @@
 import { withSession } from "@/lib/api/admin-handler";
-import { readJsonObject } from "@/lib/api/body";
+import { readJsonAs } from "@/lib/http/body";
 import { jsonResponse } from "@/lib/api/respond";
-import { deleteEndpoint, updateEndpoint } from "@/lib/webhooks";
+import { deleteEndpoint, endpointUpdateSchema, updateEndpoint } from "@/lib/webhooks";
 
 /**
  * Turns an endpoint off or on (`{"active": false}`: while off, no event is queued for it), or
@@ -9,7 +9,7 @@ import { deleteEndpoint, updateEndpoint } from "@/lib/webhooks";
  */
 export const PATCH = withSession<{ id: string }>({ adminOnly: true }, async ({ req, user, params }) =>
   jsonResponse({
-    data: await updateEndpoint(user.companyId, params.id, await readJsonObject(req)),
+    data: await updateEndpoint(user.companyId, params.id, await readJsonAs(req, endpointUpdateSchema)),
     status: "success",
   }),
 );
