@@ -2,6 +2,7 @@ import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { env } from "@/lib/env";
+import { DEFAULT_FORM } from "./default-form";
 import { applyFunctions, SCHEMA_LOCK } from "./functions/apply";
 import * as schema from "./schema";
 
@@ -98,10 +99,9 @@ async function bootstrap(db: Db, companyName: string): Promise<void> {
     .select({ id: schema.companies.id })
     .from(schema.companies)
     .where(eq(schema.companies.slug, DEFAULT_COMPANY_SLUG));
-  const { CONTACT_FORM } = await import("@/lib/forms/schema");
   await db
     .insert(schema.forms)
-    .values({ ...CONTACT_FORM, companyId: company!.id })
+    .values({ ...DEFAULT_FORM, companyId: company!.id })
     .onConflictDoNothing({ target: schema.forms.slug });
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_FORM } from "@/lib/db/default-form";
 
 export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
@@ -60,24 +61,4 @@ export type FormSettings = z.output<typeof formSettingsSchema>;
 export type FormField = FormSettings["fields"][number];
 
 /** The form every company gets on first start, at /f/contact. */
-export const CONTACT_FORM = {
-  slug: "contact",
-  title: "Contact us",
-  intro: "Tell us what you need and how to reach you. We reply within one business day.",
-  settings: formSettingsSchema.parse({
-    fields: [
-      { name: "name", label: "Name", required: true },
-      { name: "phone", label: "Phone" },
-      { name: "email", label: "Email" },
-      { name: "address_street1", label: "Street address" },
-      { name: "address_city", label: "City" },
-      { name: "address_zip", label: "ZIP code" },
-      { name: "notes", label: "How can we help?" },
-    ],
-    oneOf: ["phone", "email"],
-  }),
-  defaultSource: "website",
-  defaultStage: "new",
-  defaultTags: ["website"],
-  thankYouMessage: "Thank you! We received your request and will be in touch soon.",
-};
+export const CONTACT_FORM = { ...DEFAULT_FORM, settings: formSettingsSchema.parse(DEFAULT_FORM.settings) };
