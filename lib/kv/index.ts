@@ -11,7 +11,7 @@ export type KvBackend = "vercel-kv" | "redis" | "memory";
 
 // Kept on globalThis because Next.js dev re-evaluates modules on every hot reload, and a module-level
 // variable would open a new Redis connection each time.
-const holder = globalThis as typeof globalThis & { __leadIntakeKv?: Kv };
+const holder = globalThis as typeof globalThis & { __leadPortalKv?: Kv };
 
 type Selection =
   | { backend: "vercel-kv"; url: string; token: string }
@@ -29,15 +29,15 @@ function select(settings: KvSettings = env()): Selection {
   return { backend: "memory" };
 }
 
-/** Which store the settings (the process's, unless given) select: Vercel KV, then Redis, then memory. */
+/** Which KV the settings (the process's, unless given) select: Vercel KV, then Redis, then memory. */
 export function kvBackend(settings?: KvSettings): KvBackend {
   return select(settings).backend;
 }
 
-/** The process-wide store. */
+/** The process-wide KV. */
 export function kv(): Kv {
-  holder.__leadIntakeKv ??= open(select());
-  return holder.__leadIntakeKv;
+  holder.__leadPortalKv ??= open(select());
+  return holder.__leadPortalKv;
 }
 
 function open(selection: Selection): Kv {

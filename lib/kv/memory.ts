@@ -11,7 +11,7 @@ interface Entry {
 }
 
 /**
- * An in-process store for development and single-instance deployments. Expired entries are dropped when
+ * An in-process KV for development and single-instance deployments. Expired entries are dropped when
  * read, and the least recently written are evicted past 50,000 keys or 32 Mi characters (a cached
  * list of 1,000 leads is near a million), so a busy process cannot grow without bound.
  */

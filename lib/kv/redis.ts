@@ -32,7 +32,7 @@ function backoffMs(retries: number): number {
   return Math.min(2 ** retries * 50, 2_000) + Math.floor(Math.random() * 200);
 }
 
-/** A Redis-backed store that connects on first use. */
+/** A Redis-backed KV that connects on first use. */
 export function createRedisKv(url: string): Kv {
   let everReady = false;
   const client = createClient({

@@ -1,7 +1,7 @@
 import { createClient } from "@vercel/kv";
 import type { Kv } from "./types";
 
-/** A store on Vercel KV (Upstash Redis over HTTP). */
+/** KV on Vercel KV (Upstash Redis over HTTP). */
 export function createVercelKv(url: string, token: string): Kv {
   // Values are strings that callers serialise themselves; left on, the client would JSON-parse anything
   // that looks like JSON and hand back objects or numbers instead of the stored string.
