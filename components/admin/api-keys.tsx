@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { fetchJson, RequestFailed } from "./fetch-json";
+import { DateTime } from "@/components/ui/date-time";
 import { Field } from "@/components/ui/field";
 import { SCOPES, type Scope } from "@/lib/auth/scopes";
 
@@ -17,8 +18,6 @@ export interface KeyRow {
   lastUsedAt: string | null;
   requestsToday: number;
 }
-
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "never");
 
 export function ApiKeys({ keys, defaultLimit }: { keys: KeyRow[]; defaultLimit: number }) {
   const router = useRouter();
@@ -148,11 +147,17 @@ export function ApiKeys({ keys, defaultLimit }: { keys: KeyRow[]; defaultLimit: 
                   <td>
                     {k.requestsToday} / {k.dailyLimit}
                   </td>
-                  <td>{when(k.lastUsedAt)}</td>
-                  <td>{when(k.createdAt)}</td>
+                  <td>
+                    <DateTime value={k.lastUsedAt} fallback="never" />
+                  </td>
+                  <td>
+                    <DateTime value={k.createdAt} />
+                  </td>
                   <td>
                     {k.revokedAt ? (
-                      <span className="muted">revoked {when(k.revokedAt)}</span>
+                      <span className="muted">
+                        revoked <DateTime value={k.revokedAt} />
+                      </span>
                     ) : (
                       <button type="button" className="danger" onClick={() => void revoke(k)}>
                         Revoke

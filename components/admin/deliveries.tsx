@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { DateTime } from "@/components/ui/date-time";
 import { Field } from "@/components/ui/field";
 import { fetchJson, RequestFailed } from "./fetch-json";
 
@@ -15,9 +16,6 @@ export interface EndpointRow {
   /** While the breaker holds it (lib/webhooks/breaker.ts); null once the pause is over. */
   pausedUntil: string | null;
 }
-
-const utc = (iso: string) =>
-  new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 /**
  * The company's webhook endpoints: add one (its secret shown once), turn one off or on, resume one
@@ -121,11 +119,16 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointRow[] }) {
                     <code>{e.secretHint}</code>
                   </td>
                   <td>
-                    {!e.active
-                      ? "Off"
-                      : e.pausedUntil
-                        ? `Paused after ${e.failureStreak} failed attempts in a row, until ${utc(e.pausedUntil)} UTC`
-                        : "On"}
+                    {!e.active ? (
+                      "Off"
+                    ) : e.pausedUntil ? (
+                      <>
+                        Paused after {e.failureStreak} failed attempts in a row, until{" "}
+                        <DateTime value={e.pausedUntil} />
+                      </>
+                    ) : (
+                      "On"
+                    )}
                   </td>
                   <td>
                     {e.active && e.pausedUntil ? (

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { fetchJson, RequestFailed } from "./fetch-json";
 import { useTextFields } from "./form-state";
+import { DateTime } from "@/components/ui/date-time";
 import { Field } from "@/components/ui/field";
 
 export interface UserRow {
@@ -107,7 +108,9 @@ export function Users({ users, me }: { users: UserRow[]; me: string }) {
                     </select>
                   )}
                 </td>
-                <td>{u.lastSignInAt ? new Date(u.lastSignInAt).toLocaleString() : "never"}</td>
+                <td>
+                  <DateTime value={u.lastSignInAt} fallback="never" />
+                </td>
                 <td>
                   {u.id === me ? (
                     <span className="muted">you</span>
