@@ -5,6 +5,7 @@ import { useState } from "react";
 import { fetchJson, RequestFailed } from "./fetch-json";
 import { DateTime } from "@/components/ui/date-time";
 import { Field } from "@/components/ui/field";
+import { SecretOnce } from "@/components/ui/secret-once";
 import { SCOPES, type Scope } from "@/lib/auth/scopes";
 
 export interface KeyRow {
@@ -55,21 +56,14 @@ export function ApiKeys({ keys, defaultLimit }: { keys: KeyRow[]; defaultLimit: 
   return (
     <>
       {created ? (
-        <div className="card" role="status" style={{ marginBottom: "1rem" }}>
-          <p>
-            <strong>Key “{created.name}” created.</strong> Copy it now: it is shown this once, and only its
-            hash is kept.
-          </p>
-          <pre className="snippet" data-testid="new-key">
-            {created.key}
-          </pre>
-          <button type="button" onClick={() => void navigator.clipboard?.writeText(created.key)}>
-            Copy
-          </button>{" "}
-          <button type="button" onClick={() => setCreated(null)}>
-            Done
-          </button>
-        </div>
+        <SecretOnce
+          title={`Key “${created.name}” created.`}
+          secret={created.key}
+          testId="new-key"
+          onDone={() => setCreated(null)}
+        >
+          Copy it now: it is shown this once, and only its hash is kept.
+        </SecretOnce>
       ) : null}
       <form
         className="card"

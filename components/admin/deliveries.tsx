@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { DateTime } from "@/components/ui/date-time";
 import { Field } from "@/components/ui/field";
+import { SecretOnce } from "@/components/ui/secret-once";
 import { fetchJson, RequestFailed } from "./fetch-json";
 
 export interface EndpointRow {
@@ -25,7 +26,7 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointRow[] }) {
   const router = useRouter();
   const [url, setUrl] = useState("");
   const [error, setError] = useState<string | undefined>();
-  const [created, setCreated] = useState<{ url: string; secret: string } | null>(null);
+  const [secret, setSecret] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function act(run: () => Promise<unknown>) {
@@ -41,11 +42,11 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointRow[] }) {
   async function create() {
     setBusy(true);
     try {
-      const { secret } = await fetchJson<{ secret: string }>("/api/admin/webhooks", {
+      const created = await fetchJson<{ secret: string }>("/api/admin/webhooks", {
         method: "POST",
         body: { url },
       });
-      setCreated({ url, secret });
+      setSecret(created.secret);
       setError(undefined);
       setUrl("");
       router.refresh();
@@ -60,19 +61,15 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointRow[] }) {
 
   return (
     <>
-      {created ? (
-        <div className="card" role="status" style={{ marginBottom: "1rem" }}>
-          <p>
-            <strong>Endpoint added.</strong> Its signing secret is shown this once: keep it where the receiver
-            checks signatures.
-          </p>
-          <pre className="snippet" data-testid="webhook-secret">
-            {created.secret}
-          </pre>
-          <button type="button" onClick={() => setCreated(null)}>
-            Done
-          </button>
-        </div>
+      {secret ? (
+        <SecretOnce
+          title="Endpoint added."
+          secret={secret}
+          testId="webhook-secret"
+          onDone={() => setSecret(null)}
+        >
+          Its signing secret is shown this once: keep it where the receiver checks signatures.
+        </SecretOnce>
       ) : null}
       <form
         className="card"

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { fetchJson } from "./fetch-json";
 import { failure, FormStatus, splitList } from "./form-state";
+import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
 import { embedSnippet } from "@/lib/forms/embed-snippet";
 import { FORM_FIELDS, type FormFieldName, type FormSettings } from "@/lib/forms/schema";
@@ -136,9 +137,7 @@ export function FormEditor({ form, portal }: { form: EditableForm; portal: strin
         <pre className="snippet" data-testid="embed-snippet">
           {snippet}
         </pre>
-        <button type="button" onClick={() => void navigator.clipboard?.writeText(snippet)}>
-          Copy snippet
-        </button>{" "}
+        <CopyButton text={snippet} label="Copy snippet" />{" "}
         <a href={`/f/${form.slug}`} target="_blank" rel="noreferrer">
           Open the form
         </a>
