@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { Fragment, useState } from "react";
 import { DateTime } from "@/components/ui/date-time";
 import { Field } from "@/components/ui/field";
 import { SecretOnce } from "@/components/ui/secret-once";
@@ -18,6 +18,16 @@ export interface EndpointRow {
   pausedUntil: string | null;
 }
 
+type EndpointChange = { active?: boolean; paused?: false };
+
+/** The changes an endpoint offers: Resume while its failures pause it, and Turn off or Turn on. */
+function changesOf(endpoint: EndpointRow): { label: string; body: EndpointChange }[] {
+  const toggle = { label: endpoint.active ? "Turn off" : "Turn on", body: { active: !endpoint.active } };
+  return endpoint.active && endpoint.pausedUntil
+    ? [{ label: "Resume", body: { paused: false } }, toggle]
+    : [toggle];
+}
+
 /**
  * The company's webhook endpoints: add one (its secret shown once), turn one off or on, resume one
  * its failures paused, remove one.
@@ -29,10 +39,11 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointRow[] }) {
   const [secret, setSecret] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  async function act(run: () => Promise<unknown>) {
+  /** Every change to an endpoint, and its removal: one request, then the page's data again. */
+  async function send(endpoint: EndpointRow, init: { method: "PATCH" | "DELETE"; body?: EndpointChange }) {
     setBusy(true);
     try {
-      await run();
+      await fetchJson(`/api/admin/webhooks/${endpoint.id}`, init);
       router.refresh();
     } finally {
       setBusy(false);
@@ -128,45 +139,24 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointRow[] }) {
                     )}
                   </td>
                   <td>
-                    {e.active && e.pausedUntil ? (
-                      <>
+                    {changesOf(e).map(({ label, body }) => (
+                      <Fragment key={label}>
                         <button
                           type="button"
                           disabled={busy}
-                          onClick={() =>
-                            void act(() =>
-                              fetchJson(`/api/admin/webhooks/${e.id}`, {
-                                method: "PATCH",
-                                body: { paused: false },
-                              }),
-                            )
-                          }
+                          onClick={() => void send(e, { method: "PATCH", body })}
                         >
-                          Resume
+                          {label}
                         </button>{" "}
-                      </>
-                    ) : null}
-                    <button
-                      type="button"
-                      disabled={busy}
-                      onClick={() =>
-                        void act(() =>
-                          fetchJson(`/api/admin/webhooks/${e.id}`, {
-                            method: "PATCH",
-                            body: { active: !e.active },
-                          }),
-                        )
-                      }
-                    >
-                      {e.active ? "Turn off" : "Turn on"}
-                    </button>{" "}
+                      </Fragment>
+                    ))}
                     <button
                       type="button"
                       className="danger"
                       disabled={busy}
                       onClick={() => {
                         if (window.confirm(`Remove ${e.url} and its delivery log?`)) {
-                          void act(() => fetchJson(`/api/admin/webhooks/${e.id}`, { method: "DELETE" }));
+                          void send(e, { method: "DELETE" });
                         }
                       }}
                     >
