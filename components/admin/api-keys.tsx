@@ -6,19 +6,10 @@ import { fetchJson, RequestFailed } from "./fetch-json";
 import { DateTime } from "@/components/ui/date-time";
 import { Field } from "@/components/ui/field";
 import { SecretOnce } from "@/components/ui/secret-once";
+import type { listCompanyKeys } from "@/lib/auth/api-keys";
 import { SCOPES, type Scope } from "@/lib/auth/scopes";
 
-export interface KeyRow {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  dailyLimit: number;
-  createdAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  requestsToday: number;
-}
+type KeyRow = Awaited<ReturnType<typeof listCompanyKeys>>[number];
 
 export function ApiKeys({ keys, defaultLimit }: { keys: KeyRow[]; defaultLimit: number }) {
   const router = useRouter();

@@ -2,26 +2,17 @@
 
 import { useRouter } from "next/navigation";
 import { Fragment, useState } from "react";
+import type { z } from "zod";
 import { DateTime } from "@/components/ui/date-time";
 import { Field } from "@/components/ui/field";
 import { SecretOnce } from "@/components/ui/secret-once";
+import type { EndpointView, endpointUpdateSchema } from "@/lib/webhooks";
 import { fetchJson, RequestFailed } from "./fetch-json";
 
-export interface EndpointRow {
-  id: string;
-  url: string;
-  active: boolean;
-  secretHint: string;
-  createdAt: string;
-  failureStreak: number;
-  /** While the breaker holds it (lib/webhooks/breaker.ts); null once the pause is over. */
-  pausedUntil: string | null;
-}
-
-type EndpointChange = { active?: boolean; paused?: false };
+type EndpointChange = z.input<typeof endpointUpdateSchema>;
 
 /** The changes an endpoint offers: Resume while its failures pause it, and Turn off or Turn on. */
-function changesOf(endpoint: EndpointRow): { label: string; body: EndpointChange }[] {
+function changesOf(endpoint: EndpointView): { label: string; body: EndpointChange }[] {
   const toggle = { label: endpoint.active ? "Turn off" : "Turn on", body: { active: !endpoint.active } };
   return endpoint.active && endpoint.pausedUntil
     ? [{ label: "Resume", body: { paused: false } }, toggle]
@@ -30,9 +21,9 @@ function changesOf(endpoint: EndpointRow): { label: string; body: EndpointChange
 
 /**
  * The company's webhook endpoints: add one (its secret shown once), turn one off or on, resume one
- * its failures paused, remove one.
+ * its failures paused, remove one. An endpoint's pausedUntil is given only while its pause lasts.
  */
-export function WebhookEndpoints({ endpoints }: { endpoints: EndpointRow[] }) {
+export function WebhookEndpoints({ endpoints }: { endpoints: EndpointView[] }) {
   const router = useRouter();
   const [url, setUrl] = useState("");
   const [error, setError] = useState<string | undefined>();
@@ -40,7 +31,7 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointRow[] }) {
   const [busy, setBusy] = useState(false);
 
   /** Every change to an endpoint, and its removal: one request, then the page's data again. */
-  async function send(endpoint: EndpointRow, init: { method: "PATCH" | "DELETE"; body?: EndpointChange }) {
+  async function send(endpoint: EndpointView, init: { method: "PATCH" | "DELETE"; body?: EndpointChange }) {
     setBusy(true);
     try {
       await fetchJson(`/api/admin/webhooks/${endpoint.id}`, init);

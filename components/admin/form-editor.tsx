@@ -7,20 +7,22 @@ import { failure, FormStatus, splitList } from "./form-state";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
 import { embedSnippet } from "@/lib/forms/embed-snippet";
-import { FORM_FIELDS, type FormFieldName, type FormSettings } from "@/lib/forms/schema";
+import { FORM_FIELDS, type FormFieldName } from "@/lib/forms/schema";
+import type { Form } from "@/lib/forms/store";
 
-export interface EditableForm {
-  slug: string;
-  title: string;
-  intro: string | null;
-  settings: FormSettings;
-  defaultSource: string | null;
-  defaultStage: string | null;
-  defaultTags: string[];
-  allowedOrigins: string[];
-  thankYouMessage: string | null;
-  redirectUrl: string | null;
-}
+type EditableForm = Pick<
+  Form,
+  | "slug"
+  | "title"
+  | "intro"
+  | "settings"
+  | "defaultSource"
+  | "defaultStage"
+  | "defaultTags"
+  | "allowedOrigins"
+  | "thankYouMessage"
+  | "redirectUrl"
+>;
 
 const DEFAULT_LABELS: Record<FormFieldName, string> = {
   name: "Name",

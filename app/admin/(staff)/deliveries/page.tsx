@@ -53,8 +53,8 @@ export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (u
       <WebhookEndpoints
         endpoints={endpoints.map((e) => ({
           ...e,
-          createdAt: e.createdAt.toISOString(),
-          pausedUntil: e.pausedUntil && e.pausedUntil > now() ? e.pausedUntil.toISOString() : null,
+          // A pause whose end has passed is over: the endpoint shows as on.
+          pausedUntil: e.pausedUntil && e.pausedUntil > now() ? e.pausedUntil : null,
         }))}
       />
       <h2>Log</h2>
