@@ -64,7 +64,7 @@ export function ApiKeys({ keys, defaultLimit }: { keys: KeyRow[]; defaultLimit: 
           void create();
         }}
       >
-        <h2 style={{ marginTop: 0 }}>New key</h2>
+        <h2>New key</h2>
         <div className="grid-2">
           <Field id="key-name" label="Name" hint="Where it is used, e.g. Zapier" error={errors.name}>
             {(aria) => <input {...aria} value={name} onChange={(e) => setName(e.target.value)} />}
@@ -77,7 +77,7 @@ export function ApiKeys({ keys, defaultLimit }: { keys: KeyRow[]; defaultLimit: 
         </div>
         <fieldset
           aria-describedby={errors.scopes ? "scopes-error" : undefined}
-          style={{ border: 0, padding: 0 }}
+          style={{ border: 0, padding: 0, margin: "0 0 0.8rem" }}
         >
           <legend>Scopes</legend>
           {SCOPES.map((scope) => (

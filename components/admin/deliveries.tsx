@@ -75,6 +75,7 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointView[] }) {
       ) : null}
       <form
         className="card"
+        style={{ marginBottom: "1rem" }}
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
@@ -129,7 +130,7 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointView[] }) {
                       "On"
                     )}
                   </td>
-                  <td>
+                  <td style={{ whiteSpace: "nowrap" }}>
                     {changesOf(e).map(({ label, body }) => (
                       <Fragment key={label}>
                         <button

@@ -132,9 +132,7 @@ export function FormEditor({ form, portal }: { form: EditableForm; portal: strin
       }}
     >
       <section className="card" aria-labelledby="embed-title" style={{ marginBottom: "1rem" }}>
-        <h2 id="embed-title" style={{ marginTop: 0 }}>
-          Embed on your website
-        </h2>
+        <h2 id="embed-title">Embed on your website</h2>
         <p>Paste this where the form should appear. Add your site to the allowed origins below.</p>
         <pre className="snippet" data-testid="embed-snippet">
           {snippet}

@@ -174,7 +174,7 @@ export function Users({ users, me }: { users: UserRow[]; me: string }) {
           void add();
         }}
       >
-        <h2 style={{ marginTop: 0 }}>Add a user</h2>
+        <h2>Add a user</h2>
         <div className="grid-2">
           <Field id="user-email" label="Email" error={errors.email}>
             {(aria) => <input {...aria} {...bind("email")} type="email" autoComplete="off" />}
