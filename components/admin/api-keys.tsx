@@ -3,22 +3,13 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { fetchJson, RequestFailed } from "./fetch-json";
+import { DateTime } from "@/components/ui/date-time";
 import { Field } from "@/components/ui/field";
+import { SecretOnce } from "@/components/ui/secret-once";
+import type { listCompanyKeys } from "@/lib/auth/api-keys";
 import { SCOPES, type Scope } from "@/lib/auth/scopes";
 
-export interface KeyRow {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  dailyLimit: number;
-  createdAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  requestsToday: number;
-}
-
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "never");
+type KeyRow = Awaited<ReturnType<typeof listCompanyKeys>>[number];
 
 export function ApiKeys({ keys, defaultLimit }: { keys: KeyRow[]; defaultLimit: number }) {
   const router = useRouter();
@@ -56,21 +47,14 @@ export function ApiKeys({ keys, defaultLimit }: { keys: KeyRow[]; defaultLimit: 
   return (
     <>
       {created ? (
-        <div className="card" role="status" style={{ marginBottom: "1rem" }}>
-          <p>
-            <strong>Key “{created.name}” created.</strong> Copy it now: it is shown this once, and only its
-            hash is kept.
-          </p>
-          <pre className="snippet" data-testid="new-key">
-            {created.key}
-          </pre>
-          <button type="button" onClick={() => void navigator.clipboard?.writeText(created.key)}>
-            Copy
-          </button>{" "}
-          <button type="button" onClick={() => setCreated(null)}>
-            Done
-          </button>
-        </div>
+        <SecretOnce
+          title={`Key “${created.name}” created.`}
+          secret={created.key}
+          testId="new-key"
+          onDone={() => setCreated(null)}
+        >
+          Copy it now: it is shown this once, and only its hash is kept.
+        </SecretOnce>
       ) : null}
       <form
         className="card"
@@ -80,7 +64,7 @@ export function ApiKeys({ keys, defaultLimit }: { keys: KeyRow[]; defaultLimit: 
           void create();
         }}
       >
-        <h2 style={{ marginTop: 0 }}>New key</h2>
+        <h2>New key</h2>
         <div className="grid-2">
           <Field id="key-name" label="Name" hint="Where it is used, e.g. Zapier" error={errors.name}>
             {(aria) => <input {...aria} value={name} onChange={(e) => setName(e.target.value)} />}
@@ -93,7 +77,7 @@ export function ApiKeys({ keys, defaultLimit }: { keys: KeyRow[]; defaultLimit: 
         </div>
         <fieldset
           aria-describedby={errors.scopes ? "scopes-error" : undefined}
-          style={{ border: 0, padding: 0 }}
+          style={{ border: 0, padding: 0, margin: "0 0 0.8rem" }}
         >
           <legend>Scopes</legend>
           {SCOPES.map((scope) => (
@@ -148,11 +132,17 @@ export function ApiKeys({ keys, defaultLimit }: { keys: KeyRow[]; defaultLimit: 
                   <td>
                     {k.requestsToday} / {k.dailyLimit}
                   </td>
-                  <td>{when(k.lastUsedAt)}</td>
-                  <td>{when(k.createdAt)}</td>
+                  <td>
+                    <DateTime value={k.lastUsedAt} fallback="never" />
+                  </td>
+                  <td>
+                    <DateTime value={k.createdAt} />
+                  </td>
                   <td>
                     {k.revokedAt ? (
-                      <span className="muted">revoked {when(k.revokedAt)}</span>
+                      <span className="muted">
+                        revoked <DateTime value={k.revokedAt} />
+                      </span>
                     ) : (
                       <button type="button" className="danger" onClick={() => void revoke(k)}>
                         Revoke

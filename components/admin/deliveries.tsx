@@ -1,39 +1,40 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { Fragment, useState } from "react";
+import type { z } from "zod";
+import { DateTime } from "@/components/ui/date-time";
 import { Field } from "@/components/ui/field";
+import { SecretOnce } from "@/components/ui/secret-once";
+import type { EndpointView, endpointUpdateSchema } from "@/lib/webhooks";
 import { fetchJson, RequestFailed } from "./fetch-json";
 
-export interface EndpointRow {
-  id: string;
-  url: string;
-  active: boolean;
-  secretHint: string;
-  createdAt: string;
-  failureStreak: number;
-  /** While the breaker holds it (lib/webhooks/breaker.ts); null once the pause is over. */
-  pausedUntil: string | null;
-}
+type EndpointChange = z.input<typeof endpointUpdateSchema>;
 
-const utc = (iso: string) =>
-  new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+/** The changes an endpoint offers: Resume while its failures pause it, and Turn off or Turn on. */
+function changesOf(endpoint: EndpointView): { label: string; body: EndpointChange }[] {
+  const toggle = { label: endpoint.active ? "Turn off" : "Turn on", body: { active: !endpoint.active } };
+  return endpoint.active && endpoint.pausedUntil
+    ? [{ label: "Resume", body: { paused: false } }, toggle]
+    : [toggle];
+}
 
 /**
  * The company's webhook endpoints: add one (its secret shown once), turn one off or on, resume one
- * its failures paused, remove one.
+ * its failures paused, remove one. An endpoint's pausedUntil is given only while its pause lasts.
  */
-export function WebhookEndpoints({ endpoints }: { endpoints: EndpointRow[] }) {
+export function WebhookEndpoints({ endpoints }: { endpoints: EndpointView[] }) {
   const router = useRouter();
   const [url, setUrl] = useState("");
   const [error, setError] = useState<string | undefined>();
-  const [created, setCreated] = useState<{ url: string; secret: string } | null>(null);
+  const [secret, setSecret] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  async function act(run: () => Promise<unknown>) {
+  /** Every change to an endpoint, and its removal: one request, then the page's data again. */
+  async function send(endpoint: EndpointView, init: { method: "PATCH" | "DELETE"; body?: EndpointChange }) {
     setBusy(true);
     try {
-      await run();
+      await fetchJson(`/api/admin/webhooks/${endpoint.id}`, init);
       router.refresh();
     } finally {
       setBusy(false);
@@ -43,11 +44,11 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointRow[] }) {
   async function create() {
     setBusy(true);
     try {
-      const { secret } = await fetchJson<{ secret: string }>("/api/admin/webhooks", {
+      const created = await fetchJson<{ secret: string }>("/api/admin/webhooks", {
         method: "POST",
         body: { url },
       });
-      setCreated({ url, secret });
+      setSecret(created.secret);
       setError(undefined);
       setUrl("");
       router.refresh();
@@ -62,22 +63,19 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointRow[] }) {
 
   return (
     <>
-      {created ? (
-        <div className="card" role="status" style={{ marginBottom: "1rem" }}>
-          <p>
-            <strong>Endpoint added.</strong> Its signing secret is shown this once: keep it where the receiver
-            checks signatures.
-          </p>
-          <pre className="snippet" data-testid="webhook-secret">
-            {created.secret}
-          </pre>
-          <button type="button" onClick={() => setCreated(null)}>
-            Done
-          </button>
-        </div>
+      {secret ? (
+        <SecretOnce
+          title="Endpoint added."
+          secret={secret}
+          testId="webhook-secret"
+          onDone={() => setSecret(null)}
+        >
+          Its signing secret is shown this once: keep it where the receiver checks signatures.
+        </SecretOnce>
       ) : null}
       <form
         className="card"
+        style={{ marginBottom: "1rem" }}
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
@@ -121,52 +119,36 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointRow[] }) {
                     <code>{e.secretHint}</code>
                   </td>
                   <td>
-                    {!e.active
-                      ? "Off"
-                      : e.pausedUntil
-                        ? `Paused after ${e.failureStreak} failed attempts in a row, until ${utc(e.pausedUntil)} UTC`
-                        : "On"}
-                  </td>
-                  <td>
-                    {e.active && e.pausedUntil ? (
+                    {!e.active ? (
+                      "Off"
+                    ) : e.pausedUntil ? (
                       <>
+                        Paused after {e.failureStreak} failed attempts in a row, until{" "}
+                        <DateTime value={e.pausedUntil} />
+                      </>
+                    ) : (
+                      "On"
+                    )}
+                  </td>
+                  <td style={{ whiteSpace: "nowrap" }}>
+                    {changesOf(e).map(({ label, body }) => (
+                      <Fragment key={label}>
                         <button
                           type="button"
                           disabled={busy}
-                          onClick={() =>
-                            void act(() =>
-                              fetchJson(`/api/admin/webhooks/${e.id}`, {
-                                method: "PATCH",
-                                body: { paused: false },
-                              }),
-                            )
-                          }
+                          onClick={() => void send(e, { method: "PATCH", body })}
                         >
-                          Resume
+                          {label}
                         </button>{" "}
-                      </>
-                    ) : null}
-                    <button
-                      type="button"
-                      disabled={busy}
-                      onClick={() =>
-                        void act(() =>
-                          fetchJson(`/api/admin/webhooks/${e.id}`, {
-                            method: "PATCH",
-                            body: { active: !e.active },
-                          }),
-                        )
-                      }
-                    >
-                      {e.active ? "Turn off" : "Turn on"}
-                    </button>{" "}
+                      </Fragment>
+                    ))}
                     <button
                       type="button"
                       className="danger"
                       disabled={busy}
                       onClick={() => {
                         if (window.confirm(`Remove ${e.url} and its delivery log?`)) {
-                          void act(() => fetchJson(`/api/admin/webhooks/${e.id}`, { method: "DELETE" }));
+                          void send(e, { method: "DELETE" });
                         }
                       }}
                     >

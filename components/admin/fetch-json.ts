@@ -1,14 +1,9 @@
-/** What the admin API answers on failure: the contract's error body. */
-export interface ApiFailure {
-  status: "error";
-  message: string;
-  errors?: { field: string; message: string }[];
-}
+import type { ErrorBody } from "@/lib/api/errors";
 
 export class RequestFailed extends Error {
   constructor(
     readonly status: number,
-    readonly body: ApiFailure,
+    readonly body: ErrorBody,
   ) {
     super(body.message);
   }
@@ -40,6 +35,6 @@ export async function fetchJson<T>(url: string, init: { method?: string; body?: 
     // eslint-disable-next-line @next/next/no-location-assign-relative-destination
     window.location.assign(`/admin/sign-in?notice=session-ended&callbackUrl=${back}`);
   }
-  if (!response.ok) throw new RequestFailed(response.status, body as ApiFailure);
+  if (!response.ok) throw new RequestFailed(response.status, body as ErrorBody);
   return body as T;
 }

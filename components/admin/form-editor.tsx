@@ -4,22 +4,25 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { fetchJson } from "./fetch-json";
 import { failure, FormStatus, splitList } from "./form-state";
+import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
 import { embedSnippet } from "@/lib/forms/embed-snippet";
-import { FORM_FIELDS, type FormFieldName, type FormSettings } from "@/lib/forms/schema";
+import { FORM_FIELDS, type FormFieldName } from "@/lib/forms/schema";
+import type { Form } from "@/lib/forms/store";
 
-export interface EditableForm {
-  slug: string;
-  title: string;
-  intro: string | null;
-  settings: FormSettings;
-  defaultSource: string | null;
-  defaultStage: string | null;
-  defaultTags: string[];
-  allowedOrigins: string[];
-  thankYouMessage: string | null;
-  redirectUrl: string | null;
-}
+type EditableForm = Pick<
+  Form,
+  | "slug"
+  | "title"
+  | "intro"
+  | "settings"
+  | "defaultSource"
+  | "defaultStage"
+  | "defaultTags"
+  | "allowedOrigins"
+  | "thankYouMessage"
+  | "redirectUrl"
+>;
 
 const DEFAULT_LABELS: Record<FormFieldName, string> = {
   name: "Name",
@@ -129,16 +132,12 @@ export function FormEditor({ form, portal }: { form: EditableForm; portal: strin
       }}
     >
       <section className="card" aria-labelledby="embed-title" style={{ marginBottom: "1rem" }}>
-        <h2 id="embed-title" style={{ marginTop: 0 }}>
-          Embed on your website
-        </h2>
+        <h2 id="embed-title">Embed on your website</h2>
         <p>Paste this where the form should appear. Add your site to the allowed origins below.</p>
         <pre className="snippet" data-testid="embed-snippet">
           {snippet}
         </pre>
-        <button type="button" onClick={() => void navigator.clipboard?.writeText(snippet)}>
-          Copy snippet
-        </button>{" "}
+        <CopyButton text={snippet} label="Copy snippet" />{" "}
         <a href={`/f/${form.slug}`} target="_blank" rel="noreferrer">
           Open the form
         </a>

@@ -2,17 +2,15 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import type { z } from "zod";
 import { fetchJson, RequestFailed } from "./fetch-json";
 import { useTextFields } from "./form-state";
+import { DateTime } from "@/components/ui/date-time";
 import { Field } from "@/components/ui/field";
+import type { listUsers, userUpdateSchema } from "@/lib/auth/users";
+import type { Role } from "@/lib/db/schema";
 
-export interface UserRow {
-  id: string;
-  email: string;
-  name: string | null;
-  role: string;
-  lastSignInAt: string | null;
-}
+type UserRow = Awaited<ReturnType<typeof listUsers>>[number];
 
 export function Users({ users, me }: { users: UserRow[]; me: string }) {
   const router = useRouter();
@@ -38,7 +36,7 @@ export function Users({ users, me }: { users: UserRow[]; me: string }) {
     null,
   );
 
-  async function update(user: UserRow, body: { role?: string; password?: string }, done: string) {
+  async function update(user: UserRow, body: z.input<typeof userUpdateSchema>, done: string) {
     try {
       await fetchJson(`/api/admin/users/${user.id}`, { method: "PATCH", body });
       setStatus(done);
@@ -94,20 +92,23 @@ export function Users({ users, me }: { users: UserRow[]; me: string }) {
                     <select
                       aria-label={`Role of ${u.email}`}
                       value={u.role}
-                      onChange={(e) =>
+                      onChange={(e) => {
+                        const role: Role = e.target.value === "admin" ? "admin" : "member";
                         void update(
                           u,
-                          { role: e.target.value },
-                          `${u.email} is now ${e.target.value === "admin" ? "an admin" : "a member"}.`,
-                        )
-                      }
+                          { role },
+                          `${u.email} is now ${role === "admin" ? "an admin" : "a member"}.`,
+                        );
+                      }}
                     >
                       <option value="member">member</option>
                       <option value="admin">admin</option>
                     </select>
                   )}
                 </td>
-                <td>{u.lastSignInAt ? new Date(u.lastSignInAt).toLocaleString() : "never"}</td>
+                <td>
+                  <DateTime value={u.lastSignInAt} fallback="never" />
+                </td>
                 <td>
                   {u.id === me ? (
                     <span className="muted">you</span>
@@ -173,7 +174,7 @@ export function Users({ users, me }: { users: UserRow[]; me: string }) {
           void add();
         }}
       >
-        <h2 style={{ marginTop: 0 }}>Add a user</h2>
+        <h2>Add a user</h2>
         <div className="grid-2">
           <Field id="user-email" label="Email" error={errors.email}>
             {(aria) => <input {...aria} {...bind("email")} type="email" autoComplete="off" />}

@@ -1,7 +1,11 @@
 "use client";
 
 import { useState } from "react";
+import type { z } from "zod";
 import { fetchJson, RequestFailed } from "@/components/admin/fetch-json";
+import type { bulkSchema } from "@/lib/leads/admin";
+
+type BulkAction = z.input<typeof bulkSchema>["action"];
 
 /**
  * Actions on the selected leads: archive, unarchive, add a tag, set the stage. Once one succeeds,
@@ -11,7 +15,7 @@ export function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => Promise<
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  async function run(action: string, value?: string) {
+  async function run(action: BulkAction, value?: string) {
     setBusy(true);
     setError(null);
     try {

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { fetchJson } from "@/components/admin/fetch-json";
 import { failure, FormStatus, splitList, useTextFields } from "@/components/admin/form-state";
 import { Field } from "@/components/ui/field";
-import type { AdminLead } from "@/lib/leads/admin";
+import type { AdminLead, assignableUsers } from "@/lib/leads/admin";
 
 const TEXT_FIELDS = [
   ["name", "Name"],
@@ -58,7 +58,7 @@ export function LeadEditor({
   upstream = false,
 }: {
   lead: AdminLead;
-  assignees: { id: string; label: string }[];
+  assignees: Awaited<ReturnType<typeof assignableUsers>>;
   canAssign: boolean;
   /** The lead lives in Rotor, whose API cannot archive, assign, or take tags away. */
   upstream?: boolean;

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 import useSWR from "swr";
 import { fetchJson, RequestFailed } from "@/components/admin/fetch-json";
+import { DateTime } from "@/components/ui/date-time";
 import type { ListResponse } from "@/lib/leads/schema";
 import { BulkBar } from "./bulk-bar";
 import { useListQuery } from "./use-list-query";
@@ -13,8 +14,6 @@ type ListBody = Pick<ListResponse, "data" | "pagination">;
 /** The list's state lives in the URL: these keys, nothing else. */
 const KEYS = ["search", "stage", "tags", "archived", "limit", "page"] as const;
 const PAGE_SIZES = ["25", "50", "100", "200"];
-
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 /** `upstream`: the leads live in Rotor, whose API cannot change many leads at once or export. */
 export function LeadsTable({ stages, upstream = false }: { stages: string[]; upstream?: boolean }) {
@@ -231,7 +230,7 @@ export function LeadsTable({ stages, upstream = false }: { stages: string[]; ups
                     </td>
                     <td>{lead.source}</td>
                     <td>
-                      <time dateTime={lead.created_at}>{dateFormat.format(new Date(lead.created_at))}</time>
+                      <DateTime value={lead.created_at} />
                     </td>
                     <td>{lead.value_score}</td>
                   </tr>

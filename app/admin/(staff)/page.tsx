@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { formatDay } from "@/components/ui/date-time";
 import { adminPage } from "@/lib/auth/page-session";
 import { scopeOf } from "@/lib/leads/admin";
 import { DASHBOARD_DAYS, leadStats } from "@/lib/leads/stats";
@@ -91,19 +92,19 @@ export default adminPage({}, async (user) => {
         <div
           className="bars"
           role="img"
-          aria-label={`Leads per day: ${stats.perDay.map((d) => `${d.day} ${d.count}`).join(", ")}`}
+          aria-label={`Leads per day: ${stats.perDay.map((d) => `${formatDay(d.day)}: ${d.count}`).join("; ")}`}
         >
           {stats.perDay.map((d) => (
             <span
               key={d.day}
               className="bar"
               style={{ height: `${(d.count / max) * 100}%` }}
-              title={`${d.day}: ${d.count}`}
+              title={`${formatDay(d.day)}: ${d.count}`}
             />
           ))}
         </div>
         <p className="muted">
-          {stats.perDay[0]?.day} to {stats.perDay.at(-1)?.day}
+          {formatDay(stats.perDay[0]!.day)} to {formatDay(stats.perDay.at(-1)!.day)}
         </p>
       </section>
       <div className="stats" style={{ marginTop: "1rem" }}>

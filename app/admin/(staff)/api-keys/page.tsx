@@ -3,8 +3,6 @@ import { listCompanyKeys } from "@/lib/auth/api-keys";
 import { adminPage } from "@/lib/auth/page-session";
 import { env } from "@/lib/env";
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
 export default adminPage({ adminOnly: true }, async (user) => {
   const keys = await listCompanyKeys(user.companyId);
   return (
@@ -15,15 +13,7 @@ export default adminPage({ adminOnly: true }, async (user) => {
         <a href="/open-api/openapi.json">Rotor-compatible API</a> sends one of these in its{" "}
         <code>x-api-key</code> header.
       </p>
-      <ApiKeys
-        defaultLimit={env().API_DAILY_LIMIT}
-        keys={keys.map((k) => ({
-          ...k,
-          createdAt: k.createdAt.toISOString(),
-          revokedAt: iso(k.revokedAt),
-          lastUsedAt: iso(k.lastUsedAt),
-        }))}
-      />
+      <ApiKeys defaultLimit={env().API_DAILY_LIMIT} keys={keys} />
     </>
   );
 });

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { ReplayButton, WebhookEndpoints } from "@/components/admin/deliveries";
+import { DateTime } from "@/components/ui/date-time";
 import { adminPage } from "@/lib/auth/page-session";
 import { listOutbox, outboxCounts, outboxQuerySchema } from "@/lib/outbox";
 import { isUpstream } from "@/lib/rotor/upstream";
@@ -8,11 +9,6 @@ import { listEndpoints } from "@/lib/webhooks";
 import { BREAKER_FAILURES, BREAKER_PAUSE_MS } from "@/lib/webhooks/breaker";
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
-
-const when = (iso: string | null) =>
-  iso
-    ? new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })
-    : "—";
 
 const FILTERS = [
   { label: "All", status: undefined },
@@ -57,8 +53,8 @@ export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (u
       <WebhookEndpoints
         endpoints={endpoints.map((e) => ({
           ...e,
-          createdAt: e.createdAt.toISOString(),
-          pausedUntil: e.pausedUntil && e.pausedUntil > now() ? e.pausedUntil.toISOString() : null,
+          // A pause whose end has passed is over: the endpoint shows as on.
+          pausedUntil: e.pausedUntil && e.pausedUntil > now() ? e.pausedUntil : null,
         }))}
       />
       <h2>Log</h2>
@@ -86,7 +82,7 @@ export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (u
           <table className="data">
             <thead>
               <tr>
-                <th scope="col">Queued (UTC)</th>
+                <th scope="col">Queued</th>
                 <th scope="col">To</th>
                 <th scope="col">What</th>
                 <th scope="col">State</th>
@@ -100,7 +96,9 @@ export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (u
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id}>
-                  <td>{when(e.createdAt)}</td>
+                  <td>
+                    <DateTime value={e.createdAt} />
+                  </td>
                   <td>
                     <code>{e.target}</code>
                   </td>
@@ -114,11 +112,17 @@ export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (u
                     ) : null}
                   </td>
                   <td>
-                    {e.status === "pending"
-                      ? `waiting, next try ${when(e.nextAttemptAt)}`
-                      : e.status === "delivered"
-                        ? `delivered ${when(e.deliveredAt)}`
-                        : "failed"}
+                    {e.status === "pending" ? (
+                      <>
+                        waiting, next try <DateTime value={e.nextAttemptAt} />
+                      </>
+                    ) : e.status === "delivered" ? (
+                      <>
+                        delivered <DateTime value={e.deliveredAt} />
+                      </>
+                    ) : (
+                      "failed"
+                    )}
                   </td>
                   <td>{e.attempts}</td>
                   <td>

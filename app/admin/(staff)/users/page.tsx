@@ -7,10 +7,7 @@ export default adminPage({ adminOnly: true }, async (user) => {
   return (
     <>
       <h1>Users</h1>
-      <Users
-        me={user.id}
-        users={users.map((u) => ({ ...u, lastSignInAt: u.lastSignInAt?.toISOString() ?? null }))}
-      />
+      <Users me={user.id} users={users} />
     </>
   );
 });

@@ -1,17 +1,12 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LeadEditor } from "@/components/leads/lead-editor";
+import { DateTime } from "@/components/ui/date-time";
 import { adminPage } from "@/lib/auth/page-session";
 import { DomainError } from "@/lib/errors";
 import { RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
 import { type AdminLead, adminLead, assignableUsers } from "@/lib/leads/admin";
 import { isUpstream } from "@/lib/rotor/upstream";
-
-const when = (iso: string | null) =>
-  iso
-    ? new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) +
-      " UTC"
-    : "—";
 
 export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, { params }) => {
   const { id } = await params;
@@ -53,8 +48,14 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
       </p>
       <h1>{lead.name || lead.email || lead.phone || "Lead"}</h1>
       <p className="muted">
-        Created {when(lead.created_at)} · updated {when(lead.updated_at)} · value score {lead.value_score}
-        {lead.archived ? ` · archived ${when(lead.archived_at)}` : ""}
+        Created <DateTime value={lead.created_at} /> · updated <DateTime value={lead.updated_at} /> · value
+        score {lead.value_score}
+        {lead.archived ? (
+          <>
+            {" "}
+            · archived <DateTime value={lead.archived_at} />
+          </>
+        ) : null}
       </p>
       <LeadEditor lead={lead} assignees={assignees} canAssign={user.role === "admin"} upstream={upstream} />
     </>
