@@ -1,4 +1,5 @@
-import { ApiError, errors } from "@/lib/api/errors";
+import { ApiError, errors, fromDomain } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { errorResponse, jsonResponse } from "@/lib/api/respond";
 import type { Answer } from "@/lib/forms/guard";
 import { corsHeaders, isJsonRequest, originAllowed } from "@/lib/forms/http";
@@ -59,9 +60,11 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
         });
     }
   } catch (error) {
-    if (!json && error instanceof ApiError && error.status < 500) {
-      const message = error.body.errors?.[0]?.message ?? error.body.message;
-      return (await pages()).messagePage(form, message, error.status);
+    // A body the form cannot take (too large, unreadable, of another type): a page for a browser.
+    const failure = error instanceof DomainError ? fromDomain(error) : error;
+    if (!json && failure instanceof ApiError && failure.status < 500) {
+      const message = failure.body.errors?.[0]?.message ?? failure.body.message;
+      return (await pages()).messagePage(form, message, failure.status);
     }
     return errorResponse(error, cors);
   }
