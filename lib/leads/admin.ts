@@ -7,6 +7,7 @@ import { getDb } from "@/lib/db/client";
 import { type LeadRow, leads, users } from "@/lib/db/schema";
 import { invalidateLeadLists } from "./cache";
 import { EVERY_LEAD, type ListScope, listConditions } from "./list";
+import { matchingLead } from "./matching-lead";
 import { type LeadChanges, normaliseLeadInput } from "./normalise";
 import { type ApiLead, type LeadInput, leadInputSchema, leadSchema } from "./schema";
 import { rotorStore } from "./store/rotor";
@@ -152,28 +153,6 @@ export const leadCreateSchema = leadInputSchema
   .omit({ id: true })
   .extend({ assigned_to: z.guid({ error: "Must be a user's id" }).nullable().optional() });
 
-/** The lead one person's phone, else email, would match: the upsert's own order. */
-async function matchingLead(companyId: string, changes: LeadChanges): Promise<LeadRow | undefined> {
-  const db = await getDb();
-  for (const condition of [
-    typeof changes.fields.phone === "string" ? eq(leads.phone, changes.fields.phone) : undefined,
-    typeof changes.fields.emailLc === "string" ? eq(leads.emailLc, changes.fields.emailLc) : undefined,
-  ]) {
-    if (!condition) continue;
-    const [row] = await db
-      .select()
-      .from(leads)
-      .where(and(eq(leads.companyId, companyId), condition))
-      .orderBy(leads.createdAt, leads.id)
-      .limit(1);
-    if (row) return row;
-  }
-  return undefined;
-}
-
-const visibleTo = (user: SessionUser, lead: LeadRow) =>
-  user.role === "admin" || lead.assignedTo === user.id || lead.createdBy === user.id;
-
 /**
  * Creates a lead from the admin, through the upsert like every other write: when the phone or email
  * is already a lead's, that lead is updated instead (one person, one lead). A new lead records who
@@ -196,7 +175,9 @@ export async function createLead(
   const changes = normaliseLeadInput(given);
   if (input.assigned_to) changes.fields.assignedTo = input.assigned_to;
   const match = await matchingLead(user.companyId, changes);
-  if (match && !visibleTo(user, match)) {
+  const seen =
+    match && (user.role === "admin" || match.assignedTo === user.id || match.createdBy === user.id);
+  if (match && !seen) {
     throw fail.conflict(
       "This person is already a lead, assigned to someone else. Ask an admin to assign it to you.",
     );
