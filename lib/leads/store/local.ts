@@ -4,22 +4,13 @@ import { getDb } from "@/lib/db/client";
 import { leads } from "@/lib/db/schema";
 import { fail } from "@/lib/errors";
 import { cachedLeadRead, keepCount, knownCount } from "../cache";
-import { listLeads, type ListQuery, type ListScope } from "../list";
+import { listLeads } from "../list";
 import { normaliseLeadInput } from "../normalise";
+import { filterKey, queryKey } from "../query-key";
 import { listResponseSchema } from "../schema";
 import { toApiLead } from "../serialize";
 import { upsertLead } from "../upsert";
 import type { LeadStore } from "./types";
-
-/** A stable text for a filter and whose leads it shows: the part of a query its count depends on. */
-function filterKey(scope: ListScope, query: ListQuery): string {
-  return JSON.stringify([scope.memberId ?? null, query.archived, query.search, query.stage, query.tags]);
-}
-
-/** A stable text for a whole query, so equal queries share one cache entry. */
-export function queryKey(scope: ListScope, query: ListQuery): string {
-  return JSON.stringify([filterKey(scope, query), query.limit, query.page]);
-}
 
 /** The leads in this portal's own database (PGlite or PostgreSQL). */
 export const localStore: LeadStore = {

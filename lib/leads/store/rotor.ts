@@ -4,8 +4,8 @@ import { rotorClient } from "@/lib/rotor/upstream";
 import { queueLeadEvent } from "@/lib/webhooks";
 import { cachedLeadRead, invalidateLeadLists } from "../cache";
 import { toE164 } from "../phone";
+import { queryKey } from "../query-key";
 import { type LeadInput, leadResponseSchema, listResponseSchema } from "../schema";
-import { queryKey } from "./local";
 import type { LeadStore } from "./types";
 
 /**
