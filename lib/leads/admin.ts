@@ -2,7 +2,6 @@ import { and, eq, inArray, ne, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { SessionUser } from "@/lib/auth/users";
 import { fail } from "@/lib/errors";
-import { parseOrThrow } from "@/lib/validation";
 import { getDb } from "@/lib/db/client";
 import { type LeadRow, leads, users } from "@/lib/db/schema";
 import { invalidateLeadLists } from "./cache";
@@ -65,7 +64,7 @@ export async function adminLead(user: SessionUser, id: string): Promise<AdminLea
  */
 async function upsertUpstream(
   user: SessionUser,
-  input: z.infer<typeof leadCreateSchema> & { archived?: boolean },
+  input: LeadCreate & Pick<LeadEdit, "archived">,
   id?: string,
 ) {
   if (input.archived !== undefined) throw fail.notUpstream("Archiving");
@@ -86,6 +85,7 @@ export const leadEditSchema = leadInputSchema.omit({ id: true }).extend({
   archived: z.boolean({ error: "Must be true or false" }).optional(),
   assigned_to: z.guid({ error: "Must be a user's id" }).nullable().optional(),
 });
+export type LeadEdit = z.output<typeof leadEditSchema>;
 
 async function checkAssignee(user: SessionUser, assignee: string | null | undefined): Promise<void> {
   if (assignee === undefined) return;
@@ -133,8 +133,7 @@ async function contactOfHiddenLead(user: SessionUser, changes: LeadChanges, id: 
  * submissions would reach them. Two such leads are for an admin to merge; the refusal does not say
  * whose the other lead is.
  */
-export async function updateLead(user: SessionUser, id: string, body: unknown): Promise<AdminLead> {
-  const input = parseOrThrow(leadEditSchema, body);
+export async function updateLead(user: SessionUser, id: string, input: LeadEdit): Promise<AdminLead> {
   if (await isUpstream(user.companyId)) return (await upsertUpstream(user, input, id)).lead;
   await visibleLead(user, id);
   await checkAssignee(user, input.assigned_to);
@@ -152,6 +151,7 @@ export async function updateLead(user: SessionUser, id: string, body: unknown): 
 export const leadCreateSchema = leadInputSchema
   .omit({ id: true })
   .extend({ assigned_to: z.guid({ error: "Must be a user's id" }).nullable().optional() });
+export type LeadCreate = z.output<typeof leadCreateSchema>;
 
 /**
  * Creates a lead from the admin, through the upsert like every other write: when the phone or email
@@ -162,9 +162,8 @@ export const leadCreateSchema = leadInputSchema
  */
 export async function createLead(
   user: SessionUser,
-  body: unknown,
+  input: LeadCreate,
 ): Promise<{ created: boolean; lead: AdminLead }> {
-  const input = parseOrThrow(leadCreateSchema, body);
   if (await isUpstream(user.companyId)) {
     const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
     return upsertUpstream(user, given);
@@ -204,13 +203,13 @@ export const bulkSchema = z
       ctx.addIssue({ code: "custom", path: ["value"], message: "Required for this action" });
     }
   });
+export type BulkChange = z.output<typeof bulkSchema>;
 
 /**
  * Applies one action to the selected leads the user may see, each through the upsert; the company's
  * cached lists go stale once at the end. Returns how many leads changed.
  */
-export async function bulkUpdate(user: SessionUser, body: unknown): Promise<{ updated: number }> {
-  const input = parseOrThrow(bulkSchema, body);
+export async function bulkUpdate(user: SessionUser, input: BulkChange): Promise<{ updated: number }> {
   if (await isUpstream(user.companyId)) throw fail.notUpstream("Changing many leads at once");
   const db = await getDb();
   const visible = await db

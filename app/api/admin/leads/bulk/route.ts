@@ -1,8 +1,8 @@
 import { withSession } from "@/lib/api/admin-handler";
-import { readJsonObject } from "@/lib/http/body";
+import { readJsonAs } from "@/lib/http/body";
 import { jsonResponse } from "@/lib/api/respond";
-import { bulkUpdate } from "@/lib/leads/admin";
+import { bulkSchema, bulkUpdate } from "@/lib/leads/admin";
 
 export const POST = withSession({}, async ({ req, user }) =>
-  jsonResponse({ ...(await bulkUpdate(user, await readJsonObject(req))), status: "success" }),
+  jsonResponse({ ...(await bulkUpdate(user, await readJsonAs(req, bulkSchema))), status: "success" }),
 );
