@@ -4,8 +4,8 @@ import { LeadEditor } from "@/components/leads/lead-editor";
 import { adminPage } from "@/lib/auth/page-session";
 import { DomainError } from "@/lib/errors";
 import { RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
-import { type AdminLead, adminLead, assignableUsers } from "@/lib/leads/admin";
-import { isUpstream } from "@/lib/rotor/upstream";
+import { type AdminLead, assignableUsers } from "@/lib/leads/admin";
+import { leadStore } from "@/lib/leads/store";
 
 const when = (iso: string | null) =>
   iso
@@ -15,9 +15,10 @@ const when = (iso: string | null) =>
 
 export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, { params }) => {
   const { id } = await params;
+  const store = await leadStore(user.companyId);
   let lead: AdminLead;
   try {
-    lead = await adminLead(user, id);
+    lead = await store.getForStaff(user, id);
   } catch (error) {
     // Rotor's own 404 too, in upstream mode: its body is passed on by the API, not shown here.
     const missing =
@@ -37,9 +38,8 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
     }
     throw error;
   }
-  const upstream = await isUpstream(user.companyId);
   // Only admins assign, so only they get the list of staff; a member sees who has the lead.
-  const assignees = upstream
+  const assignees = !store.capabilities.assign
     ? []
     : user.role === "admin"
       ? await assignableUsers(user.companyId)
@@ -56,7 +56,12 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
         Created {when(lead.created_at)} · updated {when(lead.updated_at)} · value score {lead.value_score}
         {lead.archived ? ` · archived ${when(lead.archived_at)}` : ""}
       </p>
-      <LeadEditor lead={lead} assignees={assignees} canAssign={user.role === "admin"} upstream={upstream} />
+      <LeadEditor
+        lead={lead}
+        assignees={assignees}
+        canAssign={user.role === "admin"}
+        capabilities={store.capabilities}
+      />
     </>
   );
 });
