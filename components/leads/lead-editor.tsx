@@ -6,6 +6,7 @@ import { fetchJson } from "@/components/admin/fetch-json";
 import { failure, FormStatus, splitList, useTextFields } from "@/components/admin/form-state";
 import { Field } from "@/components/ui/field";
 import type { AdminLead, assignableUsers } from "@/lib/leads/admin";
+import type { LeadCapabilities } from "@/lib/leads/store";
 
 const TEXT_FIELDS = [
   ["name", "Name"],
@@ -55,13 +56,13 @@ export function LeadEditor({
   lead,
   assignees,
   canAssign,
-  upstream = false,
+  capabilities,
 }: {
   lead: AdminLead;
   assignees: Awaited<ReturnType<typeof assignableUsers>>;
   canAssign: boolean;
-  /** The lead lives in Rotor, whose API cannot archive, assign, or take tags away. */
-  upstream?: boolean;
+  /** The lead store's: the assignee, archiving and replacing tags are offered where it can do them. */
+  capabilities: LeadCapabilities;
 }) {
   const router = useRouter();
   const [saved, setSaved] = useState(() => valuesOf(lead));
@@ -144,7 +145,7 @@ export function LeadEditor({
         <Field id="follow_up_date" label="Follow-up date" error={errors.follow_up_date}>
           {(aria) => <input {...aria} {...bind("follow_up_date")} type="date" />}
         </Field>
-        {upstream ? null : (
+        {capabilities.assign ? (
           <Field id="assigned_to" label="Assigned to" error={errors.assigned_to}>
             {(aria) => (
               <select {...aria} {...bind("assigned_to")} disabled={!canAssign}>
@@ -157,13 +158,15 @@ export function LeadEditor({
               </select>
             )}
           </Field>
-        )}
+        ) : null}
       </div>
       <Field
         id="tags"
         label="Tags"
         hint={
-          upstream ? "Separated by commas. New tags are added; Rotor keeps the others" : "Separated by commas"
+          capabilities.replaceTags
+            ? "Separated by commas"
+            : "Separated by commas. New tags are added; Rotor keeps the others"
         }
         error={errors.tags}
       >
@@ -176,9 +179,7 @@ export function LeadEditor({
         <button type="submit" className="primary" disabled={busy || !dirty}>
           {busy ? "Saving…" : "Save changes"}
         </button>
-        {upstream ? (
-          <span className="muted">Archiving and assigning are done in Rotor.</span>
-        ) : (
+        {capabilities.archive ? (
           <button
             type="button"
             disabled={busy}
@@ -189,6 +190,8 @@ export function LeadEditor({
           >
             {archived ? "Unarchive" : "Archive"}
           </button>
+        ) : (
+          <span className="muted">Archiving and assigning are done in Rotor.</span>
         )}
       </div>
     </form>

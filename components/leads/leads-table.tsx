@@ -6,6 +6,7 @@ import useSWR from "swr";
 import { fetchJson, RequestFailed } from "@/components/admin/fetch-json";
 import { DateTime } from "@/components/ui/date-time";
 import type { ListResponse } from "@/lib/leads/schema";
+import type { LeadCapabilities } from "@/lib/leads/store";
 import { BulkBar } from "./bulk-bar";
 import { useListQuery } from "./use-list-query";
 
@@ -15,8 +16,8 @@ type ListBody = Pick<ListResponse, "data" | "pagination">;
 const KEYS = ["search", "stage", "tags", "archived", "limit", "page"] as const;
 const PAGE_SIZES = ["25", "50", "100", "200"];
 
-/** `upstream`: the leads live in Rotor, whose API cannot change many leads at once or export. */
-export function LeadsTable({ stages, upstream = false }: { stages: string[]; upstream?: boolean }) {
+/** `capabilities`: the lead store's; selecting rows and exporting are offered where it can do them. */
+export function LeadsTable({ stages, capabilities }: { stages: string[]; capabilities: LeadCapabilities }) {
   const { params, query: qs, update, term, search: onSearch, clearSearch, pathname } = useListQuery(KEYS);
   const { data, error, isLoading, isValidating, mutate } = useSWR<ListBody>(
     `/api/admin/leads?${qs}`,
@@ -117,11 +118,11 @@ export function LeadsTable({ stages, upstream = false }: { stages: string[]; ups
         >
           {refreshing ? "Refreshing…" : "Refresh"}
         </button>
-        {upstream ? null : (
+        {capabilities.export ? (
           <a className="button" href={`/api/admin/leads/export${qs ? `?${qs}` : ""}`} download>
             Export CSV
           </a>
-        )}
+        ) : null}
       </div>
 
       <p aria-live="polite" className="muted">
@@ -132,14 +133,14 @@ export function LeadsTable({ stages, upstream = false }: { stages: string[]; ups
             : null}
       </p>
 
-      {upstream ? (
+      {capabilities.requestQuota ? (
         <p className="muted">
           These leads live in Rotor. Lists are kept for a few minutes to spare Rotor&apos;s daily quota:
           Refresh reads them again. Export and changes to many leads at once are done in Rotor.
         </p>
       ) : null}
 
-      {selected.size > 0 && !upstream ? (
+      {selected.size > 0 && capabilities.bulk ? (
         <BulkBar
           ids={[...selected]}
           onDone={async () => {
@@ -163,7 +164,7 @@ export function LeadsTable({ stages, upstream = false }: { stages: string[]; ups
           <table className="data" aria-busy={isLoading || isValidating}>
             <thead>
               <tr>
-                {upstream ? null : (
+                {capabilities.bulk ? (
                   <th scope="col">
                     <input
                       type="checkbox"
@@ -172,7 +173,7 @@ export function LeadsTable({ stages, upstream = false }: { stages: string[]; ups
                       onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((r) => r.id)))}
                     />
                   </th>
-                )}
+                ) : null}
                 <th scope="col">Name</th>
                 <th scope="col">Phone</th>
                 <th scope="col">Email</th>
@@ -186,11 +187,11 @@ export function LeadsTable({ stages, upstream = false }: { stages: string[]; ups
             <tbody>
               {isLoading && !data ? (
                 <tr>
-                  <td colSpan={upstream ? 8 : 9}>Loading leads…</td>
+                  <td colSpan={capabilities.bulk ? 9 : 8}>Loading leads…</td>
                 </tr>
               ) : rows.length === 0 ? (
                 <tr>
-                  <td colSpan={upstream ? 8 : 9}>
+                  <td colSpan={capabilities.bulk ? 9 : 8}>
                     No leads match.{" "}
                     {qs ? (
                       <Link href={pathname} onClick={clearSearch}>
@@ -204,7 +205,7 @@ export function LeadsTable({ stages, upstream = false }: { stages: string[]; ups
               ) : (
                 rows.map((lead) => (
                   <tr key={lead.id}>
-                    {upstream ? null : (
+                    {capabilities.bulk ? (
                       <td>
                         <input
                           type="checkbox"
@@ -213,7 +214,7 @@ export function LeadsTable({ stages, upstream = false }: { stages: string[]; ups
                           onChange={() => toggle(lead.id)}
                         />
                       </td>
-                    )}
+                    ) : null}
                     <td>
                       <Link href={`/admin/leads/${lead.id}`}>{lead.name || "(no name)"}</Link>
                       {lead.archived ? <span className="muted"> · archived</span> : null}

@@ -1,12 +1,7 @@
-import { randomUUID } from "node:crypto";
 import type { FieldError } from "@/lib/errors";
 import { fieldErrors } from "@/lib/validation";
-import { normaliseLeadInput } from "@/lib/leads/normalise";
 import { type LeadInput, leadInputSchema } from "@/lib/leads/schema";
-import { rotorBody } from "@/lib/leads/store/rotor";
-import { upsertLead } from "@/lib/leads/upsert";
-import { deliverNow, queueSubmission } from "@/lib/outbox";
-import { isUpstream } from "@/lib/rotor/upstream";
+import { leadStore } from "@/lib/leads/store";
 import {
   cleanUrl,
   contextTags,
@@ -85,7 +80,8 @@ function leadFields(values: SubmittedValues): Record<string, string> {
 /**
  * Validates a visitor's submission and upserts it as a lead of the form's company, exactly as the
  * API would (phone, then email; tags merged), with the form's tags and the visit's UTM tags added,
- * and its source (with the page, referrer and ad click id) and stage given to a new lead.
+ * and its source (with the page, referrer and ad click id) and stage given to a new lead. Where the
+ * leads live decides how it gets there (lib/leads/store).
  */
 export async function submitForm(
   form: Form,
@@ -97,38 +93,7 @@ export async function submitForm(
   const context = visitContext(raw);
   const tags = [...form.defaultTags, ...contextTags(context)];
   const defaults = { source: sourceDetail(form.defaultSource, context), stage: form.defaultStage };
-  if (await isUpstream(form.companyId)) return submitUpstream(form, input, tags, defaults);
-  const changes = normaliseLeadInput(input);
-  changes.tags = [...changes.tags, ...tags];
-  const { lead, created } = await upsertLead(form.companyId, changes, defaults);
-  return { ok: true, leadId: lead.id, created };
-}
-
-/**
- * Upstream mode: the submission is stored in the outbox first, so that nothing is lost whatever
- * Rotor does, then sent at once when no earlier submission of the same person is still waiting. The
- * visitor is told it worked either way; what Rotor did not take yet, the worker delivers later.
- */
-async function submitUpstream(
-  form: Form,
-  input: LeadInput,
-  tags: string[],
-  defaults: { source: string | null; stage: string | null },
-): Promise<SubmissionResult> {
-  const body = rotorBody(input);
-  body.tags = [...(input.tags ?? []), ...tags];
-  const phone = typeof body.phone === "string" ? `phone:${body.phone}` : null;
-  const email = typeof body.email === "string" ? `email:${body.email.toLowerCase()}` : null;
-  const given = Object.fromEntries(Object.entries(defaults).filter(([, v]) => v)) as Record<string, string>;
-  const id = await queueSubmission(
-    form.companyId,
-    phone ?? email ?? `anonymous:${randomUUID()}`,
-    phone && email,
-    { body, defaults: given },
-  );
-  const outcome = await deliverNow(id);
-  if (outcome?.result === "delivered") {
-    return { ok: true, leadId: outcome.leadId ?? null, created: outcome.created ?? null };
-  }
-  return { ok: true, leadId: null, created: null };
+  const store = await leadStore(form.companyId);
+  const { leadId, created } = await store.submit(form.companyId, { input, tags, defaults });
+  return { ok: true, leadId, created };
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { now } from "@/lib/clock";
 import {
   type ApiLead,
   leadResponseSchema,
@@ -109,7 +110,7 @@ export function createRotorClient(options: RotorClientOptions) {
       };
     }
     if (response.status === 429) {
-      const wait = retryAfterMs(response.headers.get("retry-after"), Date.now());
+      const wait = retryAfterMs(response.headers.get("retry-after"), now().getTime());
       if (wait !== null && wait <= maxRetryAfterMs) {
         return { outcome: { retry: true, waitMs: wait, reason: "answered 429", status: 429 } };
       }

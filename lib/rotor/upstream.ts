@@ -22,9 +22,12 @@ const MISSING_COMPANY_RETRY_MS = 30_000;
 export async function isUpstream(companyId: string): Promise<boolean> {
   if (!upstreamMode()) return false;
   const slug = env().ROTOR_COMPANY;
-  if (upstreamCompany?.slug !== slug || (upstreamCompany.id === null && upstreamCompany.until < Date.now())) {
+  if (
+    upstreamCompany?.slug !== slug ||
+    (upstreamCompany.id === null && upstreamCompany.until < now().getTime())
+  ) {
     const company = await findCompany(slug);
-    upstreamCompany = { slug, id: company?.id ?? null, until: Date.now() + MISSING_COMPANY_RETRY_MS };
+    upstreamCompany = { slug, id: company?.id ?? null, until: now().getTime() + MISSING_COMPANY_RETRY_MS };
   }
   return upstreamCompany.id === companyId;
 }

@@ -5,7 +5,7 @@ import { AdminNav } from "@/components/admin/nav";
 import { UpstreamBar } from "@/components/admin/upstream-bar";
 import { signOutAction } from "@/lib/auth/actions";
 import { currentUser, SESSION_ENDED } from "@/lib/auth/page-session";
-import { isUpstream } from "@/lib/rotor/upstream";
+import { leadStore } from "@/lib/leads/store";
 
 export default async function StaffLayout({ children }: { children: ReactNode }) {
   const user = await currentUser();
@@ -25,7 +25,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
         </div>
       </header>
       <main className="admin-main">
-        {(await isUpstream(user.companyId)) ? (
+        {(await leadStore(user.companyId)).capabilities.requestQuota ? (
           <UpstreamBar companyId={user.companyId} admin={user.role === "admin"} />
         ) : null}
         {children}

@@ -2,9 +2,10 @@ import Link from "next/link";
 import { formatDay } from "@/components/ui/date-time";
 import { adminPage } from "@/lib/auth/page-session";
 import { scopeOf } from "@/lib/leads/admin";
-import { DASHBOARD_DAYS, leadStats } from "@/lib/leads/stats";
+import { DASHBOARD_DAYS } from "@/lib/leads/stats";
+import { leadStore } from "@/lib/leads/store";
 import { outboxCounts } from "@/lib/outbox";
-import { isUpstream, rotorUsage } from "@/lib/rotor/upstream";
+import { rotorUsage } from "@/lib/rotor/upstream";
 
 function Breakdown({
   title,
@@ -74,9 +75,10 @@ async function UpstreamDashboard({ companyId, admin }: { companyId: string; admi
 }
 
 export default adminPage({}, async (user) => {
-  if (await isUpstream(user.companyId))
+  const store = await leadStore(user.companyId);
+  if (!store.capabilities.stats)
     return <UpstreamDashboard companyId={user.companyId} admin={user.role === "admin"} />;
-  const stats = await leadStats(scopeOf(user));
+  const stats = await store.stats(scopeOf(user));
   const max = Math.max(1, ...stats.perDay.map((d) => d.count));
   const lastMonth = stats.perDay.reduce((sum, d) => sum + d.count, 0);
   return (

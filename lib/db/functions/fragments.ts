@@ -64,6 +64,22 @@ function wrap(items: readonly string[], column: number, indent: string): string 
   return lines.join(`\n${indent}`);
 }
 
+/**
+ * Which lead a person's phone, else email, matches: a phone match wins over an email match; among
+ * equals the oldest lead is the one. A FROM item of at most one row of leads, for the company,
+ * phone and lower-cased email the arguments name (SQL expressions). lead_upsert looks the match up
+ * with it; lib/leads/matching-lead.ts asks the same question before a write that must not reach
+ * the lead (a member's new lead that is already someone else's).
+ */
+export function matchingLead(company: string, phone: string, emailLc: string): string[] {
+  return [
+    "leads",
+    `WHERE company_id = ${company} AND (phone = ${phone} OR email_lc = ${emailLc})`,
+    `ORDER BY coalesce(phone = ${phone}, false) DESC, created_at, id`,
+    "LIMIT 1",
+  ];
+}
+
 const FRAGMENTS: Record<string, Fragment> = {
   /** LEAD_FIELDS by name, or, given a row, that row's values of them: `{{lead_fields v_new}}`. */
   lead_fields: (row, column, indent) =>
@@ -85,6 +101,17 @@ const FRAGMENTS: Record<string, Fragment> = {
       "  ORDER BY lower(u.tag), u.n",
       ") AS kept)",
     ].join(`\n${indent}`),
+
+  /** The lead a person matches (matchingLead above): `{{matching_lead company phone email_lc}}`. */
+  matching_lead: (names, _column, indent) => {
+    const [company, phone, emailLc, ...rest] = required("matching_lead", names).split(/\s+/);
+    if (!emailLc || rest.length > 0) {
+      throw new Error(
+        "SQL fragment matching_lead needs three names: {{matching_lead company phone email_lc}}",
+      );
+    }
+    return matchingLead(company!, phone!, emailLc).join(`\n${indent}`);
+  },
 
   /** tags_lc, which the tag filters' index reads: the argument's tags lower-cased. */
   lowercase_tags: (tags) =>

@@ -58,10 +58,7 @@ BEGIN
       PERFORM pg_advisory_xact_lock(v_key);
     END LOOP;
     -- A phone match wins over an email match; among equals the oldest lead is the one.
-    SELECT * INTO v_lead FROM leads
-    WHERE company_id = p_company AND (phone = p_phone OR email_lc = p_email_lc)
-    ORDER BY coalesce(phone = p_phone, false) DESC, created_at, id
-    LIMIT 1
+    SELECT * INTO v_lead FROM {{matching_lead p_company p_phone p_email_lc}}
     FOR UPDATE;
     v_found := FOUND;
   END IF;

@@ -3,27 +3,36 @@ import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { leads } from "@/lib/db/schema";
 import { fail } from "@/lib/errors";
+import { toAdminLead } from "../admin";
+import { bulkUpdate } from "../bulk-update";
 import { cachedLeadRead, keepCount, knownCount } from "../cache";
-import { listLeads, type ListQuery, type ListScope } from "../list";
+import { createLead } from "../create-lead";
+import { exportCsv } from "../export";
+import { listLeads } from "../list";
 import { normaliseLeadInput } from "../normalise";
+import { filterKey, queryKey } from "../query-key";
 import { listResponseSchema } from "../schema";
 import { toApiLead } from "../serialize";
+import { stagesInUse } from "../stages";
+import { leadStats } from "../stats";
+import { updateLead } from "../update-lead";
 import { upsertLead } from "../upsert";
+import { visibleLead } from "../visible-lead";
 import type { LeadStore } from "./types";
 
-/** A stable text for a filter and whose leads it shows: the part of a query its count depends on. */
-function filterKey(scope: ListScope, query: ListQuery): string {
-  return JSON.stringify([scope.memberId ?? null, query.archived, query.search, query.stage, query.tags]);
-}
-
-/** A stable text for a whole query, so equal queries share one cache entry. */
-export function queryKey(scope: ListScope, query: ListQuery): string {
-  return JSON.stringify([filterKey(scope, query), query.limit, query.page]);
-}
-
-/** The leads in this portal's own database (PGlite or PostgreSQL). */
+/** The leads in this portal's own database (PGlite or PostgreSQL): every operation is possible. */
 export const localStore: LeadStore = {
-  kind: "local",
+  capabilities: {
+    archive: true,
+    assign: true,
+    replaceTags: true,
+    bulk: true,
+    export: true,
+    stats: true,
+    newLeadDefaults: true,
+    queuedSubmissions: false,
+    requestQuota: false,
+  },
 
   async upsert(companyId, input) {
     const { lead, created } = await upsertLead(companyId, normaliseLeadInput(input));
@@ -63,4 +72,21 @@ export const localStore: LeadStore = {
     if (!row) throw fail.notFound();
     return toApiLead(row);
   },
+
+  async submit(companyId, { input, tags, defaults }) {
+    const changes = normaliseLeadInput(input);
+    changes.tags = [...changes.tags, ...tags];
+    const { lead, created } = await upsertLead(companyId, changes, defaults);
+    return { leadId: lead.id, created };
+  },
+
+  async getForStaff(user, id) {
+    return toAdminLead(await visibleLead(user, id));
+  },
+  create: createLead,
+  update: updateLead,
+  bulk: bulkUpdate,
+  export: exportCsv,
+  stats: leadStats,
+  stagesInUse,
 };

@@ -1,12 +1,18 @@
+import type { SessionUser } from "@/lib/auth/users";
+import type { AdminLead, BulkChange, LeadCreate, LeadEdit } from "../admin";
 import type { ListQuery, ListScope } from "../list";
 import type { ApiLead, LeadInput } from "../schema";
+import type { LeadStats } from "../stats";
 
 /**
  * Where leads live: this portal's database, or a Rotor account (upstream mode). The API, the
- * intake and the admin reach leads only through this port, so they never know which one runs.
+ * intake and the admin reach leads only through this port, so they never know which one runs; what
+ * an adapter cannot do it refuses with the domain's `fail.notUpstream`, and says so beforehand in
+ * its `capabilities`, which pages read to offer only what works.
  */
 export interface LeadStore {
-  readonly kind: "local" | "rotor";
+  readonly capabilities: LeadCapabilities;
+
   /** The contract's upsert of a validated body: by id, else phone, else email; tags merged. */
   upsert(companyId: string, input: LeadInput): Promise<{ lead: ApiLead; created: boolean }>;
   /** The list envelope as JSON text, from the KV cache when fresh (`hit`); `refresh` skips it. */
@@ -17,6 +23,66 @@ export interface LeadStore {
   ): Promise<{ body: string; hit: boolean }>;
   /** One lead of the company; another company's, or a missing one, is the contract's 404. */
   get(companyId: string, id: string): Promise<ApiLead>;
+
+  /**
+   * A form's submission, validated: upserted as the API would, with the form's and the visit's
+   * tags added and the form's defaults given to a new lead. `leadId` and `created` are null while
+   * the submission waits to be taken.
+   */
+  submit(
+    companyId: string,
+    submission: Submission,
+  ): Promise<{ leadId: string | null; created: boolean | null }>;
+
+  /** One lead as staff see it; one the user may not see is as absent as a missing one. */
+  getForStaff(user: SessionUser, id: string): Promise<AdminLead>;
+  /** A lead typed in by staff: the lead its phone or email matches is updated instead. */
+  create(user: SessionUser, input: LeadCreate): Promise<{ created: boolean; lead: AdminLead }>;
+  /**
+   * The lead page's changes: fields, tags (replaced where `replaceTags`, else added), archiving
+   * (`archive`) and the assignee (`assign`), in one write.
+   */
+  update(user: SessionUser, id: string, input: LeadEdit): Promise<AdminLead>;
+  /** One action on the selected leads the user may see (`bulk`); how many changed. */
+  bulk(user: SessionUser, input: BulkChange): Promise<{ updated: number }>;
+  /** Every lead of a filter, all pages, as a stream of CSV (`export`). */
+  export(scope: ListScope, query: ListQuery): ReadableStream<Uint8Array>;
+  /** The dashboard's figures (`stats`). */
+  stats(scope: ListScope): Promise<LeadStats>;
+  /** The stages the stage filter offers. */
+  stagesInUse(scope: ListScope): Promise<string[]>;
+}
+
+/** What an adapter can do, beyond what every adapter does (the API's upsert, lists, one lead). */
+export interface LeadCapabilities {
+  /** Archive and unarchive a lead. */
+  archive: boolean;
+  /** Assign a lead to a member of staff (who then sees it). */
+  assign: boolean;
+  /** The lead page's tags replace the lead's; without it they are added to them. */
+  replaceTags: boolean;
+  /** Change many selected leads at once. */
+  bulk: boolean;
+  /** Export a filtered list as CSV. */
+  export: boolean;
+  /** Count leads per day, stage and source for the dashboard. */
+  stats: boolean;
+  /** The stage and source staff type in are a new lead's only; without it they replace the matched lead's. */
+  newLeadDefaults: boolean;
+  /** Form submissions wait in the outbox until the store takes them, as the deliveries log shows. */
+  queuedSubmissions: boolean;
+  /** Every read and write spends a daily request quota, which staff see on every page. */
+  requestQuota: boolean;
+}
+
+/** A form's submission, as the intake hands it to the store. */
+export interface Submission {
+  /** The visitor's fields, valid by the form's rules and the API's. */
+  input: LeadInput;
+  /** The form's tags and the visit's (UTM), added to the lead's. */
+  tags: string[];
+  /** What a new lead takes where the visitor gave nothing: the form's source (with the visit) and stage. */
+  defaults: { source: string | null; stage: string | null };
 }
 
 export interface ListOptions {

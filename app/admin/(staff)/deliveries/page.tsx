@@ -3,7 +3,7 @@ import { ReplayButton, WebhookEndpoints } from "@/components/admin/deliveries";
 import { DateTime } from "@/components/ui/date-time";
 import { adminPage } from "@/lib/auth/page-session";
 import { listOutbox, outboxCounts, outboxQuerySchema } from "@/lib/outbox";
-import { isUpstream } from "@/lib/rotor/upstream";
+import { leadStore } from "@/lib/leads/store";
 import { now } from "@/lib/clock";
 import { listEndpoints } from "@/lib/webhooks";
 import { BREAKER_FAILURES, BREAKER_PAUSE_MS } from "@/lib/webhooks/breaker";
@@ -25,11 +25,11 @@ export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (u
     page: typeof raw.page === "string" ? raw.page : undefined,
   });
   const query = parsed.success ? parsed.data : outboxQuerySchema.parse({});
-  const [endpoints, { entries, hasMore }, counts, upstream] = await Promise.all([
+  const [endpoints, { entries, hasMore }, counts, store] = await Promise.all([
     listEndpoints(user.companyId),
     listOutbox(user.companyId, query),
     outboxCounts(user.companyId),
-    isUpstream(user.companyId),
+    leadStore(user.companyId),
   ]);
   const href = (status: string | undefined, page = 1) => {
     const qs = new URLSearchParams({
@@ -59,7 +59,7 @@ export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (u
       />
       <h2>Log</h2>
       <p>
-        {upstream
+        {store.capabilities.queuedSubmissions
           ? "Submissions waiting for Rotor and webhook deliveries. A submission Rotor refused (for a reason such as a field it does not accept) waits here as failed: fix the cause, then send it again. "
           : "Webhook deliveries. "}
         <strong>{counts.pending}</strong> waiting, <strong>{counts.failed}</strong> failed.

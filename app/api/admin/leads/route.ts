@@ -1,8 +1,9 @@
 import { withSession } from "@/lib/api/admin-handler";
 import { jsonResponse } from "@/lib/api/respond";
 import { leadListJson, parseListQuery } from "@/lib/leads";
-import { readJsonObject } from "@/lib/http/body";
-import { createLead, scopeOf } from "@/lib/leads/admin";
+import { readJsonAs } from "@/lib/http/body";
+import { leadCreateSchema, scopeOf } from "@/lib/leads/admin";
+import { leadStore } from "@/lib/leads/store";
 
 /** The admin's list: the API's envelope, cached per company, member and query; ?refresh=1 skips the cache. */
 export const GET = withSession({}, async ({ req, user }) => {
@@ -15,7 +16,8 @@ export const GET = withSession({}, async ({ req, user }) => {
 
 /** A lead typed in by staff; 201 when new, 200 when it matched (and updated) an existing lead. */
 export const POST = withSession({}, async ({ req, user }) => {
-  const { created, lead } = await createLead(user, await readJsonObject(req));
+  const input = await readJsonAs(req, leadCreateSchema);
+  const { created, lead } = await (await leadStore(user.companyId)).create(user, input);
   return jsonResponse(
     {
       data: lead,

@@ -5,14 +5,15 @@ import { DateTime } from "@/components/ui/date-time";
 import { adminPage } from "@/lib/auth/page-session";
 import { DomainError } from "@/lib/errors";
 import { RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
-import { type AdminLead, adminLead, assignableUsers } from "@/lib/leads/admin";
-import { isUpstream } from "@/lib/rotor/upstream";
+import { type AdminLead, assignableUsers } from "@/lib/leads/admin";
+import { leadStore } from "@/lib/leads/store";
 
 export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, { params }) => {
   const { id } = await params;
+  const store = await leadStore(user.companyId);
   let lead: AdminLead;
   try {
-    lead = await adminLead(user, id);
+    lead = await store.getForStaff(user, id);
   } catch (error) {
     // Rotor's own 404 too, in upstream mode: its body is passed on by the API, not shown here.
     const missing =
@@ -32,9 +33,8 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
     }
     throw error;
   }
-  const upstream = await isUpstream(user.companyId);
   // Only admins assign, so only they get the list of staff; a member sees who has the lead.
-  const assignees = upstream
+  const assignees = !store.capabilities.assign
     ? []
     : user.role === "admin"
       ? await assignableUsers(user.companyId)
@@ -57,7 +57,12 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
           </>
         ) : null}
       </p>
-      <LeadEditor lead={lead} assignees={assignees} canAssign={user.role === "admin"} upstream={upstream} />
+      <LeadEditor
+        lead={lead}
+        assignees={assignees}
+        canAssign={user.role === "admin"}
+        capabilities={store.capabilities}
+      />
     </>
   );
 });

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { NewLeadForm } from "@/components/leads/new-lead-form";
 import { adminPage } from "@/lib/auth/page-session";
-import { isUpstream } from "@/lib/rotor/upstream";
+import { leadStore } from "@/lib/leads/store";
 
 export default adminPage({}, async (user) => (
   <>
@@ -11,9 +11,9 @@ export default adminPage({}, async (user) => (
     <h1>New lead</h1>
     <p className="muted">
       When the phone or email is already a lead&apos;s, that lead is updated instead (one person, one lead);
-      {(await isUpstream(user.companyId))
-        ? " the lead is written to Rotor, so a stage and source typed here replace that lead's."
-        : " the stage and source are for a new lead only."}
+      {(await leadStore(user.companyId)).capabilities.newLeadDefaults
+        ? " the stage and source are for a new lead only."
+        : " the lead is written to Rotor, so a stage and source typed here replace that lead's."}
     </p>
     <NewLeadForm />
   </>

@@ -1,8 +1,11 @@
 import { withSession } from "@/lib/api/admin-handler";
-import { readJsonObject } from "@/lib/http/body";
+import { readJsonAs } from "@/lib/http/body";
 import { jsonResponse } from "@/lib/api/respond";
-import { bulkUpdate } from "@/lib/leads/admin";
+import { bulkSchema } from "@/lib/leads/admin";
+import { leadStore } from "@/lib/leads/store";
 
-export const POST = withSession({}, async ({ req, user }) =>
-  jsonResponse({ ...(await bulkUpdate(user, await readJsonObject(req))), status: "success" }),
-);
+export const POST = withSession({}, async ({ req, user }) => {
+  const input = await readJsonAs(req, bulkSchema);
+  const { updated } = await (await leadStore(user.companyId)).bulk(user, input);
+  return jsonResponse({ updated, status: "success" });
+});
