@@ -3,11 +3,11 @@ import { and, count, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { fail } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
+import { expandFragments } from "@/lib/db/functions/fragments";
 import { webhookEndpoints, type WebhookEndpointRow } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import type { ApiLead } from "@/lib/leads/schema";
 import { kickOutbox } from "@/lib/outbox/kick";
-import { endpointsChanged } from "./active";
 import { refusedHost } from "./address";
 import { resumeEndpoint } from "./breaker";
 
@@ -22,19 +22,24 @@ export { postWebhook } from "./send";
 const SECRET_PREFIX = "whsec_";
 export const WEBHOOK_MAX_ATTEMPTS = 12;
 
+// The same statement as lead_upsert's (lib/db/functions/fragments.ts), over the one event below.
+const QUEUE_LEAD_EVENTS = expandFragments("{{queue_lead_events events}}");
+
 /**
- * Queues an event for each active endpoint of the company (upstream mode: the lead is Rotor's; with
- * the local database lead_upsert does this in the write's own transaction).
+ * Queues an event for each active endpoint of the company, and starts the worker when there is one
+ * (upstream mode: the lead is Rotor's; with the local database lead_upsert does this in the write's
+ * own transaction).
  */
 export async function queueLeadEvent(companyId: string, lead: ApiLead, created: boolean): Promise<void> {
   const db = await getDb();
   const { rows } = (await db.execute(sql`
-    insert into outbox (company_id, kind, sequence, endpoint_id, event, payload, lead_id)
-    select ${companyId}::uuid, 'webhook', e.id::text || ':' || ${lead.id}, e.id,
-      ${created ? "lead.created" : "lead.updated"}, ${JSON.stringify({ api_lead: lead })}::jsonb, ${lead.id}
-    from webhook_endpoints e where e.company_id = ${companyId}::uuid and e.active
-    returning id`)) as unknown as { rows: unknown[] };
-  if (rows.length > 0) kickOutbox();
+    with events as (
+      select ${companyId}::uuid as company_id, ${lead.id}::text as lead_id,
+        ${created ? "lead.created" : "lead.updated"}::text as event,
+        ${JSON.stringify({ api_lead: lead })}::jsonb as payload
+    ), queued as (${sql.raw(QUEUE_LEAD_EVENTS)})
+    select count(*)::integer as queued from queued`)) as unknown as { rows: { queued: number }[] };
+  if (rows[0]!.queued > 0) kickOutbox();
 }
 
 /** An endpoint's URL: http(s), and not a literal address the server may not reach (address.ts). */
@@ -100,7 +105,6 @@ export async function createEndpoint(
     const [added] = await tx.insert(webhookEndpoints).values({ companyId, url, secret }).returning();
     return added!;
   });
-  endpointsChanged(companyId);
   return { endpoint: view(row), secret };
 }
 
@@ -131,7 +135,6 @@ export async function updateEndpoint(
       ? await db.select().from(webhookEndpoints).where(mine)
       : await db.update(webhookEndpoints).set({ active }).where(mine).returning();
   if (!row) throw fail.notFound();
-  endpointsChanged(companyId);
   return view(row);
 }
 
@@ -144,5 +147,4 @@ export async function deleteEndpoint(companyId: string, id: string): Promise<voi
     .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.companyId, companyId)))
     .returning({ id: webhookEndpoints.id });
   if (rows.length === 0) throw fail.notFound();
-  endpointsChanged(companyId);
 }
