@@ -159,7 +159,7 @@ export async function drainOutbox(
   } = {},
 ): Promise<DrainReport> {
   const report: DrainReport = { delivered: 0, retried: 0, failed: 0 };
-  const until = Date.now() + (options.budgetMs ?? 20_000);
+  const until = now().getTime() + (options.budgetMs ?? 20_000);
   const concurrency = options.concurrency ?? 32;
   const deliveries = new Set<Promise<void>>();
   const faults: unknown[] = [];
@@ -181,18 +181,21 @@ export async function drainOutbox(
   // claim waits at least as long after the last as that one took (and CLAIM_GAP_MS): deliveries
   // that end one by one then share claims, and claiming takes at most half of the database's time
   // however long the queue has grown (the embedded database runs in this process's own thread).
-  let claimAfter = 0;
+  // The wait is never longer than that, whatever a test does to the clock meanwhile.
+  let claimed = 0;
+  let gap = 0;
   const claimFree = async () => {
     try {
-      while (again && Date.now() < until) {
+      while (again && now().getTime() < until) {
         again = false;
-        const wait = claimAfter - Date.now();
+        const wait = Math.min(gap, claimed + gap - now().getTime());
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         const free = concurrency - deliveries.size;
         if (free <= 0) break;
-        const began = Date.now();
+        const began = now().getTime();
         const items = await claim({ limit: free });
-        claimAfter = Date.now() + Math.max(CLAIM_GAP_MS, Date.now() - began);
+        claimed = now().getTime();
+        gap = Math.max(CLAIM_GAP_MS, claimed - began);
         for (const item of items) start(item);
       }
     } catch (error) {
@@ -202,7 +205,7 @@ export async function drainOutbox(
     }
   };
   function look(): boolean {
-    if (!open || Date.now() >= until) return false;
+    if (!open || now().getTime() >= until) return false;
     again = true;
     claiming ??= claimFree();
     return true;
