@@ -5,7 +5,8 @@ import { normaliseLeadInput } from "@/lib/leads/normalise";
 import { type LeadInput, leadInputSchema } from "@/lib/leads/schema";
 import { rotorBody } from "@/lib/leads/store/rotor";
 import { upsertLead } from "@/lib/leads/upsert";
-import { deliverNow, queueSubmission } from "@/lib/outbox";
+import { queueSubmission } from "@/lib/outbox/queue";
+import { deliverNow } from "@/lib/outbox/worker";
 import { isUpstream } from "@/lib/rotor/upstream";
 import {
   cleanUrl,

@@ -3,44 +3,22 @@ import { and, count, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { fail } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
-import { expandFragments } from "@/lib/db/functions/fragments";
 import { webhookEndpoints, type WebhookEndpointRow } from "@/lib/db/schema";
 import { env } from "@/lib/env";
-import type { ApiLead } from "@/lib/leads/schema";
-import { kickOutbox } from "@/lib/outbox/kick";
 import { refusedHost } from "./address";
 import { resumeEndpoint } from "./breaker";
 
 /**
  * Webhooks: each company's endpoints receive every created or updated lead (lib/webhooks/event.ts),
- * posted to public addresses only (address.ts, send.ts). Deliveries wait in the outbox (lib/outbox)
- * and are retried with backoff; an endpoint that keeps failing is paused (breaker.ts).
+ * posted to public addresses only (address.ts, send.ts). The events are queued in the outbox with
+ * the write (lib/db/functions/fragments.ts, queue_lead_events) and delivered by its worker
+ * (lib/outbox/webhook.ts), retried with backoff; an endpoint that keeps failing is paused
+ * (breaker.ts).
  */
 export { payloadLead, SIGNATURE_HEADER, signPayload, verifySignature, webhookBody } from "./event";
 export { postWebhook } from "./send";
 
 const SECRET_PREFIX = "whsec_";
-export const WEBHOOK_MAX_ATTEMPTS = 12;
-
-// The same statement as lead_upsert's (lib/db/functions/fragments.ts), over the one event below.
-const QUEUE_LEAD_EVENTS = expandFragments("{{queue_lead_events events}}");
-
-/**
- * Queues an event for each active endpoint of the company, and starts the worker when there is one
- * (upstream mode: the lead is Rotor's; with the local database lead_upsert does this in the write's
- * own transaction).
- */
-export async function queueLeadEvent(companyId: string, lead: ApiLead, created: boolean): Promise<void> {
-  const db = await getDb();
-  const { rows } = (await db.execute(sql`
-    with events as (
-      select ${companyId}::uuid as company_id, ${lead.id}::text as lead_id,
-        ${created ? "lead.created" : "lead.updated"}::text as event,
-        ${JSON.stringify({ api_lead: lead })}::jsonb as payload
-    ), queued as (${sql.raw(QUEUE_LEAD_EVENTS)})
-    select count(*)::integer as queued from queued`)) as unknown as { rows: { queued: number }[] };
-  if (rows[0]!.queued > 0) kickOutbox();
-}
 
 /** An endpoint's URL: http(s), and not a literal address the server may not reach (address.ts). */
 export const endpointInputSchema = z.object({

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { adminPage } from "@/lib/auth/page-session";
 import { scopeOf } from "@/lib/leads/admin";
 import { DASHBOARD_DAYS, leadStats } from "@/lib/leads/stats";
-import { outboxCounts } from "@/lib/outbox";
+import { outboxCounts } from "@/lib/outbox/log";
 import { isUpstream, rotorUsage } from "@/lib/rotor/upstream";
 
 function Breakdown({

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { fail } from "@/lib/errors";
 import { rotorClient } from "@/lib/rotor/upstream";
-import { queueLeadEvent } from "@/lib/webhooks";
+import { queueLeadEvent } from "@/lib/outbox/queue";
 import { cachedLeadRead, invalidateLeadLists } from "../cache";
 import { toE164 } from "../phone";
 import { type LeadInput, leadResponseSchema, listResponseSchema } from "../schema";

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { ReplayButton, WebhookEndpoints } from "@/components/admin/deliveries";
 import { adminPage } from "@/lib/auth/page-session";
-import { listOutbox, outboxCounts, outboxQuerySchema } from "@/lib/outbox";
+import { listOutbox, outboxCounts, outboxQuerySchema } from "@/lib/outbox/log";
 import { isUpstream } from "@/lib/rotor/upstream";
 import { now } from "@/lib/clock";
 import { listEndpoints } from "@/lib/webhooks";
