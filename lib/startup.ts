@@ -1,5 +1,10 @@
 import { env, SettingsError } from "@/lib/env";
 import { stampPeersOnRequests } from "@/lib/http/stamp-peers";
+import { setOutboxWorker } from "@/lib/outbox/kick";
+
+// The outbox's worker (with the leads and KV code it delivers through) is loaded when it first has
+// work, not here: start-up is awaited before the first answer.
+const outboxWorker = () => import("@/lib/outbox/worker");
 
 /**
  * Server start-up, in the Node.js runtime: a bad setting stops the process with a message naming it
@@ -22,12 +27,13 @@ export async function startServer(): Promise<void> {
     const { getDb } = await import("@/lib/db/client");
     await getDb();
   }
-  // A long-running server delivers the outbox itself; on Vercel the cron job in vercel.json does.
+  // What a request queues is delivered right after it (on Vercel, after the response).
+  setOutboxWorker(async (onWake) => (await outboxWorker()).drainOutbox({ onWake }));
+  // A long-running server also delivers what waits on a timer; on Vercel the cron job in
+  // vercel.json does.
   if (!VERCEL) {
-    // The outbox (with the leads and KV code it delivers through) is loaded at the first tick, not
-    // here: start-up is awaited before the first answer.
     const tick = () => {
-      import("@/lib/outbox")
+      outboxWorker()
         .then(({ drainOutbox }) => drainOutbox({ prune: true }))
         .catch((error: unknown) => {
           console.error(`[outbox] drain failed: ${error instanceof Error ? error.name : typeof error}`);

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { outboxCounts } from "@/lib/outbox";
+import { outboxCounts } from "@/lib/outbox/log";
 import { rotorUsage } from "@/lib/rotor/upstream";
 
 /**

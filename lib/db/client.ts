@@ -41,7 +41,7 @@ export function noteLeadWrite(): void {
 /**
  * PGlite runs no ANALYZE either, so the outbox keeps the statistics of an empty table however long
  * its queue grows, and the planner may read the whole queue for each item a claim looks at
- * (lib/outbox/claim.ts: a quarter of a second per claim behind 700 waiting items, here). The
+ * (lib/outbox/leases.ts: a quarter of a second per claim behind 700 waiting items, here). The
  * embedded database analyses it after every so many claims.
  */
 const CLAIMS_PER_ANALYZE = 200;

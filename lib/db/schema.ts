@@ -248,7 +248,7 @@ export const outbox = pgTable(
       .where(sql`status = 'pending' and alt_sequence is not null`),
     index("outbox_company_idx").on(t.companyId, t.id),
     // The deliveries under way, counted against their company's and endpoint's caps on every claim
-    // (lib/outbox/claim.ts): a few rows, however long the queue behind them.
+    // (lib/outbox/leases.ts): a few rows, however long the queue behind them.
     index("outbox_in_flight_idx")
       .on(t.companyId, t.endpointId)
       .where(sql`status = 'pending' and locked_until is not null`),

@@ -5,7 +5,6 @@ import { fail } from "@/lib/errors";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { now } from "@/lib/clock";
 import { kickOutbox } from "@/lib/outbox/kick";
-import { hasActiveEndpoints } from "@/lib/webhooks/active";
 import { invalidateLeadLists } from "./cache";
 import type { LeadChanges } from "./normalise";
 
@@ -49,7 +48,8 @@ interface UpsertItem {
   replace_tags: boolean;
 }
 
-type DbResult = { created: boolean; lead: Record<string, unknown> } | null;
+/** The write's answer: the lead, and how many webhook events it queued in its transaction. */
+type DbResult = { created: boolean; lead: Record<string, unknown>; queued: number } | null;
 
 interface Waiting {
   item: UpsertItem;
@@ -185,6 +185,6 @@ export async function upsertLead(
   noteLeadWrite();
   // The write queued an event per active webhook endpoint (lead_upsert does, in its transaction):
   // send them soon.
-  if (await hasActiveEndpoints(companyId)) kickOutbox();
+  if (result.queued > 0) kickOutbox();
   return { lead: rowFromJson(result.lead), created: result.created };
 }

@@ -4,21 +4,9 @@ import { invalidateLeadLists } from "@/lib/leads/cache";
 import type { ApiLead } from "@/lib/leads/schema";
 import { RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
 import { rotorClient } from "@/lib/rotor/upstream";
-import { queueLeadEvent } from "@/lib/webhooks";
-import { heldBy } from "./claim";
-import type { Outcome } from "./index";
-
-/**
- * A submission for Rotor: the upsert's body, and what a lead takes where it has nothing yet (the
- * form's source and stage), which Rotor's upsert cannot apply to new leads only: those go in a
- * second call, by id, for the fields the lead Rotor answered with still lacks. Once the first call
- * went through, `created` and the fields still to set are kept here, so a retry resumes there.
- */
-export interface RotorSubmission {
-  body: Record<string, unknown>;
-  defaults: Record<string, string>;
-  created?: boolean;
-}
+import { heldBy } from "./leases";
+import type { Outcome } from "./outcome";
+import { queueLeadEvent, type RotorSubmission } from "./queue";
 
 /** Rotor's field messages, or its message, as one line for the delivery log. */
 function reason(error: RotorRejectedError): string {

@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { now } from "@/lib/clock";
 import type { OutboxRow } from "@/lib/db/schema";
 import type { ApiLead } from "@/lib/leads/schema";
 import { toApiLead } from "@/lib/leads/serialize";
@@ -26,7 +27,7 @@ export function verifySignature(
   const parts = Object.fromEntries((header ?? "").split(",").map((p) => p.trim().split("=", 2)));
   const timestamp = Number(parts.t);
   if (!Number.isSafeInteger(timestamp) || typeof parts.v1 !== "string") return false;
-  const at = options.at ?? Math.floor(Date.now() / 1000);
+  const at = options.at ?? Math.floor(now().getTime() / 1000);
   if (Math.abs(at - timestamp) > (options.toleranceSeconds ?? 300)) return false;
   const expected = Buffer.from(signPayload(secret, timestamp, body).split("v1=")[1]!, "hex");
   const given = Buffer.from(parts.v1, "hex");

@@ -5,37 +5,20 @@ import { fail } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
 import { webhookEndpoints, type WebhookEndpointRow } from "@/lib/db/schema";
 import { env } from "@/lib/env";
-import type { ApiLead } from "@/lib/leads/schema";
-import { kickOutbox } from "@/lib/outbox/kick";
-import { endpointsChanged } from "./active";
 import { refusedHost } from "./address";
 import { resumeEndpoint } from "./breaker";
 
 /**
  * Webhooks: each company's endpoints receive every created or updated lead (lib/webhooks/event.ts),
- * posted to public addresses only (address.ts, send.ts). Deliveries wait in the outbox (lib/outbox)
- * and are retried with backoff; an endpoint that keeps failing is paused (breaker.ts).
+ * posted to public addresses only (address.ts, send.ts). The events are queued in the outbox with
+ * the write (lib/db/functions/fragments.ts, queue_lead_events) and delivered by its worker
+ * (lib/outbox/webhook.ts), retried with backoff; an endpoint that keeps failing is paused
+ * (breaker.ts).
  */
 export { payloadLead, SIGNATURE_HEADER, signPayload, verifySignature, webhookBody } from "./event";
 export { postWebhook } from "./send";
 
 const SECRET_PREFIX = "whsec_";
-export const WEBHOOK_MAX_ATTEMPTS = 12;
-
-/**
- * Queues an event for each active endpoint of the company (upstream mode: the lead is Rotor's; with
- * the local database lead_upsert does this in the write's own transaction).
- */
-export async function queueLeadEvent(companyId: string, lead: ApiLead, created: boolean): Promise<void> {
-  const db = await getDb();
-  const { rows } = (await db.execute(sql`
-    insert into outbox (company_id, kind, sequence, endpoint_id, event, payload, lead_id)
-    select ${companyId}::uuid, 'webhook', e.id::text || ':' || ${lead.id}, e.id,
-      ${created ? "lead.created" : "lead.updated"}, ${JSON.stringify({ api_lead: lead })}::jsonb, ${lead.id}
-    from webhook_endpoints e where e.company_id = ${companyId}::uuid and e.active
-    returning id`)) as unknown as { rows: unknown[] };
-  if (rows.length > 0) kickOutbox();
-}
 
 /** An endpoint's URL: http(s), and not a literal address the server may not reach (address.ts). */
 export const endpointInputSchema = z.object({
@@ -100,7 +83,6 @@ export async function createEndpoint(
     const [added] = await tx.insert(webhookEndpoints).values({ companyId, url, secret }).returning();
     return added!;
   });
-  endpointsChanged(companyId);
   return { endpoint: view(row), secret };
 }
 
@@ -131,7 +113,6 @@ export async function updateEndpoint(
       ? await db.select().from(webhookEndpoints).where(mine)
       : await db.update(webhookEndpoints).set({ active }).where(mine).returning();
   if (!row) throw fail.notFound();
-  endpointsChanged(companyId);
   return view(row);
 }
 
@@ -144,5 +125,4 @@ export async function deleteEndpoint(companyId: string, id: string): Promise<voi
     .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.companyId, companyId)))
     .returning({ id: webhookEndpoints.id });
   if (rows.length === 0) throw fail.notFound();
-  endpointsChanged(companyId);
 }

@@ -1,8 +1,8 @@
-import { eq, sql } from "drizzle-orm";
+import { and, count, eq, sql, TransactionRollbackError } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { setClock } from "@/lib/clock";
+import { now, setClock } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
-import { leads } from "@/lib/db/schema";
+import { leads, outbox, webhookEndpoints } from "@/lib/db/schema";
 import type { LeadChanges } from "@/lib/leads/normalise";
 import { upsertLead } from "@/lib/leads/upsert";
 import { fullLead, newTenant } from "../support/fixtures";
@@ -912,6 +912,67 @@ describe("lead writes in batches", () => {
     const db = await getDb();
     const stored = await db.select({ id: leads.id }).from(leads).where(eq(leads.companyId, company.id));
     expect(stored).toHaveLength(6);
+  });
+
+  it("each write says how many webhook events it queued: one per active endpoint of its company", async () => {
+    const hooked = await newTenant();
+    const quiet = await newTenant();
+    const [known, byId] = await Promise.all([
+      upsertLead(hooked.company.id, change(30, "a")),
+      upsertLead(hooked.company.id, change(31, "a")),
+    ]);
+    const item = (company: string, n: number, id: string | null = null) => ({
+      company,
+      id,
+      phone: id ? null : phone(n),
+      email_lc: null,
+      fields: { phone: phone(n), phone_digits: phone(n).slice(1) },
+      defaults: {},
+      tags: [],
+      now: now().toISOString(),
+      replace_tags: false,
+    });
+    let answers: { created: boolean; lead: { id: string }; queued: number }[] = [];
+    let queued = -1;
+    const db = await getDb();
+    // In a transaction rolled back: the endpoints and their events are gone afterwards.
+    try {
+      await db.transaction(async (tx) => {
+        await tx.insert(webhookEndpoints).values(
+          ["a", "b", "off"].map((name) => ({
+            companyId: hooked.company.id,
+            url: `https://hooks.example.com/${name}`,
+            secret: `whsec_${name}`,
+            active: name !== "off",
+          })),
+        );
+        const { rows } = (await tx.execute(sql`
+          select result from lead_upsert_many(${JSON.stringify([
+            // A new person, a lone update, a write by id (through lead_upsert), another company's.
+            item(hooked.company.id, 32),
+            item(hooked.company.id, 30),
+            item(hooked.company.id, 33, byId.lead.id),
+            item(quiet.company.id, 34),
+          ])}::jsonb) order by ord`)) as unknown as { rows: { result: (typeof answers)[number] }[] };
+        answers = rows.map((row) => row.result);
+        const [events] = await tx
+          .select({ n: count() })
+          .from(outbox)
+          .where(and(eq(outbox.companyId, hooked.company.id), eq(outbox.kind, "webhook")));
+        queued = Number(events!.n);
+        tx.rollback();
+      });
+    } catch (error) {
+      if (!(error instanceof TransactionRollbackError)) throw error;
+    }
+    expect(answers.map((a) => [a.created, a.queued])).toEqual([
+      [true, 2],
+      [false, 2],
+      [false, 2],
+      [true, 0],
+    ]);
+    expect(answers.slice(1, 3).map((a) => a.lead.id)).toEqual([known.lead.id, byId.lead.id]);
+    expect(queued).toBe(6);
   });
 
   it("a write the database refuses fails alone: the others of its batch are written", async () => {

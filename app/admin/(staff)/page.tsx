@@ -4,7 +4,7 @@ import { adminPage } from "@/lib/auth/page-session";
 import { scopeOf } from "@/lib/leads/admin";
 import { DASHBOARD_DAYS } from "@/lib/leads/stats";
 import { leadStore } from "@/lib/leads/store";
-import { outboxCounts } from "@/lib/outbox";
+import { outboxCounts } from "@/lib/outbox/log";
 import { rotorUsage } from "@/lib/rotor/upstream";
 
 function Breakdown({

@@ -4,6 +4,7 @@
  * the tag rule that made lead_upsert_many's insert of new leads about a tenth slower. So each
  * function's source names the fragment, `{{name}}` or `{{name argument}}`, and it is written out
  * when the function is applied; the database then runs the same statements as if typed by hand.
+ * Code that runs one of these statements itself writes it out with expandFragments too.
  */
 
 /**
@@ -116,6 +117,23 @@ const FRAGMENTS: Record<string, Fragment> = {
   /** tags_lc, which the tag filters' index reads: the argument's tags lower-cased. */
   lowercase_tags: (tags) =>
     `(SELECT coalesce(array_agg(lower(x)), '{}') FROM unnest(${required("lowercase_tags", tags)}) AS x)`,
+
+  /**
+   * The webhook events of written leads, queued in the outbox: for each row of the argument (a
+   * relation with the columns company_id, lead_id as text, event and payload), one item per active
+   * endpoint of its company, in the sequence of that endpoint and lead (delivered in order). An
+   * INSERT for a WITH clause, returning each item's lead_id. The upsert functions queue their
+   * writes' events with it, and lib/outbox/queue.ts those of the leads Rotor answers with.
+   */
+  queue_lead_events: (events, _column, indent) =>
+    [
+      "INSERT INTO outbox (company_id, kind, sequence, endpoint_id, event, payload, lead_id)",
+      "SELECT ev.company_id, 'webhook', e.id::text || ':' || ev.lead_id, e.id, ev.event, ev.payload,",
+      "  ev.lead_id",
+      `FROM ${required("queue_lead_events", events)} AS ev`,
+      "JOIN webhook_endpoints AS e ON e.company_id = ev.company_id AND e.active",
+      "RETURNING lead_id",
+    ].join(`\n${indent}`),
 };
 
 const PLACEHOLDER = /\{\{(\w+)([^]*?)\}\}/g;

@@ -20,7 +20,8 @@
 --
 -- Every created or changed lead is queued for each active webhook endpoint of its company, in this
 -- same transaction: an event is never lost, and a write that rolls back sends none. The payload is
--- the row as written; lib/webhooks shapes it as the API's lead.
+-- the row as written; lib/webhooks shapes it as the API's lead. The answer says how many events
+-- were queued (queued), so that the caller starts the outbox's worker only when there is work.
 CREATE OR REPLACE FUNCTION lead_upsert(
   p_company uuid,
   p_id uuid,
@@ -41,6 +42,7 @@ DECLARE
   v_new leads;
   v_found boolean := false;
   v_tags text[];
+  v_queued integer;
 BEGIN
   IF p_id IS NOT NULL THEN
     SELECT * INTO v_lead FROM leads WHERE id = p_id AND company_id = p_company FOR UPDATE;
@@ -100,14 +102,14 @@ BEGIN
     RETURNING * INTO v_lead;
   END IF;
 
-  IF EXISTS (SELECT 1 FROM webhook_endpoints WHERE company_id = p_company AND active) THEN
-    INSERT INTO outbox (company_id, kind, sequence, endpoint_id, event, payload, lead_id)
-    SELECT p_company, 'webhook', e.id::text || ':' || v_lead.id::text, e.id,
-      CASE WHEN v_found THEN 'lead.updated' ELSE 'lead.created' END, to_jsonb(v_lead), v_lead.id::text
-    FROM webhook_endpoints e
-    WHERE e.company_id = p_company AND e.active;
-  END IF;
+  WITH written AS (
+    SELECT p_company AS company_id, v_lead.id::text AS lead_id,
+      CASE WHEN v_found THEN 'lead.updated' ELSE 'lead.created' END AS event, to_jsonb(v_lead) AS payload
+  ), queued AS (
+    {{queue_lead_events written}}
+  )
+  SELECT count(*) INTO v_queued FROM queued;
 
-  RETURN jsonb_build_object('created', NOT v_found, 'lead', to_jsonb(v_lead));
+  RETURN jsonb_build_object('created', NOT v_found, 'lead', to_jsonb(v_lead), 'queued', v_queued);
 END;
 $$;

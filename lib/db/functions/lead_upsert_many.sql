@@ -2,9 +2,9 @@
 -- (lib/leads/upsert.ts gathers the writes that arrive while one is in flight): one round trip and
 -- one commit for all. Each item is an object {company, id, phone, email_lc, fields, defaults, tags,
 -- now, replace_tags}; the answers come back with their item's position (ord), each as lead_upsert
--- gives it. This file is the function's only source: it is applied after the migrations
--- (lib/db/functions/apply.ts), and a name in double braces is a fragment that
--- lib/db/functions/fragments.ts writes out, the same wherever it is used.
+-- gives it (the number of webhook events queued included). This file is the function's only
+-- source: it is applied after the migrations (lib/db/functions/apply.ts), and a name in double
+-- braces is a fragment that lib/db/functions/fragments.ts writes out, the same wherever it is used.
 --
 -- In a batch, lead_upsert's statements use plans made once per connection (generic plans). Plans
 -- made for each call's values matched a phone by scanning every lead of a company whose
@@ -32,7 +32,7 @@ DECLARE
   v_set_pos bigint[];
   v_set_lead uuid[];
   v_done bigint[] := '{}';
-  v_done_leads jsonb[];
+  v_done_results jsonb[];
 BEGIN
   PERFORM set_config('plan_cache_mode', 'force_generic_plan', true);
 
@@ -131,14 +131,18 @@ BEGIN
         p.tags, {{lowercase_tags p.tags}}, p.at, p.at
       FROM prepared AS p
       RETURNING *
+    ), created AS (
+      SELECT n.id, n.company_id, n.id::text AS lead_id, 'lead.created' AS event, to_jsonb(n) AS payload
+      FROM inserted AS n
     ), queued AS (
-      INSERT INTO outbox (company_id, kind, sequence, endpoint_id, event, payload, lead_id)
-      SELECT n.company_id, 'webhook', e.id::text || ':' || n.id::text, e.id, 'lead.created',
-        to_jsonb(n), n.id::text
-      FROM inserted AS n JOIN webhook_endpoints AS e ON e.company_id = n.company_id AND e.active
+      {{queue_lead_events created}}
     )
-    SELECT p.pos::integer, jsonb_build_object('created', true, 'lead', to_jsonb(n))
-    FROM inserted AS n JOIN prepared AS p ON p.id = n.id;
+    SELECT p.pos::integer,
+      jsonb_build_object('created', true, 'lead', c.payload, 'queued', coalesce(k.n, 0))
+    FROM created AS c
+    JOIN prepared AS p ON p.id = c.id
+    LEFT JOIN (SELECT q.lead_id, count(*) AS n FROM queued AS q GROUP BY q.lead_id) AS k
+      ON k.lead_id = c.lead_id;
   END IF;
 
   -- The lone updates in one statement, as lead_upsert would make each: the given fields over the
@@ -171,19 +175,22 @@ BEGIN
       )
       FROM targets AS t
       WHERE l.id = t.lead AND (l.phone = t.v->>'phone' OR l.email_lc = t.v->>'email_lc')
-      RETURNING t.pos, l.id, l.company_id, to_jsonb(l) AS lead
+      RETURNING t.pos, l.company_id, l.id::text AS lead_id, 'lead.updated' AS event,
+        to_jsonb(l) AS payload
     ), queued AS (
-      INSERT INTO outbox (company_id, kind, sequence, endpoint_id, event, payload, lead_id)
-      SELECT d.company_id, 'webhook', e.id::text || ':' || d.id::text, e.id, 'lead.updated',
-        d.lead, d.id::text
-      FROM updated AS d JOIN webhook_endpoints AS e ON e.company_id = d.company_id AND e.active
+      {{queue_lead_events updated}}
     )
-    SELECT coalesce(array_agg(d.pos), '{}'), coalesce(array_agg(d.lead), '{}')
-    INTO v_done, v_done_leads
-    FROM updated AS d;
+    SELECT coalesce(array_agg(d.pos), '{}'),
+      coalesce(array_agg(
+        jsonb_build_object('created', false, 'lead', d.payload, 'queued', coalesce(k.n, 0))
+      ), '{}')
+    INTO v_done, v_done_results
+    FROM updated AS d
+    LEFT JOIN (SELECT q.lead_id, count(*) AS n FROM queued AS q GROUP BY q.lead_id) AS k
+      ON k.lead_id = d.lead_id;
     RETURN QUERY
-    SELECT u.pos::integer, jsonb_build_object('created', false, 'lead', u.lead)
-    FROM unnest(v_done, v_done_leads) AS u(pos, lead);
+    SELECT u.pos::integer, u.answer
+    FROM unnest(v_done, v_done_results) AS u(pos, answer);
   END IF;
 
   -- Every other write, one after another in the batch's order.

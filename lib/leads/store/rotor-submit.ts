@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { deliverNow, queueSubmission } from "@/lib/outbox";
+import { queueSubmission } from "@/lib/outbox/queue";
+import { deliverNow } from "@/lib/outbox/worker";
 import { rotorBody } from "./rotor-body";
 import type { Submission } from "./types";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { fail } from "@/lib/errors";
 import { rotorClient } from "@/lib/rotor/upstream";
-import { queueLeadEvent } from "@/lib/webhooks";
+import { queueLeadEvent } from "@/lib/outbox/queue";
 import { type AdminLead, adminLeadSchema, type LeadCreate, type LeadEdit } from "../admin";
 import { cachedLeadRead, invalidateLeadLists } from "../cache";
 import { queryKey } from "../query-key";

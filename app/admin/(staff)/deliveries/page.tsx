@@ -2,7 +2,7 @@ import Link from "next/link";
 import { ReplayButton, WebhookEndpoints } from "@/components/admin/deliveries";
 import { DateTime } from "@/components/ui/date-time";
 import { adminPage } from "@/lib/auth/page-session";
-import { listOutbox, outboxCounts, outboxQuerySchema } from "@/lib/outbox";
+import { listOutbox, outboxCounts, outboxQuerySchema } from "@/lib/outbox/log";
 import { leadStore } from "@/lib/leads/store";
 import { now } from "@/lib/clock";
 import { listEndpoints } from "@/lib/webhooks";

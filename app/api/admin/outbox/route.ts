@@ -2,7 +2,7 @@ import { withSession } from "@/lib/api/admin-handler";
 import { queryObject } from "@/lib/http/body";
 import { parseOrThrow } from "@/lib/validation";
 import { jsonResponse } from "@/lib/api/respond";
-import { listOutbox, outboxCounts, outboxQuerySchema } from "@/lib/outbox";
+import { listOutbox, outboxCounts, outboxQuerySchema } from "@/lib/outbox/log";
 
 /** The delivery log (Rotor submissions and webhooks), newest first, 50 a page; ?status=&kind=&page=. */
 export const GET = withSession({ adminOnly: true }, async ({ req, user }) => {

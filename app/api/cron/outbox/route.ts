@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { jsonResponse } from "@/lib/api/respond";
 import { env } from "@/lib/env";
-import { drainOutbox } from "@/lib/outbox";
+import { drainOutbox } from "@/lib/outbox/worker";
 
 export const maxDuration = 60;
 

@@ -1,7 +1,7 @@
 import { withSession } from "@/lib/api/admin-handler";
 import { errors } from "@/lib/api/errors";
 import { jsonResponse } from "@/lib/api/respond";
-import { replay } from "@/lib/outbox";
+import { replay } from "@/lib/outbox/log";
 
 /** Sends a failed item again, or a delivered webhook once more. */
 export const POST = withSession<{ id: string }>({ adminOnly: true }, async ({ user, params }) => {

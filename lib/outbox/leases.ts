@@ -4,6 +4,12 @@ import { getDb, noteOutboxClaim } from "@/lib/db/client";
 import { outbox, type OutboxRow } from "@/lib/db/schema";
 import { upstreamMode } from "@/lib/rotor/upstream";
 
+/**
+ * Leases: a worker takes items (claim) and holds each for LEASE_MS, changes it only while it still
+ * holds it (heldBy), and lets it go with what its attempt came to (release). Which items are due,
+ * their order within a person or an endpoint's lead, and the share of deliveries each company and
+ * endpoint may have under way are decided here.
+ */
 const LEASE_MS = 2 * 60_000;
 
 /**
@@ -94,4 +100,19 @@ const firstOf = (key: SQL) => sql`not exists (select 1 from outbox p where p.kin
 /** The item, while the worker that claimed it still holds its lease. */
 export function heldBy(item: Pick<OutboxRow, "id" | "lockedUntil">) {
   return and(eq(outbox.id, item.id), eq(outbox.lockedUntil, item.lockedUntil!));
+}
+
+/**
+ * Lets a claimed item go with what its attempt came to, unless its lease ran out meanwhile: another
+ * worker may have taken it over.
+ */
+export async function release(
+  item: Pick<OutboxRow, "id" | "lockedUntil">,
+  changes: Partial<Omit<OutboxRow, "id" | "lockedUntil">>,
+): Promise<void> {
+  const db = await getDb();
+  await db
+    .update(outbox)
+    .set({ ...changes, lockedUntil: null })
+    .where(heldBy(item));
 }

@@ -1,0 +1,74 @@
+import { sql } from "drizzle-orm";
+import { now } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
+import { expandFragments } from "@/lib/db/functions/fragments";
+import { outbox } from "@/lib/db/schema";
+import type { ApiLead } from "@/lib/leads/schema";
+import { kickOutbox } from "./kick";
+
+/**
+ * Queueing work in the outbox. Each kind of item is queued here (or, for the local database's
+ * lead writes, by lead_upsert in the write's own transaction) and delivered by the worker
+ * (lib/outbox/worker.ts).
+ */
+
+/**
+ * A submission for Rotor: the upsert's body, and what a lead takes where it has nothing yet (the
+ * form's source and stage), which Rotor's upsert cannot apply to new leads only: those go in a
+ * second call, by id, for the fields the lead Rotor answered with still lacks. Once the first call
+ * went through, `created` and the fields still to set are kept here, so a retry resumes there
+ * (lib/outbox/rotor.ts).
+ */
+export interface RotorSubmission {
+  body: Record<string, unknown>;
+  defaults: Record<string, string>;
+  created?: boolean;
+}
+
+/**
+ * Queues a visitor's submission for Rotor. Items of one person go out in order, so a later
+ * submission never overtakes an earlier one: the person is their phone (`sequence`), and also their
+ * email (`altSequence`) when both are given, since Rotor matches on either. The intake delivers it
+ * itself while the visitor waits (deliverNow), so this does not start the worker.
+ */
+export async function queueSubmission(
+  companyId: string,
+  sequence: string,
+  altSequence: string | null,
+  submission: RotorSubmission,
+): Promise<number> {
+  const db = await getDb();
+  const [row] = await db
+    .insert(outbox)
+    .values({
+      companyId,
+      kind: "rotor",
+      sequence,
+      altSequence,
+      event: "submission",
+      payload: submission,
+      nextAttemptAt: now(),
+    })
+    .returning({ id: outbox.id });
+  return row!.id;
+}
+
+// The same statement as lead_upsert's (lib/db/functions/fragments.ts), over the one event below.
+const QUEUE_LEAD_EVENTS = expandFragments("{{queue_lead_events events}}");
+
+/**
+ * Queues an event for each active webhook endpoint of the company, and starts the worker when
+ * there is one: in upstream mode, where the lead is Rotor's. (With the local database lead_upsert
+ * does this in the write's own transaction.)
+ */
+export async function queueLeadEvent(companyId: string, lead: ApiLead, created: boolean): Promise<void> {
+  const db = await getDb();
+  const { rows } = (await db.execute(sql`
+    with events as (
+      select ${companyId}::uuid as company_id, ${lead.id}::text as lead_id,
+        ${created ? "lead.created" : "lead.updated"}::text as event,
+        ${JSON.stringify({ api_lead: lead })}::jsonb as payload
+    ), queued as (${sql.raw(QUEUE_LEAD_EVENTS)})
+    select count(*)::integer as queued from queued`)) as unknown as { rows: { queued: number }[] };
+  if (rows[0]!.queued > 0) kickOutbox();
+}

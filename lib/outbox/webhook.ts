@@ -1,0 +1,40 @@
+import { eq } from "drizzle-orm";
+import { now } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
+import { type OutboxRow, webhookEndpoints } from "@/lib/db/schema";
+import { recordAttempt } from "@/lib/webhooks/breaker";
+import { postWebhook } from "@/lib/webhooks/send";
+import type { Outcome } from "./outcome";
+
+/** Attempts at one webhook delivery before it is parked as failed. */
+export const WEBHOOK_MAX_ATTEMPTS = 12;
+
+/**
+ * One attempt at a webhook delivery: posted to its endpoint (lib/webhooks/send.ts) unless an admin
+ * turned that off, and counted by the endpoint's breaker (lib/webhooks/breaker.ts), whose pause the
+ * next attempt waits for.
+ */
+export async function deliverWebhook(item: OutboxRow): Promise<Outcome> {
+  const db = await getDb();
+  const [endpoint] = await db
+    .select()
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.id, item.endpointId!));
+  if (!endpoint?.active) return { result: "failed", status: null, error: "The endpoint is turned off" };
+  const sent = await postWebhook(endpoint, item);
+  const pausedUntil = await recordAttempt(endpoint.id, sent.ok);
+  if (sent.ok) return { result: "delivered", status: sent.status };
+  if (item.attempts >= WEBHOOK_MAX_ATTEMPTS) {
+    return {
+      result: "failed",
+      status: null,
+      error: `${sent.error}; gave up after ${item.attempts} attempts`,
+    };
+  }
+  return {
+    result: "retry",
+    status: null,
+    error: sent.error,
+    retryAfterMs: pausedUntil ? pausedUntil.getTime() - now().getTime() : undefined,
+  };
+}
