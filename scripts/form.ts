@@ -5,7 +5,14 @@ import { DEFAULT_COMPANY_SLUG } from "@/lib/db/client";
 import { ensureCompany } from "@/lib/db/companies";
 import { parseOrigin } from "@/lib/forms/edit-schema";
 import { CONTACT_FORM, formSettingsSchema, thankYouUrl } from "@/lib/forms/schema";
-import { createForm, type Form, type FormChanges, findForm, listForms, updateForm } from "@/lib/forms/store";
+import {
+  createForm,
+  type Form,
+  type FormChanges,
+  findForm,
+  listForms,
+  updateForm,
+} from "@/lib/forms/repository";
 
 const USAGE = `Usage:
   npm run form -- list

@@ -8,7 +8,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
 import { embedSnippet } from "@/lib/forms/embed-snippet";
 import { FORM_FIELDS, type FormFieldName } from "@/lib/forms/schema";
-import type { Form } from "@/lib/forms/store";
+import type { Form } from "@/lib/forms/repository";
 
 type EditableForm = Pick<
   Form,

@@ -6,7 +6,7 @@ import { fieldErrors } from "@/lib/validation";
 import { findCompany } from "@/lib/db/companies";
 import { signIn, signOut } from "./auth";
 import { safeCallbackUrl } from "./callback-url";
-import { currentUser } from "./page-session";
+import { currentUser } from "./admin-page";
 import { createFirstAdmin, userInputSchema } from "./users";
 
 /**

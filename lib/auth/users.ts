@@ -143,7 +143,7 @@ export async function findUserByEmail(email: string): Promise<UserRow | undefine
 /**
  * Signed-in users are read on every admin request, so each process keeps them a few seconds: a
  * change made in this process applies at once, one made by another instance within USER_CACHE_MS
- * (as forms do, lib/forms/store.ts). Kept on globalThis: Next.js bundles route handlers and pages
+ * (as forms do, lib/forms/repository.ts). Kept on globalThis: Next.js bundles route handlers and pages
  * apart, each with its own copy of this module, and a password changed through a route must end
  * the session in the pages too.
  */

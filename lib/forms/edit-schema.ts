@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CONTROL_CHARACTER, formSettingsSchema, thankYouUrl } from "./schema";
-import type { FormChanges } from "./store";
+import type { FormChanges } from "./repository";
 
 /** An origin such as https://www.example.com, or null when the text is not one. */
 export function parseOrigin(text: string): string | null {

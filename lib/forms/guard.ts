@@ -7,7 +7,7 @@ import { env } from "@/lib/env";
 import { kv } from "@/lib/kv";
 import { clientAddress, hashedClientAddress } from "@/lib/http/client-address";
 import { appSecret } from "@/lib/secret";
-import type { Form } from "./store";
+import type { Form } from "./repository";
 import type { SubmittedValues } from "./submit";
 
 /** Hidden fields of a rendered form: the signed token and the honeypot people never see. */

@@ -1,6 +1,6 @@
 import { fail } from "@/lib/errors";
 import { readJsonObject, readLimitedText } from "@/lib/http/body";
-import type { Form } from "./store";
+import type { Form } from "./repository";
 
 /**
  * The portal's own origin as the browser addressed it: from the Host header (or the platform's

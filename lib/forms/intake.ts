@@ -12,7 +12,7 @@ import {
   TOKEN_FIELD,
 } from "./guard";
 import { readSubmission } from "./http";
-import type { Form } from "./store";
+import type { Form } from "./repository";
 import { submitForm, type SubmittedValues, submittedValues, validate } from "./submit";
 
 /** What came of a visitor's submission, for the intake route to render as JSON or as a page. */

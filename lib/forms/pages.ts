@@ -5,7 +5,7 @@ import { HSTS } from "@/lib/http/hsts";
 import type { FormAgain } from "./intake";
 import { PAGE_SCRIPT_HASH } from "./page-script";
 import { FormPage, MessagePage, renderHtml, TURNSTILE_ORIGIN } from "./render";
-import type { Form } from "./store";
+import type { Form } from "./repository";
 import { visitContext } from "./submit";
 
 /**

@@ -5,7 +5,7 @@ import { PAGE_FIELD, REFERRER_FIELD, type VisitContext } from "./context";
 import { HONEYPOT_FIELD, TOKEN_FIELD } from "./guard";
 import { PAGE_SCRIPT } from "./page-script";
 import type { FormField } from "./schema";
-import type { Form } from "./store";
+import type { Form } from "./repository";
 import type { SubmittedValues } from "./submit";
 
 // The whole page's style: small enough to inline, so the page is one request and needs no script.

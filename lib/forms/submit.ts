@@ -10,7 +10,7 @@ import {
   sourceDetail,
   type VisitContext,
 } from "./context";
-import type { Form } from "./store";
+import type { Form } from "./repository";
 
 /** What a visitor typed, field by field, as text: what the form shows back beside any error. */
 export type SubmittedValues = Record<string, string>;

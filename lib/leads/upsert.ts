@@ -66,7 +66,7 @@ const MAX_BATCH = 100;
  * shares one queue, and so that two batches of one process never wait on each other's locks.
  */
 const queue = globalThis as typeof globalThis & {
-  __leadUpserts?: { waiting: Waiting[]; running: boolean };
+  __leadPortalUpserts?: { waiting: Waiting[]; running: boolean };
 };
 
 async function sendBatch(items: UpsertItem[]): Promise<DbResult[]> {
@@ -137,7 +137,7 @@ async function drain(state: { waiting: Waiting[]; running: boolean }): Promise<v
  * PGlite, which runs in this thread: without it each write would find none in flight and go alone.)
  */
 function enqueue(item: UpsertItem, invalidate: boolean): Promise<DbResult> {
-  const state = (queue.__leadUpserts ??= { waiting: [], running: false });
+  const state = (queue.__leadPortalUpserts ??= { waiting: [], running: false });
   return new Promise<DbResult>((resolve, reject) => {
     state.waiting.push({ item, invalidate, resolve, reject });
     if (!state.running) {

@@ -17,7 +17,7 @@ import { oauthUserId } from "@/lib/auth/auth";
 import { createFirstAdmin } from "@/lib/auth/users";
 import { getDb } from "@/lib/db/client";
 import { apiKeys } from "@/lib/db/schema";
-import { createForm, findForm } from "@/lib/forms/store";
+import { createForm, findForm } from "@/lib/forms/repository";
 import { CONTACT_FORM } from "@/lib/forms/schema";
 import { client, fullLead, newTenant } from "../support/fixtures";
 import { call, json, newUser, PASSWORD, sessionCookie, signIn } from "../support/staff";

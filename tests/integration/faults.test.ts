@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONTACT_FORM } from "@/lib/forms/schema";
-import { createForm } from "@/lib/forms/store";
+import { createForm } from "@/lib/forms/repository";
 import { newTenant } from "../support/fixtures";
 import { type AppProcess, spawnApp } from "../support/spawn-app";
 import { startTcpProxy } from "../support/tcp-proxy";

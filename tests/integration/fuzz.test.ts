@@ -10,7 +10,7 @@ import * as leadRoute from "@/app/open-api/leads/[id]/route";
 import * as leadsRoute from "@/app/open-api/leads/route";
 import { HONEYPOT_FIELD, TOKEN_FIELD } from "@/lib/forms/guard";
 import { CONTACT_FORM } from "@/lib/forms/schema";
-import { createForm } from "@/lib/forms/store";
+import { createForm } from "@/lib/forms/repository";
 import { leadResponseSchema, listResponseSchema, upsertResponseSchema } from "@/lib/leads/schema";
 import { BASE, newTenant } from "../support/fixtures";
 import { newUser, ORIGIN } from "../support/staff";

@@ -10,7 +10,7 @@ import { getDb } from "@/lib/db/client";
 import { forms } from "@/lib/db/schema";
 import { EMBED_SCRIPT } from "@/lib/forms/embed-script";
 import { PAGE_SCRIPT, PAGE_SCRIPT_HASH } from "@/lib/forms/page-script";
-import { createForm, findForm, type NewForm, updateForm } from "@/lib/forms/store";
+import { createForm, findForm, type NewForm, updateForm } from "@/lib/forms/repository";
 import { stampPeer } from "@/lib/http/client-address";
 import { kv } from "@/lib/kv";
 import { fullLead, newTenant } from "../support/fixtures";

@@ -11,7 +11,7 @@ import * as replayRoute from "@/app/api/admin/outbox/[id]/replay/route";
 import * as intake from "@/app/api/intake/[slug]/route";
 import { getDb } from "@/lib/db/client";
 import { outbox } from "@/lib/db/schema";
-import { createForm } from "@/lib/forms/store";
+import { createForm } from "@/lib/forms/repository";
 import { outboxIdle } from "@/lib/outbox/kick";
 import { drainOutbox } from "@/lib/outbox/worker";
 import { rotorUsage } from "@/lib/rotor/upstream";

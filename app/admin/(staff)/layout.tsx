@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { AdminNav } from "@/components/admin/nav";
 import { UpstreamBar } from "@/components/admin/upstream-bar";
 import { signOutAction } from "@/lib/auth/actions";
-import { currentUser, SESSION_ENDED } from "@/lib/auth/page-session";
+import { currentUser, SESSION_ENDED } from "@/lib/auth/admin-page";
 import { leadStore } from "@/lib/leads/store";
 
 export default async function StaffLayout({ children }: { children: ReactNode }) {

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { formatDay } from "@/components/ui/date-time";
-import { adminPage } from "@/lib/auth/page-session";
+import { adminPage } from "@/lib/auth/admin-page";
 import { scopeOf } from "@/lib/leads/admin";
 import { DASHBOARD_DAYS } from "@/lib/leads/stats";
 import { leadStore } from "@/lib/leads/store";

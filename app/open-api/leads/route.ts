@@ -1,4 +1,4 @@
-import { withApiKey, otherMethods } from "@/lib/api/handler";
+import { withApiKey, otherMethods } from "@/lib/api/with-api-key";
 import { readJsonAs } from "@/lib/http/body";
 import { jsonResponse } from "@/lib/api/respond";
 import { leadListJson, listsVersionKey, parseListQuery, upsertForApi } from "@/lib/leads";

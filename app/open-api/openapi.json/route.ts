@@ -1,4 +1,4 @@
-import { otherMethods } from "@/lib/api/handler";
+import { otherMethods } from "@/lib/api/with-api-key";
 import { openApiDocument } from "@/lib/api/openapi";
 import { jsonResponse } from "@/lib/api/respond";
 

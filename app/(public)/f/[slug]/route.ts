@@ -3,7 +3,7 @@ import { issueToken } from "@/lib/forms/guard";
 import { cleanUrl, type VisitContext } from "@/lib/forms/context";
 import { formNotFoundPage, htmlResponse } from "@/lib/forms/pages";
 import { FormPage } from "@/lib/forms/render";
-import { findForm } from "@/lib/forms/store";
+import { findForm } from "@/lib/forms/repository";
 
 export async function GET(req: Request, { params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;

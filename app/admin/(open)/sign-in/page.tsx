@@ -3,7 +3,7 @@ import { connection } from "next/server";
 import { SignInForm } from "@/components/admin/sign-in-form";
 import { signInWithProvider } from "@/lib/auth/actions";
 import { oauthProviders } from "@/lib/auth/auth";
-import { currentUser } from "@/lib/auth/page-session";
+import { currentUser } from "@/lib/auth/admin-page";
 import { hasUsers } from "@/lib/auth/users";
 
 const NOTICES: Record<string, string> = {

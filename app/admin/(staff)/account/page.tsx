@@ -1,5 +1,5 @@
 import { PasswordForm } from "@/components/admin/password-form";
-import { adminPage } from "@/lib/auth/page-session";
+import { adminPage } from "@/lib/auth/admin-page";
 
 export default adminPage({}, async (user) => (
   <>

@@ -1,6 +1,6 @@
 import { ApiKeys } from "@/components/admin/api-keys";
 import { listCompanyKeys } from "@/lib/auth/api-keys";
-import { adminPage } from "@/lib/auth/page-session";
+import { adminPage } from "@/lib/auth/admin-page";
 import { env } from "@/lib/env";
 
 export default adminPage({ adminOnly: true }, async (user) => {

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { ReplayButton, WebhookEndpoints } from "@/components/admin/deliveries";
 import { DateTime } from "@/components/ui/date-time";
-import { adminPage } from "@/lib/auth/page-session";
+import { adminPage } from "@/lib/auth/admin-page";
 import { listOutbox, outboxCounts, outboxQuerySchema } from "@/lib/outbox/log";
 import { leadStore } from "@/lib/leads/store";
 import { now } from "@/lib/clock";

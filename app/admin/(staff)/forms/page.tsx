@@ -1,6 +1,6 @@
 import Link from "next/link";
-import { adminPage } from "@/lib/auth/page-session";
-import { listForms } from "@/lib/forms/store";
+import { adminPage } from "@/lib/auth/admin-page";
+import { listForms } from "@/lib/forms/repository";
 
 export default adminPage({ adminOnly: true }, async (user) => {
   const forms = await listForms(user.companyId);

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Suspense } from "react";
 import { LeadsTable } from "@/components/leads/leads-table";
-import { adminPage } from "@/lib/auth/page-session";
+import { adminPage } from "@/lib/auth/admin-page";
 import { scopeOf } from "@/lib/leads/admin";
 import { leadStore } from "@/lib/leads/store";
 

@@ -1,5 +1,5 @@
 import { Users } from "@/components/admin/users";
-import { adminPage } from "@/lib/auth/page-session";
+import { adminPage } from "@/lib/auth/admin-page";
 import { listUsers } from "@/lib/auth/users";
 
 export default adminPage({ adminOnly: true }, async (user) => {

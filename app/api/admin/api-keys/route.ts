@@ -1,4 +1,4 @@
-import { withSession } from "@/lib/api/admin-handler";
+import { withSession } from "@/lib/api/with-session";
 import { readJsonObject } from "@/lib/http/body";
 import { parseOrThrow } from "@/lib/validation";
 import { jsonResponse } from "@/lib/api/respond";

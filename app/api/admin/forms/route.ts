@@ -1,6 +1,6 @@
-import { withSession } from "@/lib/api/admin-handler";
+import { withSession } from "@/lib/api/with-session";
 import { jsonResponse } from "@/lib/api/respond";
-import { listForms } from "@/lib/forms/store";
+import { listForms } from "@/lib/forms/repository";
 
 export const GET = withSession({ adminOnly: true }, async ({ user }) =>
   jsonResponse({ data: await listForms(user.companyId), status: "success" }),

@@ -4,7 +4,7 @@ import { errorResponse, jsonResponse } from "@/lib/api/respond";
 import type { Answer } from "@/lib/forms/guard";
 import { corsHeaders, isJsonRequest, originAllowed } from "@/lib/forms/http";
 import { receiveSubmission } from "@/lib/forms/intake";
-import { type Form, findForm } from "@/lib/forms/store";
+import { type Form, findForm } from "@/lib/forms/repository";
 
 type Context = { params: Promise<{ slug: string }> };
 

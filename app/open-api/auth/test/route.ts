@@ -1,4 +1,4 @@
-import { withApiKey, otherMethods } from "@/lib/api/handler";
+import { withApiKey, otherMethods } from "@/lib/api/with-api-key";
 import { API_VERSION, jsonResponse } from "@/lib/api/respond";
 import { now } from "@/lib/clock";
 

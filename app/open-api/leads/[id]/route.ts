@@ -1,4 +1,4 @@
-import { withApiKey, otherMethods } from "@/lib/api/handler";
+import { withApiKey, otherMethods } from "@/lib/api/with-api-key";
 import { jsonResponse } from "@/lib/api/respond";
 import { getLeadBody } from "@/lib/leads";
 

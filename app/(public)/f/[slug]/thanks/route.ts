@@ -1,5 +1,5 @@
 import { formNotFoundPage, messagePage } from "@/lib/forms/pages";
-import { findForm } from "@/lib/forms/store";
+import { findForm } from "@/lib/forms/repository";
 
 export async function GET(_req: Request, { params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;

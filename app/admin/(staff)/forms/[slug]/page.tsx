@@ -2,8 +2,8 @@ import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { FormEditor } from "@/components/admin/form-editor";
-import { adminPage } from "@/lib/auth/page-session";
-import { listForms } from "@/lib/forms/store";
+import { adminPage } from "@/lib/auth/admin-page";
+import { listForms } from "@/lib/forms/repository";
 
 export default adminPage<{ params: Promise<{ slug: string }> }>(
   { adminOnly: true },

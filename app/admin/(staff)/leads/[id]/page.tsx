@@ -2,7 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LeadEditor } from "@/components/leads/lead-editor";
 import { DateTime } from "@/components/ui/date-time";
-import { adminPage } from "@/lib/auth/page-session";
+import { adminPage } from "@/lib/auth/admin-page";
 import { DomainError } from "@/lib/errors";
 import { RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
 import { type AdminLead, assignableUsers } from "@/lib/leads/admin";

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { NewLeadForm } from "@/components/leads/new-lead-form";
-import { adminPage } from "@/lib/auth/page-session";
+import { adminPage } from "@/lib/auth/admin-page";
 import { leadStore } from "@/lib/leads/store";
 
 export default adminPage({}, async (user) => (

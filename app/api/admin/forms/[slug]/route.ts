@@ -1,10 +1,10 @@
-import { withSession } from "@/lib/api/admin-handler";
+import { withSession } from "@/lib/api/with-session";
 import { errors } from "@/lib/api/errors";
 import { readJsonObject } from "@/lib/http/body";
 import { parseOrThrow } from "@/lib/validation";
 import { jsonResponse } from "@/lib/api/respond";
 import { formChanges, formEditSchema } from "@/lib/forms/edit-schema";
-import { updateForm } from "@/lib/forms/store";
+import { updateForm } from "@/lib/forms/repository";
 
 export const PATCH = withSession<{ slug: string }>({ adminOnly: true }, async ({ req, user, params }) => {
   const changes = formChanges(parseOrThrow(formEditSchema, await readJsonObject(req)));

@@ -1,4 +1,4 @@
-import { withSession } from "@/lib/api/admin-handler";
+import { withSession } from "@/lib/api/with-session";
 import { readJsonAs } from "@/lib/http/body";
 import { jsonResponse } from "@/lib/api/respond";
 import { bulkSchema } from "@/lib/leads/admin";

@@ -1,4 +1,4 @@
-import { withSession } from "@/lib/api/admin-handler";
+import { withSession } from "@/lib/api/with-session";
 import { now } from "@/lib/clock";
 import { parseListQuery } from "@/lib/leads";
 import { scopeOf } from "@/lib/leads/admin";

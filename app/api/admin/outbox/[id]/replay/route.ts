@@ -1,4 +1,4 @@
-import { withSession } from "@/lib/api/admin-handler";
+import { withSession } from "@/lib/api/with-session";
 import { errors } from "@/lib/api/errors";
 import { jsonResponse } from "@/lib/api/respond";
 import { replay } from "@/lib/outbox/log";
