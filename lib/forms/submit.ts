@@ -15,7 +15,7 @@ import type { Form } from "./repository";
 /** What a visitor typed, field by field, as text: what the form shows back beside any error. */
 export type SubmittedValues = Record<string, string>;
 
-export type SubmissionResult =
+export type SubmissionOutcome =
   // leadId and created are null when the submission waits in the outbox for Rotor.
   | { ok: true; leadId: string | null; created: boolean | null }
   | { ok: false; errors: FieldError[]; values: SubmittedValues };
@@ -87,7 +87,7 @@ export async function submitForm(
   form: Form,
   raw: Record<string, unknown>,
   values: SubmittedValues = submittedValues(form, raw),
-): Promise<SubmissionResult> {
+): Promise<SubmissionOutcome> {
   const { errors, input } = check(form, values);
   if (!input) return { ok: false, errors, values };
   const context = visitContext(raw);

@@ -8,7 +8,7 @@ import { kickOutbox } from "@/lib/outbox/kick";
 import { invalidateLeadLists } from "./cache";
 import type { LeadChanges } from "./normalise";
 
-export interface UpsertResult {
+export interface UpsertOutcome {
   lead: LeadRow;
   created: boolean;
 }
@@ -49,12 +49,12 @@ interface UpsertItem {
 }
 
 /** The write's answer: the lead, and how many webhook events it queued in its transaction. */
-type DbResult = { created: boolean; lead: Record<string, unknown>; queued: number } | null;
+type DbAnswer = { created: boolean; lead: Record<string, unknown>; queued: number } | null;
 
 interface Waiting {
   item: UpsertItem;
   invalidate: boolean;
-  resolve: (result: DbResult) => void;
+  resolve: (result: DbAnswer) => void;
   reject: (error: unknown) => void;
 }
 
@@ -69,24 +69,24 @@ const queue = globalThis as typeof globalThis & {
   __leadPortalUpserts?: { waiting: Waiting[]; running: boolean };
 };
 
-async function sendBatch(items: UpsertItem[]): Promise<DbResult[]> {
+async function sendBatch(items: UpsertItem[]): Promise<DbAnswer[]> {
   const db = await getDb();
   const { rows } = (await db.execute(
     sql`select result from lead_upsert_many(${JSON.stringify(items)}::jsonb) order by ord`,
-  )) as unknown as { rows: { result: DbResult }[] };
+  )) as unknown as { rows: { result: DbAnswer }[] };
   if (rows.length !== items.length) throw new Error("lead_upsert_many: one answer per item expected");
   return rows.map((row) => row.result);
 }
 
 /** Each write's answer from the database, or why it failed. */
-type Outcome = { ok: true; result: DbResult } | { ok: false; error: unknown };
+type Settled = { ok: true; result: DbAnswer } | { ok: false; error: unknown };
 
 /**
  * Writes one batch. The batch is one transaction: if it fails, nothing of it was written, and each
  * write is tried again on its own (two instances' batches can wait on each other's locks, which the
  * database ends by failing one), so one write's failure is its own.
  */
-async function writeBatch(batch: Waiting[]): Promise<Outcome[]> {
+async function writeBatch(batch: Waiting[]): Promise<Settled[]> {
   try {
     return (await sendBatch(batch.map((w) => w.item))).map((result) => ({ ok: true, result }));
   } catch (error) {
@@ -96,7 +96,7 @@ async function writeBatch(batch: Waiting[]): Promise<Outcome[]> {
 }
 
 /** After the commit and before anyone is answered: each company's lists go stale, once a batch. */
-async function settle(batch: Waiting[], outcomes: Outcome[]): Promise<void> {
+async function settle(batch: Waiting[], outcomes: Settled[]): Promise<void> {
   try {
     const written = batch.filter((w, i) => {
       const outcome = outcomes[i]!;
@@ -136,9 +136,9 @@ async function drain(state: { waiting: Waiting[]; running: boolean }): Promise<v
  * trip and one commit serve many writes, and idle, a write waits for nothing. (The turn matters with
  * PGlite, which runs in this thread: without it each write would find none in flight and go alone.)
  */
-function enqueue(item: UpsertItem, invalidate: boolean): Promise<DbResult> {
+function enqueue(item: UpsertItem, invalidate: boolean): Promise<DbAnswer> {
   const state = (queue.__leadPortalUpserts ??= { waiting: [], running: false });
-  return new Promise<DbResult>((resolve, reject) => {
+  return new Promise<DbAnswer>((resolve, reject) => {
     state.waiting.push({ item, invalidate, resolve, reject });
     if (!state.running) {
       state.running = true;
@@ -165,7 +165,7 @@ export async function upsertLead(
     /** False when the caller makes the company's lists stale itself, once for many writes. */
     invalidate?: boolean;
   } = {},
-): Promise<UpsertResult> {
+): Promise<UpsertOutcome> {
   const { fields } = changes;
   const result = await enqueue(
     {

@@ -5,7 +5,7 @@ import type { ApiLead } from "@/lib/leads/schema";
 import { RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
 import { rotorClient } from "@/lib/rotor/upstream";
 import { heldBy } from "./leases";
-import type { Outcome } from "./outcome";
+import type { DeliveryOutcome } from "./outcome";
 import { queueLeadEvent, type RotorSubmission } from "./queue";
 
 /** Rotor's field messages, or its message, as one line for the delivery log. */
@@ -25,7 +25,7 @@ function retryAfterMs(error: RotorRejectedError): number | undefined {
  * goes wrong (no answer, a timeout, a 5xx, a 429) is retried later. Repeating the upsert is
  * harmless: it matches the same person again and merges the same tags.
  */
-export async function deliverToRotor(item: OutboxRow): Promise<Outcome> {
+export async function deliverToRotor(item: OutboxRow): Promise<DeliveryOutcome> {
   const submission = item.payload as RotorSubmission;
   const client = rotorClient(0);
   try {

@@ -4,7 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { type OutboxRow, webhookEndpoints } from "@/lib/db/schema";
 import { recordAttempt } from "@/lib/webhooks/breaker";
 import { postWebhook } from "@/lib/webhooks/send";
-import type { Outcome } from "./outcome";
+import type { DeliveryOutcome } from "./outcome";
 
 /** Attempts at one webhook delivery before it is parked as failed. */
 export const WEBHOOK_MAX_ATTEMPTS = 12;
@@ -14,7 +14,7 @@ export const WEBHOOK_MAX_ATTEMPTS = 12;
  * turned that off, and counted by the endpoint's breaker (lib/webhooks/breaker.ts), whose pause the
  * next attempt waits for.
  */
-export async function deliverWebhook(item: OutboxRow): Promise<Outcome> {
+export async function deliverWebhook(item: OutboxRow): Promise<DeliveryOutcome> {
   const db = await getDb();
   const [endpoint] = await db
     .select()

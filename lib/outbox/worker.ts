@@ -5,7 +5,7 @@ import { outbox, type OutboxRow } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { kickOutbox, setOutboxWorker } from "./kick";
 import { claim, release } from "./leases";
-import type { Outcome } from "./outcome";
+import type { DeliveryOutcome } from "./outcome";
 import { deliverToRotor } from "./rotor";
 import { deliverWebhook } from "./webhook";
 
@@ -16,7 +16,7 @@ import { deliverWebhook } from "./webhook";
  */
 
 /** One attempt at an item, for each kind of item the outbox holds. */
-const DELIVERIES: Record<OutboxRow["kind"], (item: OutboxRow) => Promise<Outcome>> = {
+const DELIVERIES: Record<OutboxRow["kind"], (item: OutboxRow) => Promise<DeliveryOutcome>> = {
   rotor: deliverToRotor,
   webhook: deliverWebhook,
 };
@@ -31,8 +31,8 @@ function backoffMs(attempts: number): number {
 }
 
 /** Delivers one claimed item and records what came of it. */
-async function deliver(item: OutboxRow): Promise<Outcome> {
-  let outcome: Outcome;
+async function deliver(item: OutboxRow): Promise<DeliveryOutcome> {
+  let outcome: DeliveryOutcome;
   try {
     outcome = await DELIVERIES[item.kind](item);
   } catch (error) {
@@ -67,7 +67,7 @@ async function deliver(item: OutboxRow): Promise<Outcome> {
  * Delivers one item at once if it is first in its sequence and free (the intake does this while the
  * visitor waits); null when it must wait its turn, left to the worker.
  */
-export async function deliverNow(id: number): Promise<Outcome | null> {
+export async function deliverNow(id: number): Promise<DeliveryOutcome | null> {
   const [item] = await claim({ id, limit: 1 });
   if (!item) return null;
   const outcome = await deliver(item);

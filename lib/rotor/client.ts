@@ -38,7 +38,7 @@ export type RotorListQuery = Partial<
   Record<"search" | "stage" | "tags" | "archived" | "limit" | "page", string | number | boolean>
 >;
 
-type Outcome =
+type AttemptOutcome =
   { retry: true; waitMs: number | null; reason: string; status: number | null } | { retry: false };
 
 /** Seconds (or an HTTP date) of a Retry-After header, in milliseconds; null when absent or unreadable. */
@@ -71,7 +71,7 @@ export function createRotorClient(options: RotorClientOptions) {
     method: "GET" | "POST",
     path: string,
     body: unknown,
-  ): Promise<{ outcome: Outcome; status?: number; json?: unknown; retryAfter?: string | null }> {
+  ): Promise<{ outcome: AttemptOutcome; status?: number; json?: unknown; retryAfter?: string | null }> {
     let response: Response;
     let text: string;
     try {
@@ -129,7 +129,7 @@ export function createRotorClient(options: RotorClientOptions) {
     schema: T,
     body?: unknown,
   ): Promise<{ status: number; data: z.infer<T> }> {
-    let last: Extract<Outcome, { retry: true }> | null = null;
+    let last: Extract<AttemptOutcome, { retry: true }> | null = null;
     for (let n = 0; n <= retries; n++) {
       if (last) await sleep(last.waitMs ?? Math.floor(random() * backoffMs * 2 ** (n - 1)));
       const { outcome, status, json, retryAfter } = await attempt(method, path, body);

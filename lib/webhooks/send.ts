@@ -29,7 +29,7 @@ const answered = (status: number) =>
     ? "not delivered: the receiver answered with a redirect (3xx), which is not followed"
     : `not delivered: the receiver answered with an error (${Math.floor(status / 100)}xx)`;
 
-export type SendResult = { ok: true; status: number } | { ok: false; error: string };
+export type SendOutcome = { ok: true; status: number } | { ok: false; error: string };
 
 /**
  * Posts one delivery over node:http(s), so that the address is checked by the connection's own
@@ -41,7 +41,7 @@ export async function postWebhook(
   endpoint: Pick<WebhookEndpointRow, "url" | "secret">,
   item: Pick<OutboxRow, "id" | "event" | "createdAt" | "payload" | "sequence">,
   policy: AddressPolicy = addressPolicy(),
-): Promise<SendResult> {
+): Promise<SendOutcome> {
   const url = new URL(endpoint.url);
   const host = bareHost(url.hostname);
   const allowed = hostAllowed(host, policy.allowedHosts);
@@ -53,7 +53,7 @@ export async function postWebhook(
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
     let settled = false;
-    const settle = (result: SendResult) => {
+    const settle = (result: SendOutcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(connectTimer);
