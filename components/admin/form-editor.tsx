@@ -8,21 +8,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
 import { embedSnippet } from "@/lib/forms/embed-snippet";
 import { FORM_FIELDS, type FormFieldName } from "@/lib/forms/schema";
-import type { Form } from "@/lib/forms/repository";
-
-type EditableForm = Pick<
-  Form,
-  | "slug"
-  | "title"
-  | "intro"
-  | "settings"
-  | "defaultSource"
-  | "defaultStage"
-  | "defaultTags"
-  | "allowedOrigins"
-  | "thankYouMessage"
-  | "redirectUrl"
->;
+import type { FormContent } from "@/lib/forms/repository";
 
 const DEFAULT_LABELS: Record<FormFieldName, string> = {
   name: "Name",
@@ -47,7 +33,7 @@ interface FieldRow {
   choices: string;
 }
 
-export function FormEditor({ form, portal }: { form: EditableForm; portal: string }) {
+export function FormEditor({ form, portal }: { form: FormContent; portal: string }) {
   const router = useRouter();
   const [title, setTitle] = useState(form.title);
   const [intro, setIntro] = useState(form.intro ?? "");

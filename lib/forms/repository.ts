@@ -39,19 +39,24 @@ export async function findForm(slug: string): Promise<Form | undefined> {
   return form;
 }
 
-export type NewForm = Pick<Form, "slug" | "title" | "settings"> &
-  Partial<
-    Pick<
-      Form,
-      | "intro"
-      | "defaultSource"
-      | "defaultStage"
-      | "defaultTags"
-      | "allowedOrigins"
-      | "thankYouMessage"
-      | "redirectUrl"
-    >
-  >;
+/** What staff write of a form: everything but its keys, its company and its dates. */
+export type FormContent = Pick<
+  Form,
+  | "slug"
+  | "title"
+  | "intro"
+  | "settings"
+  | "defaultSource"
+  | "defaultStage"
+  | "defaultTags"
+  | "allowedOrigins"
+  | "thankYouMessage"
+  | "redirectUrl"
+>;
+
+/** A new form: a slug, a title and its fields; the rest has defaults. */
+export type NewForm = Pick<FormContent, "slug" | "title" | "settings"> &
+  Partial<Omit<FormContent, "slug" | "title" | "settings">>;
 
 export async function createForm(companyId: string, form: NewForm): Promise<Form> {
   const db = await getDb();
