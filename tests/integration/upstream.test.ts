@@ -18,6 +18,7 @@ import { createEndpoint, deleteEndpoint, payloadLead } from "@/lib/webhooks";
 import * as cronRoute from "@/app/api/cron/outbox/route";
 import { newTenant } from "../support/fixtures";
 import { type Fault, startRotorStandIn } from "../support/rotor-standin";
+import { changeSettings } from "../support/settings";
 import { type AppProcess, apiKeyFor, spawnApp } from "../support/spawn-app";
 import { call, json, newUser, sessionCookie } from "../support/staff";
 
@@ -33,7 +34,7 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
   let standIn: Awaited<ReturnType<typeof startRotorStandIn>>;
   let rotorKey: string;
 
-  const settingsBefore = { ...process.env };
+  let restoreSettings: (() => void) | undefined;
   const UPSTREAM_COMPANY = `up-${Date.now().toString(36)}`;
   const CRON = "a cron secret for the tests";
 
@@ -44,8 +45,7 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     rotorKey = await apiKeyFor(rotorEnv, `rotor-${Date.now().toString(36)}`, "portal");
     rotorApp = await spawnApp(rotorEnv);
     standIn = await startRotorStandIn({ forwardTo: `${rotorApp.base}/open-api` });
-    // Read once, on first use: nothing here has read the settings yet.
-    Object.assign(process.env, {
+    restoreSettings = changeSettings({
       ROTOR_API_KEY: rotorKey,
       ROTOR_API_URL: standIn.url,
       ROTOR_TIMEOUT_MS: "400",
@@ -62,7 +62,7 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     await standIn?.close();
     await rotorApp?.stop();
     rmSync(dataDir, { recursive: true, force: true });
-    process.env = settingsBefore;
+    restoreSettings?.();
   });
 
   /** What "Rotor" holds, asked directly (not through the stand-in, so it counts nothing). */

@@ -9,6 +9,7 @@ import { SIGNATURE_HEADER, verifySignature } from "@/lib/webhooks";
 import { BREAKER_FAILURES, BREAKER_PAUSE_MS } from "@/lib/webhooks/breaker";
 import { UNREACHABLE } from "@/lib/webhooks/send";
 import { newTenant } from "../support/fixtures";
+import { withSettings } from "../support/settings";
 import { call, json, newUser, sessionCookie } from "../support/staff";
 import { waitFor } from "../support/wait-for";
 import { type Receiver, startReceiver } from "../support/webhook-receiver";
@@ -27,20 +28,17 @@ async function deliverAll(): Promise<void> {
 }
 
 describe("webhooks", () => {
-  const settingsBefore = { ...process.env };
   let receiver: Receiver;
+  // The receivers listen on loopback: the operator allows it, by address and by name.
+  withSettings({ OUTBOX_BACKOFF_SECONDS: "0.005", WEBHOOK_ALLOWED_HOSTS: "127.0.0.1,localhost" });
 
   beforeAll(async () => {
-    process.env.OUTBOX_BACKOFF_SECONDS = "0.005";
-    // The receivers listen on loopback: the operator allows it, by address and by name.
-    process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1,localhost";
     receiver = await startReceiver();
   });
 
   afterAll(async () => {
     await outboxIdle();
     await receiver.close();
-    process.env = settingsBefore;
   });
 
   it("every created or updated lead is posted, signed; failures are retried; the log shows it; replay sends it again", async () => {
