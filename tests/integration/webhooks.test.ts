@@ -14,17 +14,26 @@ import { call, json, newUser, sessionCookie } from "../support/staff";
 import { waitFor } from "../support/wait-for";
 import { type Receiver, startReceiver } from "../support/webhook-receiver";
 
-/** Drains until nothing is due; retries wait their backoff (a few milliseconds here). */
+/**
+ * Drains until nothing has been due for 30 ms: a retry waits its backoff (a few milliseconds here),
+ * so one empty drain is not yet the end.
+ */
 async function deliverAll(): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    await outboxIdle();
-    const report = await drainOutbox();
-    if (report.retried === 0 && report.delivered === 0 && report.failed === 0) {
-      await new Promise((r) => setTimeout(r, 30));
-      const again = await drainOutbox();
-      if (again.retried + again.delivered + again.failed === 0) return;
-    }
-  }
+  let quietSince: number | null = null;
+  await waitFor(
+    "the outbox to have nothing due",
+    async () => {
+      await outboxIdle();
+      const report = await drainOutbox();
+      if (report.retried + report.delivered + report.failed > 0) {
+        quietSince = null;
+        return false;
+      }
+      quietSince ??= Date.now();
+      return Date.now() - quietSince >= 30;
+    },
+    30_000,
+  );
 }
 
 describe("webhooks", () => {
