@@ -49,7 +49,9 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     restoreSettings = changeSettings({
       ROTOR_API_KEY: rotorKey,
       ROTOR_API_URL: standIn.url,
-      ROTOR_TIMEOUT_MS: "400",
+      // Room for "Rotor" (one app process) to answer 20 requests at once with other test files
+      // running beside it; the stand-in's slow answers take longer still.
+      ROTOR_TIMEOUT_MS: "1000",
       OUTBOX_BACKOFF_SECONDS: "0.01",
       INTAKE_PER_IP_PER_HOUR: "1000000",
       INTAKE_PER_FORM_PER_HOUR: "1000000",
@@ -145,7 +147,7 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
       { kind: "status", status: 503 },
       { kind: "retry-after", seconds: 0 },
       { kind: "drop" },
-      { kind: "slow", ms: 600 },
+      { kind: "slow", ms: 1200 },
       { kind: "hang" },
     ];
     let seed = 7;
