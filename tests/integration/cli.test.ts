@@ -1,9 +1,6 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { format, promisify } from "node:util";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as adminLeadsRoute from "@/app/api/admin/leads/route";
 import * as intakeRoute from "@/app/api/intake/[slug]/route";
 import { type Command, execute } from "@/scripts/command";
@@ -14,6 +11,7 @@ import { client } from "../support/fixtures";
 import { changeSettings, type Settings } from "../support/settings";
 import { spawnApp } from "../support/spawn-app";
 import { call, ORIGIN, signIn } from "../support/staff";
+import { embeddedDataDir } from "../support/stores";
 
 const run = promisify(execFile);
 
@@ -250,9 +248,8 @@ describe("npm run form", () => {
 describe("the commands as processes of their own", () => {
   // Against DATABASE_URL when set, else against an embedded database in a folder of its own
   // (PGlite allows one process at a time).
-  const dataDir = mkdtempSync(path.join(tmpdir(), "lead-portal-cli-"));
+  const dataDir = embeddedDataDir();
   const env = { ...process.env, DATA_DIR: dataDir };
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   async function command(script: string, args: string[]): Promise<Outcome> {
     try {

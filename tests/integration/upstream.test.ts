@@ -1,7 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as adminLeadsRoute from "@/app/api/admin/leads/route";
@@ -21,6 +18,7 @@ import { type Fault, startRotorStandIn } from "../support/rotor-standin";
 import { changeSettings } from "../support/settings";
 import { type AppProcess, apiKeyFor, spawnApp } from "../support/spawn-app";
 import { call, json, newUser, sessionCookie } from "../support/staff";
+import { embeddedDataDir } from "../support/stores";
 import { waitFor } from "../support/wait-for";
 
 /**
@@ -29,7 +27,7 @@ import { waitFor } from "../support/wait-for";
  * faults and counts every request.
  */
 describe("upstream mode: the portal in front of a Rotor account", () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "lead-portal-upstream-"));
+  const dataDir = embeddedDataDir();
   const rotorEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: "test" as const };
   let rotorApp: AppProcess;
   let standIn: Awaited<ReturnType<typeof startRotorStandIn>>;
@@ -64,7 +62,6 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     await outboxIdle();
     await standIn?.close();
     await rotorApp?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
     restoreSettings?.();
   });
 
