@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -5,13 +6,16 @@ export default defineConfig({
   test: {
     include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
     globalSetup: ["tests/support/global-setup.ts"],
-    // Tests never touch a developer's .data folder: without DATABASE_URL each process gets a fresh
-    // in-memory PGlite.
+    // Files run side by side, each worker on stores of its own (tests/support/stores.ts). Much of
+    // the suite waits on app processes it starts: one worker more than the cores (vitest's
+    // default is one fewer).
+    setupFiles: ["tests/support/worker-setup.ts"],
+    maxWorkers: availableParallelism() + 1,
+    // Tests never touch a developer's .data folder: the embedded database is a copy of the run's
+    // (tests/support/worker-setup.ts), and with DATABASE_URL the signing secret stays in memory.
     // The tests' webhook receivers listen on loopback, which webhooks may reach only when the
     // operator allows it (tests/integration/webhook-addresses.test.ts shows the refusals).
     env: { DATA_DIR: "memory://", NODE_ENV: "test", WEBHOOK_ALLOWED_HOSTS: "127.0.0.1" },
-    // Integration files share one database; running them one at a time keeps counts exact.
-    fileParallelism: false,
     // next-auth imports "next/server" without the extension that Node's ESM loader needs; bundled
     // through Vite, as Next.js bundles it, the import resolves.
     server: { deps: { inline: ["next-auth"] } },

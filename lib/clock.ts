@@ -5,6 +5,11 @@ export function now(): Date {
   return source();
 }
 
+/** `now()` in epoch milliseconds, for expiry arithmetic. */
+export function nowMs(): number {
+  return source().getTime();
+}
+
 export function setClock(next: (() => Date) | null): void {
   source = next ?? (() => new Date());
 }

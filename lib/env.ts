@@ -249,3 +249,8 @@ export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
 }
+
+/** Makes the next env() read process.env again, for tests that change settings (tests/support/settings.ts). */
+export function reloadEnv(): void {
+  cached = undefined;
+}

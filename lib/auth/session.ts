@@ -45,7 +45,10 @@ export async function sessionUser(claims: SessionClaims): Promise<SessionUser | 
  * Decrypting a session token costs about a millisecond (key derivation and JWE), more than the
  * rest of a cached list request, and the same token comes back on every request of a session. So
  * each process keeps what its tokens decoded to until they expire. A token is encrypted and
- * authenticated with the secret, so equal text means equal content.
+ * authenticated with the secret, so equal text means equal content. The expiry is the token's own
+ * `exp`, which next-auth stamps and checks against the system clock, so it is compared with
+ * Date.now() here too, not with lib/clock (a test that moves the clock days on would otherwise
+ * see every token it refreshed as expired).
  */
 const MAX_DECODED = 10_000;
 interface Decoded {
@@ -114,6 +117,7 @@ export async function renewedSessionCookie(headers: Headers, sessionVersion: num
     salt: cookie.name,
     maxAge: SESSION_IDLE_SECONDS,
   });
+  // As the token's `exp`, which next-auth's encode stamps from the system clock.
   const expires = new Date(Date.now() + SESSION_IDLE_SECONDS * 1000).toUTCString();
   const secure = cookie.name === SECURE_COOKIE ? "; Secure" : "";
   return `${cookie.name}=${renewed}; Path=/; Expires=${expires}; HttpOnly; SameSite=Lax${secure}`;

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { now } from "@/lib/clock";
+import { now, nowMs } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { DomainError, fail } from "@/lib/errors";
 import { type Role, ROLES, type UserRow, users } from "@/lib/db/schema";
@@ -162,13 +162,13 @@ const recentUsers = (holder.__leadPortalSessionUsers ??= new Map());
 export async function getSessionUser(id: string, sessionVersion: number): Promise<SessionUser | undefined> {
   if (!z.guid().safeParse(id).success) return undefined;
   const kept = recentUsers.get(id);
-  const fresh = kept && kept.until > Date.now() && !(kept.user && kept.user.sessionVersion < sessionVersion);
+  const fresh = kept && kept.until > nowMs() && !(kept.user && kept.user.sessionVersion < sessionVersion);
   let user = fresh ? kept.user : undefined;
   if (!fresh) {
     const db = await getDb();
     [user] = await db.select(sessionColumns).from(users).where(eq(users.id, id)).limit(1);
     if (recentUsers.size >= 10_000) recentUsers.clear();
-    recentUsers.set(id, { user, until: Date.now() + USER_CACHE_MS });
+    recentUsers.set(id, { user, until: nowMs() + USER_CACHE_MS });
   }
   return user?.sessionVersion === sessionVersion ? user : undefined;
 }

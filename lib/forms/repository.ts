@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import { now, nowMs } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { type FormRow, forms } from "@/lib/db/schema";
 import { type FormSettings, formSettingsSchema, thankYouUrl } from "./schema";
@@ -29,13 +30,13 @@ const recentForms = (holder.__leadPortalForms ??= new Map());
 
 export async function findForm(slug: string): Promise<Form | undefined> {
   const kept = recentForms.get(slug);
-  if (kept && kept.until > Date.now()) return kept.form;
+  if (kept && kept.until > nowMs()) return kept.form;
   const db = await getDb();
   const [row] = await db.select().from(forms).where(eq(forms.slug, slug)).limit(1);
   if (!row) return undefined;
   const form = toForm(row);
   if (recentForms.size >= 1000) recentForms.clear();
-  recentForms.set(slug, { form, until: Date.now() + FORM_CACHE_MS });
+  recentForms.set(slug, { form, until: nowMs() + FORM_CACHE_MS });
   return form;
 }
 
@@ -95,7 +96,7 @@ export async function updateForm(
     : changes;
   const [row] = await db
     .update(forms)
-    .set({ ...values, updatedAt: new Date() })
+    .set({ ...values, updatedAt: now() })
     .where(and(eq(forms.slug, slug), companyId ? eq(forms.companyId, companyId) : undefined))
     .returning();
   recentForms.delete(slug);

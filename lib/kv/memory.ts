@@ -1,3 +1,4 @@
+import { nowMs } from "@/lib/clock";
 import type { Kv } from "./types";
 
 /** Past this many keys, or this many characters of keys and values, the oldest are evicted. */
@@ -31,7 +32,7 @@ export function createMemoryKv(): Kv {
   function read(key: string): { value: string; expiresAt?: number } | undefined {
     const entry = expiring.get(key);
     if (entry) {
-      if (entry.expiresAt > Date.now()) return entry;
+      if (entry.expiresAt > nowMs()) return entry;
       remove(key);
       return undefined;
     }
@@ -69,7 +70,7 @@ export function createMemoryKv(): Kv {
     const count = current === undefined ? 1 : Number(current.value) + 1;
     // Like Redis EXPIRE NX: an existing expiry is kept, so later increments never extend a window.
     const expiresAt =
-      current?.expiresAt ?? (ttlSeconds === undefined ? undefined : Date.now() + ttlSeconds * 1000);
+      current?.expiresAt ?? (ttlSeconds === undefined ? undefined : nowMs() + ttlSeconds * 1000);
     write(key, String(count), expiresAt);
     return count;
   }
@@ -87,7 +88,7 @@ export function createMemoryKv(): Kv {
 
     async set(key, value, ttlSeconds) {
       checkOpen();
-      write(key, value, Date.now() + ttlSeconds * 1000);
+      write(key, value, nowMs() + ttlSeconds * 1000);
     },
 
     async incrAndMget(key, ttlSeconds, keys) {

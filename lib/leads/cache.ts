@@ -7,6 +7,7 @@ import {
   kvBackend,
   parseVersion,
 } from "@/lib/kv";
+import { nowMs } from "@/lib/clock";
 import { env } from "@/lib/env";
 import type { ListOptions } from "./store/types";
 
@@ -31,7 +32,7 @@ export async function cachedLeadRead(
 ): Promise<{ body: string; hit: boolean }> {
   const key = `leads:list:${companyId}:${queryKey}`;
   const copy = options.refresh ? undefined : nearby.get(key);
-  if (copy && copy.until > Date.now()) {
+  if (copy && copy.until > nowMs()) {
     const current =
       options.listsVersion === undefined
         ? await familyVersion(family(companyId))
@@ -67,7 +68,7 @@ let nearbyBytes = 0;
 function keepNearby(key: string, version: number, body: string): void {
   if (version === 0 || kvBackend() === "memory" || body.length > NEARBY_MAX_BYTES / 8) return;
   dropNearby(key);
-  nearby.set(key, { version, body, until: Date.now() + env().LIST_CACHE_TTL_SECONDS * 1000 });
+  nearby.set(key, { version, body, until: nowMs() + env().LIST_CACHE_TTL_SECONDS * 1000 });
   nearbyBytes += body.length;
   // The oldest first, as a Map keeps its insertion order.
   for (const oldest of nearby.keys()) {

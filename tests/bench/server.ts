@@ -1,6 +1,7 @@
 /** What npm run bench and npm run soak share: the app's own scripts, a clean database, next start. */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import pg from "pg";
+import { waitFor } from "../support/wait-for";
 
 /** Runs one of the project's TypeScript scripts with these settings; its standard output, trimmed. */
 export function tsx(args: string[], env: NodeJS.ProcessEnv): string {
@@ -38,17 +39,24 @@ export async function startServer(env: NodeJS.ProcessEnv, port: number): Promise
       stdio: ["ignore", "ignore", "inherit"],
     },
   );
-  for (let i = 0; i < 200; i++) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/open-api/openapi.json`);
-      if (response.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
+  try {
+    await waitFor(
+      "the app to start",
+      async () => {
+        try {
+          return (await fetch(`http://127.0.0.1:${port}/open-api/openapi.json`)).ok;
+        } catch {
+          return false; // not listening yet
+        }
+      },
+      50_000,
+      250,
+    );
+  } catch (error) {
+    child.kill();
+    throw error;
   }
-  child.kill();
-  throw new Error("the app did not start");
+  return child;
 }
 
 export function stop(child: ChildProcess): Promise<void> {

@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../support/wait-for";
 import { ARTIFACTS, launchBrowser, type Portal, portalCommand, startPortal } from "./harness";
 
 let portal: Portal;
@@ -350,7 +351,7 @@ describe("the admin in real Chromium", () => {
       });
       expect(response.status).toBe(201);
       // The server delivers right after the write.
-      for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      await waitFor("the webhook delivery", () => received.length > 0, 10_000, 100);
       expect(received).toHaveLength(1);
       const [delivery] = received;
       const t = /t=(\d+)/.exec(delivery!.signature)![1];
@@ -388,10 +389,16 @@ describe("the admin in real Chromium", () => {
       }
       // Its row among the endpoints (which show their secret's start), not the log's.
       const row = page.locator("tr", { hasText: "whsec_" }).filter({ hasText: "/failing" });
-      for (let i = 0; i < 100 && !(await row.textContent())?.includes("Paused"); i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        await page.reload();
-      }
+      await waitFor(
+        "the endpoint shown as paused",
+        async () => {
+          if ((await row.textContent())?.includes("Paused")) return true;
+          await page.reload();
+          return false;
+        },
+        10_000,
+        100,
+      );
       expect(await row.textContent()).toMatch(/Paused after 10 failed attempts in a row, until .+ UTC/);
       await shot("webhook-paused");
       // Once the receiver is fixed, Resume sends what waited; had it failed again, it would be paused again.

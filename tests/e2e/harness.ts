@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, chromium } from "playwright-core";
+import { waitFor } from "../support/wait-for";
 
 export const ARTIFACTS = path.resolve("test-results");
 const CHROMIUM_FLAGS = [
@@ -82,14 +83,18 @@ export async function startPortal(prepare: (env: NodeJS.ProcessEnv) => void): Pr
     { env, stdio: ["ignore", "ignore", "inherit"] },
   );
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/embed.js`)).ok) break;
-    } catch {
-      if (i > 240) throw new Error("the app did not start");
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await waitFor(
+    "the app to start",
+    async () => {
+      try {
+        return (await fetch(`${base}/embed.js`)).ok;
+      } catch {
+        return false;
+      }
+    },
+    60_000,
+    250,
+  );
   return {
     base,
     env,

@@ -1,41 +1,54 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
-import { signInOverHttp } from "../support/sign-in-http";
+import { format, promisify } from "node:util";
+import { describe, expect, it, vi } from "vitest";
+import * as adminLeadsRoute from "@/app/api/admin/leads/route";
+import * as intakeRoute from "@/app/api/intake/[slug]/route";
+import { type Command, execute } from "@/scripts/command";
+import { apikeyCommand } from "@/scripts/commands/apikey";
+import { formCommand as formScript } from "@/scripts/commands/form";
+import { userCommand as userScript } from "@/scripts/commands/user";
+import { client } from "../support/fixtures";
+import { changeSettings, type Settings } from "../support/settings";
 import { spawnApp } from "../support/spawn-app";
+import { call, ORIGIN, signIn } from "../support/staff";
+import { embeddedDataDir } from "../support/stores";
 
 const run = promisify(execFile);
 
-// The command runs in its own process with the app's settings: against DATABASE_URL when set,
-// else against an embedded database in a folder of its own (PGlite allows one process at a time).
-const dataDir = mkdtempSync(path.join(tmpdir(), "lead-portal-cli-"));
-const env = { ...process.env, DATA_DIR: dataDir };
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
-async function command(script: string, args: string[], settings: Record<string, string> = {}) {
+/**
+ * A command run in this process, on this process's database, with what it printed and its exit
+ * code, as `npm run` gives them: what the commands do needs no process of their own (the last
+ * describe block below runs them as processes).
+ */
+async function inProcess(command: Command, args: string[], settings: Settings = {}): Promise<Outcome> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const log = vi
+    .spyOn(console, "log")
+    .mockImplementation((...line) => void stdout.push(`${format(...line)}\n`));
+  const error = vi
+    .spyOn(console, "error")
+    .mockImplementation((...line) => void stderr.push(`${format(...line)}\n`));
+  const restoreSettings = changeSettings(settings);
   try {
-    const { stdout } = await run(process.execPath, ["--import", "tsx", script, ...args], {
-      env: { ...env, ...settings },
-    });
-    return { code: 0, stdout, stderr: "" };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    const code = await execute(command, args);
+    return { code, stdout: stdout.join(""), stderr: stderr.join("") };
+  } finally {
+    restoreSettings();
+    log.mockRestore();
+    error.mockRestore();
   }
 }
 
-const apikey = (...args: string[]) => command("scripts/apikey.ts", args);
-const formCommand = (...args: string[]) => command("scripts/form.ts", args);
-const userCommand = (...args: string[]) => command("scripts/user.ts", args);
-
-async function authTest(base: string, key: string) {
-  const response = await fetch(`${base}/open-api/auth/test`, { headers: { "x-api-key": key } });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const apikey = (...args: string[]) => inProcess(apikeyCommand, args);
+const formCommand = (...args: string[]) => inProcess(formScript, args);
+const userCommand = (...args: string[]) => inProcess(userScript, args);
 
 describe("npm run apikey", () => {
   const company = `cli-${Date.now().toString(36)}`;
@@ -66,43 +79,21 @@ describe("npm run apikey", () => {
     expect(row).toContain("limit 250/day");
     expect(row).toContain("active");
 
-    let app = await spawnApp(env);
-    try {
-      const ok = await authTest(app.base, key);
-      expect(ok.status).toBe(200);
-      expect(ok.body.scopes).toEqual(["leads:read", "leads:write"]);
-      if (!process.env.DATABASE_URL) {
-        // Two processes writing one PGlite folder would corrupt it: the second is refused.
-        const refused = await apikey("list");
-        expect(refused.code).toBe(1);
-        expect(refused.stderr).toContain(
-          `The embedded database in ${dataDir} is open in process ${app.child.pid}`,
-        );
-      }
-    } finally {
-      await app.stop();
-    }
+    const ok = await client(key).authTest();
+    expect(ok.status).toBe(200);
+    expect(ok.body.scopes).toEqual(["leads:read", "leads:write"]);
 
     expect((await apikey("revoke", id)).stdout).toContain(`Revoked ${id}`);
     expect((await apikey("list")).stdout.split("\n").find((l) => l.startsWith(id))).toContain("revoked");
-    app = await spawnApp(env);
-    try {
-      const refused = await authTest(app.base, key);
-      expect(refused.status).toBe(401);
-      expect(refused.body.error_code).toBe("INVALID_API_KEY");
-    } finally {
-      await app.stop();
-    }
+    const refused = await client(key).authTest();
+    expect(refused.status).toBe(401);
+    expect(refused.body.error_code).toBe("INVALID_API_KEY");
   });
 
   it("without --company and --daily-limit, makes a key of the default company with API_DAILY_LIMIT", async () => {
-    const created = await command(
-      "scripts/apikey.ts",
-      ["create", "--name", "zapier", "--scopes", "leads:read"],
-      {
-        API_DAILY_LIMIT: "777",
-      },
-    );
+    const created = await inProcess(apikeyCommand, ["create", "--name", "zapier", "--scopes", "leads:read"], {
+      API_DAILY_LIMIT: "777",
+    });
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toContain("for company default");
     const id = /Created key ([0-9a-f-]{36})/.exec(created.stdout)![1]!;
@@ -142,16 +133,12 @@ describe("npm run user", () => {
     const id = /\(([0-9a-f-]{36})\)/.exec(created.stdout)![1]!;
     expect((await userCommand("list")).stdout).toContain(`${id}  ${email}  member`);
 
-    const app = await spawnApp(env);
-    try {
-      expect(await signInOverHttp(app.base, email, "the wrong passphrase")).toBeNull();
-      const cookie = await signInOverHttp(app.base, email, "a long passphrase");
-      expect(cookie).not.toBeNull();
-      const list = await fetch(`${app.base}/api/admin/leads`, { headers: { cookie: cookie! } });
-      expect(list.status).toBe(200);
-    } finally {
-      await app.stop();
-    }
+    expect((await signIn(email, "the wrong passphrase")).cookie).not.toContain("authjs.session-token");
+    const { cookie } = await signIn(email, "a long passphrase");
+    expect(cookie).toContain("authjs.session-token");
+    const list = await call(adminLeadsRoute, "/api/admin/leads", { cookie });
+    expect(list.status).toBe(200);
+
     expect((await userCommand("remove", id)).stdout).toContain(`Removed ${id}`);
     expect((await userCommand("list")).stdout).not.toContain(email);
   });
@@ -218,21 +205,19 @@ describe("npm run form", () => {
       `${slug}  Get a quote  origins: https://shop.example`,
     );
 
-    const app = await spawnApp(env);
-    try {
-      const post = (origin: string) =>
-        fetch(`${app.base}/api/intake/${slug}`, {
+    const post = (origin: string) =>
+      intakeRoute.POST(
+        new Request(`${ORIGIN}/api/intake/${slug}`, {
           method: "POST",
           headers: { "content-type": "application/json", origin },
           body: JSON.stringify({ name: "Ann", email: `ann.${origin.length}@example.com` }),
-        });
-      const allowed = await post("https://shop.example");
-      expect(allowed.status).toBe(201);
-      expect(allowed.headers.get("access-control-allow-origin")).toBe("https://shop.example");
-      expect((await post("https://other.example")).status).toBe(403);
-    } finally {
-      await app.stop();
-    }
+        }),
+        { params: Promise.resolve({ slug }) },
+      );
+    const allowed = await post("https://shop.example");
+    expect(allowed.status).toBe(201);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://shop.example");
+    expect((await post("https://other.example")).status).toBe(403);
 
     const changed = await formCommand(
       "set",
@@ -257,5 +242,53 @@ describe("npm run form", () => {
     );
     expect((await formCommand("show", "no-such-form")).code).toBe(2);
     expect(JSON.parse((await formCommand("show", "contact")).stdout).allowedOrigins).toEqual([]);
+  });
+});
+
+describe("the commands as processes of their own", () => {
+  // Against DATABASE_URL when set, else against an embedded database in a folder of its own
+  // (PGlite allows one process at a time).
+  const dataDir = embeddedDataDir();
+  const env = { ...process.env, DATA_DIR: dataDir };
+
+  async function command(script: string, args: string[]): Promise<Outcome> {
+    try {
+      const { stdout } = await run(process.execPath, ["--import", "tsx", script, ...args], { env });
+      return { code: 0, stdout, stderr: "" };
+    } catch (error) {
+      const e = error as Outcome;
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  it("print the key for the app process, take turns with it on the embedded database, and exit 2 on a usage error", async () => {
+    const created = await command("scripts/apikey.ts", ["create", "--name", "app", "--scopes", "leads:read"]);
+    expect(created.code, created.stderr).toBe(0);
+    const key = created.stdout.trim().split("\n").at(-1)!;
+    expect(key).toMatch(/^lip_[A-Za-z0-9_-]{43}$/);
+
+    const app = await spawnApp(env);
+    try {
+      const ok = await fetch(`${app.base}/open-api/auth/test`, { headers: { "x-api-key": key } });
+      expect(ok.status).toBe(200);
+      const listed = await command("scripts/apikey.ts", ["list"]);
+      if (process.env.DATABASE_URL) {
+        // PostgreSQL serves both processes.
+        expect(listed.code, listed.stderr).toBe(0);
+        expect(listed.stdout).toContain(key.slice(0, 12));
+      } else {
+        // Two processes writing one PGlite folder would corrupt it: the second is refused.
+        expect(listed.code).toBe(1);
+        expect(listed.stderr).toContain(
+          `The embedded database in ${dataDir} is open in process ${app.child.pid}`,
+        );
+      }
+    } finally {
+      await app.stop();
+    }
+
+    const usage = await command("scripts/user.ts", ["create", "--email", "x@example.com"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("Usage:\n  npm run user -- create");
   });
 });

@@ -5,19 +5,25 @@ import { createForm } from "@/lib/forms/repository";
 import { newTenant } from "../support/fixtures";
 import { type AppProcess, spawnApp } from "../support/spawn-app";
 import { startTcpProxy } from "../support/tcp-proxy";
+import { waitFor } from "../support/wait-for";
 
 // Cutting the real servers needs them: this runs in the PostgreSQL + Redis pass of the suite.
 const shared = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 
-/** Asks until the answer has the wanted status (a reconnect takes a moment), at most ~30 s. */
+/** Asks until the answer has the wanted status (a reconnect takes a moment), at most 30 s. */
 async function until(call: () => Promise<Response>, status: number): Promise<Response> {
   let last: Response | undefined;
-  for (let i = 0; i < 150; i++) {
-    last = await call();
-    if (last.status === status) return last;
-    await last.arrayBuffer();
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitFor(
+    `an answer with status ${status}`,
+    async () => {
+      last = await call();
+      if (last.status === status) return true;
+      await last.arrayBuffer();
+      return false;
+    },
+    30_000,
+    200,
+  );
   return last!;
 }
 

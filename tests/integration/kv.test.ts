@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createClient } from "redis";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { nowMs, setClock } from "@/lib/clock";
 import { parseEnv } from "@/lib/env";
 import { bumpFamily, getWithFamilyVersion, kv, kvBackend } from "@/lib/kv";
 import { createMemoryKv } from "@/lib/kv/memory";
@@ -18,17 +19,28 @@ const redisUrl = process.env.REDIS_URL ?? "";
 const runId = `kvtest:${randomUUID()}`;
 const uniqueKey = () => `${runId}:${randomUUID()}`;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 interface Subject {
   store: Kv;
-  /** Milliseconds a key has left, read straight from Redis; absent for the memory store. */
-  pttl?: (key: string) => Promise<number>;
+  /**
+   * Lets this much time pass for the store's expiries: the memory store reads lib/clock, which
+   * moves on at once; Redis keeps its own time, which only waiting moves.
+   */
+  elapse(ms: number): Promise<void>;
+  /**
+   * What the key has left, checked: Redis reports it; the memory store is asked again with its clock
+   * moved on, so a test checks this last.
+   */
+  hasNoExpiry(key: string): Promise<boolean>;
+  /** Whether the key expires after more than minMs from now and within maxMs. */
+  expiresBetween(key: string, minMs: number, maxMs: number): Promise<boolean>;
 }
 
-/** The behaviour every adapter must share. Tests run concurrently because the expiry checks sleep. */
-function kvContract(subject: () => Subject): void {
-  describe.concurrent("shared behaviour", () => {
+/**
+ * The behaviour every adapter must share. Against Redis the tests run concurrently because the
+ * expiry checks wait; the memory store's move the one clock, so they run one after another.
+ */
+function kvContract(subject: () => Subject, { concurrent }: { concurrent: boolean }): void {
+  (concurrent ? describe.concurrent : describe)("shared behaviour", () => {
     test("get of a missing key is null", async ({ expect }) => {
       expect(await subject().store.get(uniqueKey())).toBeNull();
     });
@@ -43,11 +55,11 @@ function kvContract(subject: () => Subject): void {
     });
 
     test("set expires after its ttl", async ({ expect }) => {
-      const { store } = subject();
+      const { store, elapse } = subject();
       const key = uniqueKey();
       await store.set(key, "soon gone", 1);
       expect(await store.get(key)).toBe("soon gone");
-      await sleep(1_300);
+      await elapse(1_300);
       expect(await store.get(key)).toBeNull();
     });
 
@@ -59,38 +71,38 @@ function kvContract(subject: () => Subject): void {
     });
 
     test("incr with a ttl expires, and then starts again from 1", async ({ expect }) => {
-      const { store } = subject();
+      const { store, elapse } = subject();
       const key = uniqueKey();
       expect(await store.incr(key, 1)).toBe(1);
-      await sleep(1_300);
+      await elapse(1_300);
       expect(await store.get(key)).toBeNull();
       expect(await store.incr(key, 1)).toBe(1);
     });
 
     test("later increments keep the first expiry instead of extending it", async ({ expect }) => {
-      const { store } = subject();
+      const { store, elapse } = subject();
       const key = uniqueKey();
       expect(await store.incr(key, 3)).toBe(1);
-      await sleep(1_500);
+      await elapse(1_500);
       expect(await store.incr(key, 3)).toBe(2);
       // The first window ends at 3 s; one extended by the second increment would last until 4.5 s.
-      await sleep(2_100);
+      await elapse(2_100);
       expect(await store.incr(key, 3)).toBe(1);
     });
 
     test("incr on a key without an expiry never adds one unasked", async ({ expect }) => {
-      const { store, pttl } = subject();
+      const { store, hasNoExpiry } = subject();
       const key = uniqueKey();
       await store.incr(key);
       await store.incr(key);
-      if (pttl) expect(await pttl(key)).toBe(-1);
       expect(await store.get(key)).toBe("2");
+      expect(await hasNoExpiry(key)).toBe(true);
     });
 
     test("incrAndMget counts as incr with a ttl does and reads the other keys, in order", async ({
       expect,
     }) => {
-      const { store, pttl } = subject();
+      const { store, expiresBetween } = subject();
       const [counter, present, missing, other] = [uniqueKey(), uniqueKey(), uniqueKey(), uniqueKey()];
       await store.set(present, "kept value", 60);
       await store.set(other, "", 60);
@@ -100,9 +112,9 @@ function kvContract(subject: () => Subject): void {
       });
       expect(await store.incrAndMget(counter, 60, [])).toEqual({ count: 2, values: [] });
       expect(await store.incr(counter, 60)).toBe(3);
-      if (pttl) expect(await pttl(counter)).toBeGreaterThan(50_000);
       // Its own count, read back in the same call, is the value after the increment.
       expect((await store.incrAndMget(counter, 60, [counter])).values).toEqual(["4"]);
+      expect(await expiresBetween(counter, 50_000, 60_000)).toBe(true);
     });
 
     test("50 concurrent increments give exactly 1..50", async ({ expect }) => {
@@ -165,8 +177,28 @@ function kvContract(subject: () => Subject): void {
 describe("memory store", () => {
   const store = createMemoryKv();
   afterAll(() => store.close());
+  afterEach(() => setClock(null));
 
-  kvContract(() => ({ store }));
+  /** Moves lib/clock on, where it stays until the test ends. */
+  const elapse = async (ms: number) => {
+    const at = nowMs() + ms;
+    setClock(() => new Date(at));
+  };
+  const CENTURY_MS = 100 * 365 * 24 * 60 * 60 * 1000;
+  const presentAfter = async (key: string, ms: number) => {
+    await elapse(ms);
+    return (await store.get(key)) !== null;
+  };
+  kvContract(
+    () => ({
+      store,
+      elapse,
+      hasNoExpiry: (key) => presentAfter(key, CENTURY_MS),
+      expiresBetween: async (key, minMs, maxMs) =>
+        (await presentAfter(key, minMs)) && !(await presentAfter(key, maxMs - minMs)),
+    }),
+    { concurrent: false },
+  );
 
   test("evicts the oldest keys past 50,000, keeping counters without an expiry", async () => {
     const bounded = createMemoryKv();
@@ -219,6 +251,14 @@ describe("kv()", () => {
 describe.runIf(redisUrl !== "")("against a real Redis", () => {
   const probe = createClient({ url: redisUrl });
   const pttl = (key: string) => probe.pTTL(key);
+  /** Redis's expiries follow its own clock: only waiting lets time pass for them. */
+  const elapse = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  // PTTL is -1 for a key without an expiry.
+  const hasNoExpiry = async (key: string) => (await pttl(key)) === -1;
+  const expiresBetween = async (key: string, minMs: number, maxMs: number) => {
+    const left = await pttl(key);
+    return left > minMs && left <= maxMs;
+  };
 
   beforeAll(async () => {
     await probe.connect();
@@ -235,7 +275,7 @@ describe.runIf(redisUrl !== "")("against a real Redis", () => {
     const store = createRedisKv(redisUrl);
     afterAll(() => store.close());
 
-    kvContract(() => ({ store, pttl }));
+    kvContract(() => ({ store, elapse, hasNoExpiry, expiresBetween }), { concurrent: true });
 
     test("an incr with a longer ttl does not extend the existing expiry", async () => {
       const key = uniqueKey();
@@ -285,7 +325,9 @@ describe.runIf(redisUrl !== "")("against a real Redis", () => {
       return { store, url: standin.url };
     };
 
-    kvContract(() => ({ store: started().store, pttl }));
+    kvContract(() => ({ store: started().store, elapse, hasNoExpiry, expiresBetween }), {
+      concurrent: true,
+    });
 
     test("an incr with a longer ttl does not extend the existing expiry", async () => {
       const key = uniqueKey();

@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import createClient from "openapi-fetch";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { CLIENT_TYPES_FILE, clientTypes, servedDocument } from "@/scripts/openapi-document";
 import type { components, paths } from "../support/open-api-types";
 import { type AppProcess, apiKeyFor, spawnApp } from "../support/spawn-app";
+import { embeddedDataDir } from "../support/stores";
 
 type Schemas = components["schemas"];
 
@@ -23,8 +22,7 @@ describe("a client generated from the served OpenAPI document", () => {
   });
 
   describe("against the route handlers over HTTP, in an app process of its own", () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), "lead-portal-openapi-"));
-    const env = { ...process.env, DATA_DIR: dataDir, NODE_ENV: "test" as const };
+    const env = { ...process.env, DATA_DIR: embeddedDataDir(), NODE_ENV: "test" as const };
     const company = `oa-${Date.now().toString(36)}`;
     let app: AppProcess;
     let key: string;
@@ -38,7 +36,6 @@ describe("a client generated from the served OpenAPI document", () => {
 
     afterAll(async () => {
       await app?.stop();
-      rmSync(dataDir, { recursive: true, force: true });
     });
 
     const api = (apiKey: string) =>

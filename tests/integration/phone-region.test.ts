@@ -1,13 +1,9 @@
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { newTenant } from "../support/fixtures";
+import { withSettings } from "../support/settings";
 
-// Settings are read once per process, and each test file has its own: this one is a British business.
-vi.hoisted(() => {
-  process.env.DEFAULT_PHONE_REGION = "GB";
-});
-afterAll(() => {
-  delete process.env.DEFAULT_PHONE_REGION;
-});
+// A British business.
+withSettings({ DEFAULT_PHONE_REGION: "GB" });
 
 type Lead = { id: string; phone: string | null; tags: string[] };
 

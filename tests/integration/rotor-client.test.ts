@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRotorClient } from "@/lib/rotor/client";
 import { RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
 import { newTenant } from "../support/fixtures";
 import { startRotorStandIn } from "../support/rotor-standin";
 import { type AppProcess, apiKeyFor, spawnApp } from "../support/spawn-app";
+import { embeddedDataDir } from "../support/stores";
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -18,8 +16,7 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe("the Rotor client against this project's own /open-api, in a second app process", () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "lead-portal-rotor-"));
-  const env = { ...process.env, DATA_DIR: dataDir, NODE_ENV: "test" as const };
+  const env = { ...process.env, DATA_DIR: embeddedDataDir(), NODE_ENV: "test" as const };
   let app: AppProcess;
   let key: string;
 
@@ -30,7 +27,6 @@ describe("the Rotor client against this project's own /open-api, in a second app
 
   afterAll(async () => {
     await app?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("creates, updates, lists and reads leads with the contract's shapes", async () => {

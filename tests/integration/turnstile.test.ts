@@ -1,20 +1,18 @@
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signInOverHttp } from "../support/sign-in-http";
 import { type AppProcess, spawnApp } from "../support/spawn-app";
+import { embeddedDataDir } from "../support/stores";
 
 // Cloudflare cannot be reached from the tests: a stand-in answers the siteverify calls, passing only
 // the token "good" presented with the right secret, and the app process is pointed at it.
 const calls: URLSearchParams[] = [];
 let verifier: Server;
 let app: AppProcess;
-const dataDir = mkdtempSync(path.join(tmpdir(), "lead-portal-turnstile-"));
+const dataDir = embeddedDataDir();
 const ADMIN = `turnstile-${randomUUID().slice(0, 8)}@example.com`;
 const PASSWORD = "a long admin passphrase";
 
@@ -69,7 +67,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   await new Promise((resolve) => verifier.close(resolve));
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function submit(body: Record<string, string>) {

@@ -1,7 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as adminLeadsRoute from "@/app/api/admin/leads/route";
@@ -19,8 +16,11 @@ import { createEndpoint, deleteEndpoint, payloadLead } from "@/lib/webhooks";
 import * as cronRoute from "@/app/api/cron/outbox/route";
 import { newTenant } from "../support/fixtures";
 import { type Fault, startRotorStandIn } from "../support/rotor-standin";
+import { changeSettings } from "../support/settings";
 import { type AppProcess, apiKeyFor, spawnApp } from "../support/spawn-app";
 import { call, json, newUser, sessionCookie } from "../support/staff";
+import { embeddedDataDir } from "../support/stores";
+import { waitFor } from "../support/wait-for";
 
 /**
  * The portal in upstream mode, in this process, in front of a "Rotor" that is this project's own
@@ -28,13 +28,13 @@ import { call, json, newUser, sessionCookie } from "../support/staff";
  * faults and counts every request.
  */
 describe("upstream mode: the portal in front of a Rotor account", () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "lead-portal-upstream-"));
+  const dataDir = embeddedDataDir();
   const rotorEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: "test" as const };
   let rotorApp: AppProcess;
   let standIn: Awaited<ReturnType<typeof startRotorStandIn>>;
   let rotorKey: string;
 
-  const settingsBefore = { ...process.env };
+  let restoreSettings: (() => void) | undefined;
   const UPSTREAM_COMPANY = `up-${Date.now().toString(36)}`;
   const CRON = "a cron secret for the tests";
 
@@ -45,11 +45,12 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     rotorKey = await apiKeyFor(rotorEnv, `rotor-${Date.now().toString(36)}`, "portal");
     rotorApp = await spawnApp(rotorEnv);
     standIn = await startRotorStandIn({ forwardTo: `${rotorApp.base}/open-api` });
-    // Read once, on first use: nothing here has read the settings yet.
-    Object.assign(process.env, {
+    restoreSettings = changeSettings({
       ROTOR_API_KEY: rotorKey,
       ROTOR_API_URL: standIn.url,
-      ROTOR_TIMEOUT_MS: "400",
+      // Room for "Rotor" (one app process) to answer 20 requests at once with other test files
+      // running beside it; the stand-in's slow answers take longer still.
+      ROTOR_TIMEOUT_MS: "1000",
       OUTBOX_BACKOFF_SECONDS: "0.01",
       INTAKE_PER_IP_PER_HOUR: "1000000",
       INTAKE_PER_FORM_PER_HOUR: "1000000",
@@ -62,8 +63,7 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     await outboxIdle();
     await standIn?.close();
     await rotorApp?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    process.env = settingsBefore;
+    restoreSettings?.();
   });
 
   /** What "Rotor" holds, asked directly (not through the stand-in, so it counts nothing). */
@@ -145,7 +145,7 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
       { kind: "status", status: 503 },
       { kind: "retry-after", seconds: 0 },
       { kind: "drop" },
-      { kind: "slow", ms: 600 },
+      { kind: "slow", ms: 1200 },
       { kind: "hang" },
     ];
     let seed = 7;
@@ -175,11 +175,16 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     expect(Object.keys(statuses).sort()).toEqual(expect.arrayContaining(["201", "202"]));
     expect((statuses[201] ?? 0) + (statuses[202] ?? 0)).toBe(1000);
 
-    const deadline = Date.now() + 240_000;
-    while ((await pending()) > 0 && Date.now() < deadline) {
-      await drainOutbox({ concurrency: 8 });
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await waitFor(
+      "the outbox to send every submission",
+      async () => {
+        if ((await pending()) === 0) return true;
+        await drainOutbox({ concurrency: 8 });
+        return false;
+      },
+      240_000,
+      25,
+    );
     await outboxIdle();
     expect(await pending()).toBe(0);
     const db = await getDb();
@@ -368,10 +373,16 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     });
     const third = await submit(slug, { name: "Order Three", phone: "+16125550160" });
     expect([first.status, second.status, third.status]).toEqual([202, 202, 202]);
-    for (let i = 0; i < 100 && (await pending()) > 0; i++) {
-      await drainOutbox();
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(
+      "the three submissions sent",
+      async () => {
+        if ((await pending()) === 0) return true;
+        await drainOutbox();
+        return false;
+      },
+      10_000,
+      20,
+    );
     await outboxIdle();
     const sent = sentSince(from, "Order ").map((r) => [r.body.name, r.answered]);
     expect(sent).toEqual([
@@ -395,10 +406,14 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     const item = await latestSubmission(tenant.company.id);
     expect(item).toMatchObject({ status: "pending", event: "defaults" });
     expect(item!.leadId).toMatch(/^[0-9a-f-]{36}$/);
-    await new Promise((r) => setTimeout(r, 100));
-    await drainOutbox();
-    await outboxIdle();
-    const [after] = await db.select().from(outbox).where(eq(outbox.id, item!.id));
+    // The second call is retried once its backoff is over.
+    const itemNow = async () => (await db.select().from(outbox).where(eq(outbox.id, item!.id)))[0];
+    await waitFor("the second call retried", async () => {
+      await drainOutbox();
+      await outboxIdle();
+      return (await itemNow())?.status !== "pending";
+    });
+    const after = await itemNow();
     expect(after).toMatchObject({ status: "delivered" });
     // The lead was created once; only the second call was repeated.
     const calls = standIn.requests.slice(from).filter((r) => r.method === "POST");
@@ -478,20 +493,26 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     expect(await pending()).toBe(1);
     // Each run reports what it did; the submission goes out within a few (a retry waits its backoff).
     let delivered = 0;
-    for (let i = 0; i < 50 && (await pending()) > 0; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      await outboxIdle();
-      const response = await get(`Bearer ${CRON}`);
-      expect(response.status).toBe(200);
-      const report = (await response.json()) as Record<string, number>;
-      expect(report).toEqual({
-        status: "success",
-        delivered: expect.any(Number),
-        retried: expect.any(Number),
-        failed: 0,
-      });
-      delivered += report.delivered!;
-    }
+    await waitFor(
+      "a cron run to deliver the submission",
+      async () => {
+        if ((await pending()) === 0) return true;
+        await outboxIdle();
+        const response = await get(`Bearer ${CRON}`);
+        expect(response.status).toBe(200);
+        const report = (await response.json()) as Record<string, number>;
+        expect(report).toEqual({
+          status: "success",
+          delivered: expect.any(Number),
+          retried: expect.any(Number),
+          failed: 0,
+        });
+        delivered += report.delivered!;
+        return false;
+      },
+      10_000,
+      50,
+    );
     expect(await pending()).toBe(0);
     expect(delivered).toBe(1);
     expect((await rotorLeads("Cron Person")).total).toBe(1);

@@ -11,6 +11,7 @@ import { postWebhook } from "@/lib/webhooks";
 import { addressPolicy } from "@/lib/webhooks/address";
 import { NOT_ALLOWED } from "@/lib/webhooks/send";
 import { newTenant } from "../support/fixtures";
+import { withSettings } from "../support/settings";
 import { call, json, newUser, sessionCookie } from "../support/staff";
 import { waitFor } from "../support/wait-for";
 import { type Receiver, startReceiver } from "../support/webhook-receiver";
@@ -21,20 +22,16 @@ import { type Receiver, startReceiver } from "../support/webhook-receiver";
  * loopback: what it does not receive was refused, not lost.
  */
 describe("webhook addresses", () => {
-  const settingsBefore = { ...process.env };
   let receiver: Receiver;
+  withSettings({ WEBHOOK_ALLOWED_HOSTS: "", OUTBOX_BACKOFF_SECONDS: "0.001" });
 
   beforeAll(async () => {
-    // Read once, on first use: nothing in this file has read the settings yet.
-    process.env.WEBHOOK_ALLOWED_HOSTS = "";
-    process.env.OUTBOX_BACKOFF_SECONDS = "0.001";
     receiver = await startReceiver();
   });
 
   afterAll(async () => {
     await outboxIdle();
     await receiver.close();
-    process.env = settingsBefore;
   });
 
   /** One delivery as the outbox would hand it over, for postWebhook called directly. */

@@ -10,38 +10,45 @@ import { SIGNATURE_HEADER, verifySignature } from "@/lib/webhooks";
 import { BREAKER_FAILURES, BREAKER_PAUSE_MS } from "@/lib/webhooks/breaker";
 import { UNREACHABLE } from "@/lib/webhooks/send";
 import { newTenant } from "../support/fixtures";
+import { withSettings } from "../support/settings";
 import { call, json, newUser, sessionCookie } from "../support/staff";
 import { waitFor } from "../support/wait-for";
 import { type Receiver, startReceiver } from "../support/webhook-receiver";
 
-/** Drains until nothing is due; retries wait their backoff (a few milliseconds here). */
+/**
+ * Drains until nothing has been due for 30 ms: a retry waits its backoff (a few milliseconds here),
+ * so one empty drain is not yet the end.
+ */
 async function deliverAll(): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    await outboxIdle();
-    const report = await drainOutbox();
-    if (report.retried === 0 && report.delivered === 0 && report.failed === 0) {
-      await new Promise((r) => setTimeout(r, 30));
-      const again = await drainOutbox();
-      if (again.retried + again.delivered + again.failed === 0) return;
-    }
-  }
+  let quietSince: number | null = null;
+  await waitFor(
+    "the outbox to have nothing due",
+    async () => {
+      await outboxIdle();
+      const report = await drainOutbox();
+      if (report.retried + report.delivered + report.failed > 0) {
+        quietSince = null;
+        return false;
+      }
+      quietSince ??= Date.now();
+      return Date.now() - quietSince >= 30;
+    },
+    30_000,
+  );
 }
 
 describe("webhooks", () => {
-  const settingsBefore = { ...process.env };
   let receiver: Receiver;
+  // The receivers listen on loopback: the operator allows it, by address and by name.
+  withSettings({ OUTBOX_BACKOFF_SECONDS: "0.005", WEBHOOK_ALLOWED_HOSTS: "127.0.0.1,localhost" });
 
   beforeAll(async () => {
-    process.env.OUTBOX_BACKOFF_SECONDS = "0.005";
-    // The receivers listen on loopback: the operator allows it, by address and by name.
-    process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1,localhost";
     receiver = await startReceiver();
   });
 
   afterAll(async () => {
     await outboxIdle();
     await receiver.close();
-    process.env = settingsBefore;
   });
 
   it("every created or updated lead is posted, signed; failures are retried; the log shows it; replay sends it again", async () => {

@@ -192,7 +192,16 @@ describe("parseEnv", () => {
     expect(failure({ NODE_ENV: "production", ALLOW_EMBEDDED_STORES: "true" })).toMatch(
       /^ {2}AUTH_SECRET: is required in production/m,
     );
-    expect(() => parseEnv({ AUTH_SECRET: undefined })).not.toThrow();
+    expect(failure({ NODE_ENV: "production", ALLOW_EMBEDDED_STORES: "true", AUTH_SECRET: " " })).toMatch(
+      /^ {2}AUTH_SECRET: is required in production/m,
+    );
+    // Elsewhere it may be unset (lib/secret.ts generates one into DATA_DIR), an empty value too.
+    expect(parseEnv({ NODE_ENV: "development" }).AUTH_SECRET).toBeUndefined();
+    expect(parseEnv({ NODE_ENV: "test", AUTH_SECRET: "" }).AUTH_SECRET).toBeUndefined();
+    expect(
+      parseEnv({ NODE_ENV: "production", ALLOW_EMBEDDED_STORES: "true", AUTH_SECRET: ` ${SECRET} ` })
+        .AUTH_SECRET,
+    ).toBe(SECRET);
   });
 
   it("reads the trusted proxies as a count or as addresses and ranges, and refuses anything else", () => {
