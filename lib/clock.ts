@@ -13,3 +13,11 @@ export function nowMs(): number {
 export function setClock(next: (() => Date) | null): void {
   source = next ?? (() => new Date());
 }
+
+/**
+ * The system clock, which tests cannot move: only for comparing with what a library stamped from it
+ * (next-auth's token expiry, lib/auth/session.ts). Everything else uses `now()`.
+ */
+export function systemNowMs(): number {
+  return Date.now();
+}

@@ -1,5 +1,5 @@
 import { decode, encode, getToken } from "next-auth/jwt";
-import { now } from "@/lib/clock";
+import { now, systemNowMs } from "@/lib/clock";
 import { env } from "@/lib/env";
 import { appSecret } from "@/lib/secret";
 import { getSessionUser, type SessionUser } from "./users";
@@ -47,8 +47,8 @@ export async function sessionUser(claims: SessionClaims): Promise<SessionUser | 
  * each process keeps what its tokens decoded to until they expire. A token is encrypted and
  * authenticated with the secret, so equal text means equal content. The expiry is the token's own
  * `exp`, which next-auth stamps and checks against the system clock, so it is compared with
- * Date.now() here too, not with lib/clock (a test that moves the clock days on would otherwise
- * see every token it refreshed as expired).
+ * that clock here too (`systemNowMs`), not with `now()` (a test that moves the clock days on
+ * would otherwise see every token it refreshed as expired).
  */
 const MAX_DECODED = 10_000;
 interface Decoded {
@@ -61,12 +61,12 @@ async function decodeToken(raw: string, salt: string): Promise<SessionClaims | n
   // A token is salted with its cookie's name: the same text under the other name is not valid.
   const key = `${salt}:${raw}`;
   const kept = decoded.get(key);
-  if (kept) return kept.expiresAt > Date.now() ? kept.claims : null;
+  if (kept) return kept.expiresAt > systemNowMs() ? kept.claims : null;
   const token = await decode({ token: raw, secret: await appSecret(), salt }).catch(() => null);
   const claims = token ? sessionClaims(token) : null;
   if (!claims || typeof token?.exp !== "number") return null;
   const found = { claims, expiresAt: token.exp * 1000 };
-  if (found.expiresAt <= Date.now()) return null;
+  if (found.expiresAt <= systemNowMs()) return null;
   if (decoded.size >= MAX_DECODED) decoded.clear();
   decoded.set(key, found);
   return claims;
@@ -118,7 +118,7 @@ export async function renewedSessionCookie(headers: Headers, sessionVersion: num
     maxAge: SESSION_IDLE_SECONDS,
   });
   // As the token's `exp`, which next-auth's encode stamps from the system clock.
-  const expires = new Date(Date.now() + SESSION_IDLE_SECONDS * 1000).toUTCString();
+  const expires = new Date(systemNowMs() + SESSION_IDLE_SECONDS * 1000).toUTCString();
   const secure = cookie.name === SECURE_COOKIE ? "; Secure" : "";
   return `${cookie.name}=${renewed}; Path=/; Expires=${expires}; HttpOnly; SameSite=Lax${secure}`;
 }
