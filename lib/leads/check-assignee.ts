@@ -14,5 +14,5 @@ export async function checkAssignee(user: SessionUser, assignee: string | null |
     .select({ id: users.id })
     .from(users)
     .where(and(eq(users.id, assignee), eq(users.companyId, user.companyId)));
-  if (!row) throw fail.validation([{ field: "assigned_to", message: "No such user in this company" }]);
+  if (!row) throw fail.invalid("assigned_to", "No such user in this company");
 }

@@ -1,6 +1,5 @@
 import { withSession } from "@/lib/api/with-session";
-import { readJsonObject } from "@/lib/http/body";
-import { parseOrThrow } from "@/lib/validation";
+import { readJsonAs } from "@/lib/http/body";
 import { jsonResponse } from "@/lib/api/respond";
 import { apiKeyInputSchema } from "@/lib/auth/api-key-input";
 import { createApiKey, listCompanyKeys } from "@/lib/auth/api-keys";
@@ -12,7 +11,7 @@ export const GET = withSession({ adminOnly: true }, async ({ user }) =>
 
 /** The new key is in this answer only; the database keeps its hash. */
 export const POST = withSession({ adminOnly: true }, async ({ req, user }) => {
-  const input = parseOrThrow(apiKeyInputSchema, await readJsonObject(req));
+  const input = await readJsonAs(req, apiKeyInputSchema);
   const created = await createApiKey({
     companyId: user.companyId,
     name: input.name,

@@ -1,6 +1,5 @@
 import { withSession } from "@/lib/api/with-session";
-import { readJsonObject } from "@/lib/http/body";
-import { parseOrThrow } from "@/lib/validation";
+import { readJsonAs } from "@/lib/http/body";
 import { jsonResponse } from "@/lib/api/respond";
 import { createUser, listUsers, userInputSchema } from "@/lib/auth/users";
 
@@ -9,6 +8,6 @@ export const GET = withSession({ adminOnly: true }, async ({ user }) =>
 );
 
 export const POST = withSession({ adminOnly: true }, async ({ req, user }) => {
-  const input = parseOrThrow(userInputSchema, await readJsonObject(req));
+  const input = await readJsonAs(req, userInputSchema);
   return jsonResponse({ data: await createUser(user.companyId, input), status: "success" }, 201);
 });

@@ -1,13 +1,12 @@
 import { withSession } from "@/lib/api/with-session";
 import { errors } from "@/lib/api/errors";
-import { readJsonObject } from "@/lib/http/body";
-import { parseOrThrow } from "@/lib/validation";
+import { readJsonAs } from "@/lib/http/body";
 import { jsonResponse } from "@/lib/api/respond";
 import { formChanges, formEditSchema } from "@/lib/forms/edit-schema";
 import { updateForm } from "@/lib/forms/repository";
 
 export const PATCH = withSession<{ slug: string }>({ adminOnly: true }, async ({ req, user, params }) => {
-  const changes = formChanges(parseOrThrow(formEditSchema, await readJsonObject(req)));
+  const changes = formChanges(await readJsonAs(req, formEditSchema));
   const form = await updateForm(params.slug, changes, user.companyId);
   if (!form) throw errors.notFound();
   return jsonResponse({ data: form, status: "success" });

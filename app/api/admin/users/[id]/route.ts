@@ -1,7 +1,6 @@
 import { withSession } from "@/lib/api/with-session";
 import { jsonResponse } from "@/lib/api/respond";
-import { readJsonObject } from "@/lib/http/body";
-import { parseOrThrow } from "@/lib/validation";
+import { readJsonAs } from "@/lib/http/body";
 import { deleteUser, updateUser, userUpdateSchema } from "@/lib/auth/users";
 
 export const DELETE = withSession<{ id: string }>({ adminOnly: true }, async ({ user, params }) => {
@@ -11,6 +10,6 @@ export const DELETE = withSession<{ id: string }>({ adminOnly: true }, async ({ 
 
 /** Changes another user's role, or sets a new password for them (which ends their sessions). */
 export const PATCH = withSession<{ id: string }>({ adminOnly: true }, async ({ req, user, params }) => {
-  await updateUser(user.companyId, params.id, parseOrThrow(userUpdateSchema, await readJsonObject(req)));
+  await updateUser(user.companyId, params.id, await readJsonAs(req, userUpdateSchema));
   return jsonResponse({ status: "success", message: "User updated" });
 });
