@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createClient } from "redis";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { nowMs, setClock } from "@/lib/clock";
 import { parseEnv } from "@/lib/env";
 import { bumpFamily, getWithFamilyVersion, kv, kvBackend } from "@/lib/kv";
@@ -8,7 +8,9 @@ import { createMemoryKv } from "@/lib/kv/memory";
 import { createRedisKv } from "@/lib/kv/redis";
 import type { Kv } from "@/lib/kv/types";
 import { createVercelKv } from "@/lib/kv/vercel-kv";
+import { startTcpProxy } from "@/tests/support/tcp-proxy";
 import { startUpstashStandin } from "@/tests/support/upstash-standin";
+import { waitFor } from "@/tests/support/wait-for";
 
 const familyVersion = async (family: string, store: Kv) =>
   (await getWithFamilyVersion(family, "unused", store)).version;
@@ -302,6 +304,83 @@ describe.runIf(redisUrl !== "")("against a real Redis", () => {
       await probe.set(key, "5");
       expect(await store.incr(key, 60)).toBe(6);
       expect(await pttl(key)).toBeGreaterThan(50_000);
+    });
+  });
+
+  describe("redis adapter's connection", () => {
+    /** The URL with another host:port, database or password. */
+    const variant = (change: (url: URL) => void) => {
+      const url = new URL(redisUrl);
+      change(url);
+      return url.href;
+    };
+
+    test("values come back byte for byte: multibyte, CRLF, 200 KB", async () => {
+      const store = createRedisKv(redisUrl);
+      try {
+        const values = ["Plaza Ñandú 🏠", "line one\r\nline two", "x".repeat(200_000), ""];
+        const keys = values.map(() => uniqueKey());
+        await Promise.all(values.map((value, i) => store.set(keys[i]!, value, 60)));
+        expect(await store.mget(keys)).toEqual(values);
+      } finally {
+        await store.close();
+      }
+    });
+
+    test("uses the database the URL names", async () => {
+      const base = Number(new URL(redisUrl).pathname.slice(1) || 0);
+      const other = createRedisKv(variant((url) => (url.pathname = `/${base === 14 ? 13 : 14}`)));
+      const store = createRedisKv(redisUrl);
+      try {
+        const key = uniqueKey();
+        await other.set(key, "in the other database", 5);
+        expect(await store.get(key)).toBeNull();
+        expect(await other.get(key)).toBe("in the other database");
+      } finally {
+        await Promise.all([store.close(), other.close()]);
+      }
+    });
+
+    test("sends the URL's password: a server without one refuses it, and the call fails", async () => {
+      const store = createRedisKv(variant((url) => (url.password = "not-the-password")));
+      try {
+        await expect(store.get(uniqueKey())).rejects.toThrow(/AUTH|password/i);
+      } finally {
+        await store.close();
+      }
+    });
+
+    test("fails at once while Redis is gone, and serves again once it is back, without a new store", async () => {
+      const target = new URL(redisUrl);
+      const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+      const store = createRedisKv(variant((url) => (url.host = `127.0.0.1:${proxy.port}`)));
+      const errors: unknown[] = [];
+      const quiet = vi.spyOn(console, "error").mockImplementation((...args) => void errors.push(args));
+      try {
+        const key = uniqueKey();
+        expect(await store.incr(key, 60)).toBe(1);
+        await proxy.cut();
+        await expect(store.incr(key, 60)).rejects.toThrow();
+        await expect(store.incr(key, 60)).rejects.toThrow();
+        await proxy.restore();
+        await waitFor(
+          "the store to reconnect",
+          () =>
+            store.incr(key, 60).then(
+              () => true,
+              () => false,
+            ),
+          10_000,
+          100,
+        );
+        expect(Number(await store.get(key))).toBeGreaterThanOrEqual(2);
+        // Said once for the outage, not once per attempt.
+        expect(errors.length).toBeLessThanOrEqual(1);
+      } finally {
+        quiet.mockRestore();
+        await store.close();
+        await proxy.close();
+      }
     });
   });
 
