@@ -87,6 +87,8 @@ const envSchema = z
     ),
     INTAKE_PER_IP_PER_HOUR: positiveInt(20),
     INTAKE_PER_FORM_PER_HOUR: positiveInt(1000),
+    // Spam submissions are kept this long for staff to look through, then purged.
+    SPAM_RETENTION_DAYS: positiveInt(30),
     // Cloudflare Turnstile on the intake forms, when both keys are set.
     TURNSTILE_SITE_KEY: optionalString,
     TURNSTILE_SECRET_KEY: optionalString,

@@ -15,7 +15,8 @@ export type DomainErrorCode =
   | "forbidden"
   | "not_supported_upstream"
   | "too_large"
-  | "unavailable";
+  | "unavailable"
+  | "key_reused";
 
 export class DomainError extends Error {
   override name = "DomainError";
@@ -41,6 +42,12 @@ export const fail = {
     new DomainError("not_supported_upstream", `${what} is not possible while the leads live in Rotor`),
   tooLarge: (limitBytes: number) =>
     new DomainError("too_large", `Request body exceeds ${limitBytes / 1024} KiB`),
+  /** An Idempotency-Key sent again with other content: it belongs to the first submission. */
+  keyReused: () =>
+    new DomainError(
+      "key_reused",
+      "This Idempotency-Key was already used for a different submission; send a new key for new content",
+    ),
   /** Something this depends on is down: nothing is wrong with the request, which may be sent again. */
   unavailable: () => new DomainError("unavailable", "The service is unavailable; try again shortly"),
 };

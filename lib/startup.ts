@@ -40,5 +40,14 @@ export async function startServer(): Promise<void> {
         });
     };
     setInterval(tick, OUTBOX_INTERVAL_SECONDS * 1000).unref();
+    // Spam past its retention goes once an hour.
+    const purge = () => {
+      import("@/lib/forms/review")
+        .then(({ purgeOldSpam }) => purgeOldSpam())
+        .catch((error: unknown) => {
+          console.error(`[review] spam purge failed: ${error instanceof Error ? error.name : typeof error}`);
+        });
+    };
+    setInterval(purge, 3_600_000).unref();
   }
 }

@@ -37,6 +37,7 @@ const DOMAIN_ANSWERS: Record<
   not_supported_upstream: { status: 409, code: "NOT_SUPPORTED_UPSTREAM" },
   too_large: { status: 413, code: "PAYLOAD_TOO_LARGE" },
   unavailable: { status: 503, code: "SERVICE_UNAVAILABLE", headers: { "retry-after": "5" } },
+  key_reused: { status: 422, code: "IDEMPOTENCY_KEY_REUSED" },
 };
 
 export function fromDomain(failure: DomainError): ApiError {

@@ -233,6 +233,8 @@ export const outbox = pgTable(
     lastStatus: integer("last_status"),
     // The lead Rotor made or matched, once known.
     leadId: text("lead_id"),
+    // The intake submission a Rotor item carries.
+    submissionId: uuid("submission_id"),
     createdAt: createdAt(),
     deliveredAt: timestamp("delivered_at", { withTimezone: true, mode: "date" }),
   },
@@ -255,6 +257,119 @@ export const outbox = pgTable(
   ],
 );
 
+export const SUBMISSION_STATUSES = ["lead", "attached", "spam", "held", "invalid", "queued"] as const;
+export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
+
+/**
+ * Every submission a form received, kept whole before anything else happens and never edited
+ * (lib/forms/intake.ts): every field as sent, where it came from, and what became of it: a new
+ * lead, attached to an existing one, spam (and why), held past the form's hourly budget, refused
+ * by the form's rules, or waiting for Rotor. Spam and held ones wait in the admin's review.
+ */
+export const submissions = pgTable(
+  "submissions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    companyId: uuid("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    formId: uuid("form_id").references(() => forms.id, { onDelete: "set null" }),
+    receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull(),
+    // Every field as sent, the form's own hidden ones (token, honeypot) left out.
+    fields: jsonb("fields").notNull(),
+    // A keyed hash of the client's address (lib/http/client-address.ts), never the address.
+    clientHash: text("client_hash"),
+    page: text("page"),
+    referrer: text("referrer"),
+    utmSource: text("utm_source"),
+    utmMedium: text("utm_medium"),
+    utmCampaign: text("utm_campaign"),
+    utmTerm: text("utm_term"),
+    utmContent: text("utm_content"),
+    // Ad click ids (gclid, fbclid, msclkid...), by name.
+    clickIds: jsonb("click_ids"),
+    status: text("status", { enum: SUBMISSION_STATUSES }).notNull(),
+    spamReason: text("spam_reason"),
+    // The form's messages, for a submission its rules refused.
+    errors: jsonb("errors"),
+    leadId: uuid("lead_id").references(() => leads.id, { onDelete: "set null" }),
+    // When staff took a spam or held submission in ("Not spam"), and who.
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true, mode: "date" }),
+    reviewedBy: uuid("reviewed_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    index("submissions_lead_idx").on(t.leadId, t.receivedAt.desc()),
+    // The review: a company's spam and held submissions, newest first (per form too).
+    index("submissions_review_idx")
+      .on(t.companyId, t.status, t.receivedAt.desc())
+      .where(sql`status in ('spam', 'held')`),
+    index("submissions_company_idx").on(t.companyId, t.receivedAt.desc()),
+  ],
+);
+
+export const HISTORY_KINDS = ["submission", "api", "staff", "note", "proposal", "delivery"] as const;
+export type HistoryKind = (typeof HISTORY_KINDS)[number];
+
+/**
+ * A lead's history, one row per thing that happened to it (lib/leads/history.ts): a submission, an
+ * API write or a staff edit (with each changed field's value before and after), a note, a proposed
+ * change accepted or dismissed, a delivery. Written in the same transaction as what it records.
+ */
+export const leadHistory = pgTable(
+  "lead_history",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    companyId: uuid("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    leadId: uuid("lead_id")
+      .notNull()
+      .references(() => leads.id, { onDelete: "cascade" }),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    kind: text("kind", { enum: HISTORY_KINDS }).notNull(),
+    actorUserId: uuid("actor_user_id").references(() => users.id, { onDelete: "set null" }),
+    actorKeyId: uuid("actor_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    // Who it was at the time (a user's name or email, a key's name), kept as it was.
+    actorName: text("actor_name"),
+    submissionId: uuid("submission_id").references(() => submissions.id, { onDelete: "set null" }),
+    // What happened: {created, changes: {field: [before, after]}, proposed, note, ...}.
+    data: jsonb("data").notNull(),
+  },
+  (t) => [index("lead_history_lead_idx").on(t.leadId, t.id.desc())],
+);
+
+export const PROPOSAL_STATUSES = ["open", "accepted", "dismissed"] as const;
+
+/**
+ * A value a public submission gave that differs from what the lead holds: never written over it,
+ * shown on the lead for staff to accept or dismiss.
+ */
+export const leadProposals = pgTable(
+  "lead_proposals",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    companyId: uuid("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    leadId: uuid("lead_id")
+      .notNull()
+      .references(() => leads.id, { onDelete: "cascade" }),
+    submissionId: uuid("submission_id").references(() => submissions.id, { onDelete: "cascade" }),
+    // The column it would change, and the value it proposes (as the lead's JSON holds it).
+    field: text("field").notNull(),
+    value: jsonb("value"),
+    status: text("status", { enum: PROPOSAL_STATUSES }).notNull().default("open"),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    decidedBy: uuid("decided_by").references(() => users.id, { onDelete: "set null" }),
+    decidedAt: timestamp("decided_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    index("lead_proposals_open_idx")
+      .on(t.leadId, t.id)
+      .where(sql`status = 'open'`),
+  ],
+);
+
 export type Company = typeof companies.$inferSelect;
 export type FormRow = typeof forms.$inferSelect;
 export type LeadRow = typeof leads.$inferSelect;
@@ -263,3 +378,6 @@ export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type NewLeadRow = typeof leads.$inferInsert;
+export type SubmissionRow = typeof submissions.$inferSelect;
+export type LeadHistoryRow = typeof leadHistory.$inferSelect;
+export type LeadProposalRow = typeof leadProposals.$inferSelect;

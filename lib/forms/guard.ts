@@ -1,20 +1,16 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
 import { now } from "@/lib/clock";
-import { getDb } from "@/lib/db/client";
-import { forms } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { kv } from "@/lib/kv";
-import { clientAddress, hashedClientAddress } from "@/lib/http/client-address";
+import { clientAddress } from "@/lib/http/client-address";
 import { appSecret } from "@/lib/secret";
 import type { Form } from "./repository";
-import type { SubmittedValues } from "./submit";
 
 /** Hidden fields of a rendered form: the signed token and the honeypot people never see. */
 export const TOKEN_FIELD = "_token";
 export const HONEYPOT_FIELD = "website_url";
 
-export type SpamReason = "honeypot" | "too-fast" | "bad-token" | "turnstile" | "rate-ip" | "rate-form";
+export type SpamReason = "honeypot" | "too-fast" | "bad-token" | "turnstile" | "rate-ip";
 
 /** The field Cloudflare's widget adds to the form. */
 export const TURNSTILE_FIELD = "cf-turnstile-response";
@@ -100,65 +96,73 @@ export async function inspect(
   return { spam: null, token };
 }
 
+const hourOf = () => Math.floor(now().getTime() / 3_600_000);
+
 /**
- * Counts a submission against the hourly limits per address and per form, and finds the first
- * answer to an earlier copy of it (see answerKeys): the limit it exceeds, if any, and that answer.
- * Two calls to KV at once, the per-address count bringing the earlier answers with it.
+ * Counts a submission against its address's hourly limit, and reads in the same round trip the
+ * first answers to earlier copies of it (see answerKeys): whether the address is over its limit,
+ * and the answer found under each key (null where none).
  */
-export async function countAndFindAnswer(
+export async function countAddressAndFindAnswers(
   form: Form,
-  req: Request,
+  clientHash: string,
   keys: string[],
-): Promise<{ limited: SpamReason | null; first: Answer | null }> {
-  const hour = Math.floor(now().getTime() / 3_600_000);
-  const address = await hashedClientAddress(req);
-  const [perAddress, perForm] = await Promise.all([
-    kv().incrAndMget(`intake:ip:${form.id}:${address}:${hour}`, 3600, keys),
-    kv().incr(`intake:form:${form.id}:${hour}`, 3600),
-  ]);
-  const { INTAKE_PER_IP_PER_HOUR, INTAKE_PER_FORM_PER_HOUR } = env();
-  const limited =
-    perAddress.count > INTAKE_PER_IP_PER_HOUR
-      ? "rate-ip"
-      : perForm > INTAKE_PER_FORM_PER_HOUR
-        ? "rate-form"
-        : null;
-  const earlier = perAddress.values.find((value) => value !== null);
-  return { limited, first: earlier ? (JSON.parse(earlier) as Answer) : null };
+): Promise<{ overLimit: boolean; answers: (Answer | null)[] }> {
+  const counted = await kv().incrAndMget(`intake:ip:${form.id}:${clientHash}:${hourOf()}`, 3600, keys);
+  return {
+    overLimit: counted.count > env().INTAKE_PER_IP_PER_HOUR,
+    answers: counted.values.map((value) => (value === null ? null : (JSON.parse(value) as Answer))),
+  };
 }
 
-export async function countSpam(form: Form): Promise<void> {
-  const db = await getDb();
-  await db
-    .update(forms)
-    .set({ spamCount: sql`${forms.spamCount} + 1` })
-    .where(eq(forms.id, form.id));
+/**
+ * Counts a submission against its form's hourly budget: only those that passed the address's
+ * limit and the form's rules, so that a flood of junk cannot use up a form's hour. True past it.
+ */
+export async function overFormBudget(form: Form): Promise<boolean> {
+  const count = await kv().incr(`intake:form:${form.id}:${hourOf()}`, 3600);
+  return count > env().INTAKE_PER_FORM_PER_HOUR;
 }
 
+/** The answer a submission got, kept so that the same submission sent again gets it too. */
 export interface Answer {
-  /** Null while the submission waits in the outbox for Rotor (upstream mode). */
-  leadId: string | null;
-  created: boolean | null;
+  submissionId: string;
+  /** Waiting in the outbox for Rotor (upstream mode): 202 rather than 201. */
+  queued: boolean;
+  /** What was sent (contentHash): a key used again with other content is not the same submission. */
+  content: string;
 }
 
 const DUPLICATE_WINDOW_SECONDS = 600;
 const IDEMPOTENCY_SECONDS = 86_400;
 
-/** Where the first answer to a submission is kept: by its one-time key, and by its exact payload. */
-export function answerKeys(form: Form, values: SubmittedValues, oneTimeKey: string | null): string[] {
-  const payload = createHash("sha256")
-    .update(JSON.stringify(Object.entries(values).sort(([a], [b]) => a.localeCompare(b))))
-    .digest("base64url");
-  const keys = [`intake:dup:${form.id}:${payload}`];
-  if (oneTimeKey) keys.push(`intake:once:${form.id}:${oneTimeKey}`);
-  return keys;
+const digest = (text: string) => createHash("sha256").update(text).digest("base64url");
+
+/**
+ * Where the first answer to a submission is kept, all per form and per client: by its exact content
+ * for a few minutes (a double click); by the rendered form's one-time key and the content (the same
+ * values sent again; other values, a visitor's correction, are a new submission); and by the
+ * caller's Idempotency-Key, whose answer says which content it was first used for.
+ */
+export function answerKeys(
+  form: Form,
+  clientHash: string,
+  content: string,
+  keys: { token: string | null; header: string | null },
+): { duplicate: string; once: string | null; idempotency: string | null } {
+  return {
+    duplicate: `intake:dup:${form.id}:${clientHash}:${content}`,
+    once: keys.token ? `intake:once:${form.id}:${keys.token}:${content}` : null,
+    idempotency: keys.header ? `intake:idem:${form.id}:${clientHash}:${digest(keys.header)}` : null,
+  };
 }
 
-export async function keepAnswer(keys: string[], answer: Answer): Promise<void> {
-  const [duplicate, ...once] = keys;
+export async function keepAnswer(keys: ReturnType<typeof answerKeys>, answer: Answer): Promise<void> {
   const value = JSON.stringify(answer);
   await Promise.all([
-    kv().set(duplicate!, value, DUPLICATE_WINDOW_SECONDS),
-    ...once.map((key) => kv().set(key, value, IDEMPOTENCY_SECONDS)),
+    kv().set(keys.duplicate, value, DUPLICATE_WINDOW_SECONDS),
+    ...[keys.once, keys.idempotency].flatMap((key) =>
+      key ? [kv().set(key, value, IDEMPOTENCY_SECONDS)] : [],
+    ),
   ]);
 }

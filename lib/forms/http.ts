@@ -46,5 +46,11 @@ export async function readSubmission(req: Request): Promise<Record<string, unkno
   if (!type.includes("application/x-www-form-urlencoded")) {
     throw fail.invalid("body", "Send application/x-www-form-urlencoded or application/json");
   }
-  return Object.fromEntries(new URLSearchParams(await readLimitedText(req)));
+  // A name sent several times (checkboxes) keeps every value.
+  const fields: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(await readLimitedText(req))) {
+    const before = fields[name];
+    fields[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
+  }
+  return fields;
 }

@@ -8,7 +8,7 @@ export interface Form extends Omit<FormRow, "settings"> {
   settings: FormSettings;
 }
 
-function toForm(row: FormRow): Form {
+export function toForm(row: FormRow): Form {
   // An address stored before addresses were checked as they are now falls back to the form's own
   // thank-you page rather than breaking every submission.
   const redirectUrl = row.redirectUrl === null ? null : thankYouUrl(row.redirectUrl);

@@ -10,15 +10,17 @@ import {
   sourceDetail,
   type VisitContext,
 } from "./context";
+import { fieldText, withKnownNames } from "./aliases";
 import type { Form } from "./repository";
+import { FORM_FIELDS } from "./schema";
+import type { SubmissionRecord } from "./submission-record";
 
 /** What a visitor typed, field by field, as text: what the form shows back beside any error. */
 export type SubmittedValues = Record<string, string>;
 
 export type SubmissionOutcome =
-  // leadId and created are null when the submission waits in the outbox for Rotor.
-  | { ok: true; leadId: string | null; created: boolean | null }
-  | { ok: false; errors: FieldError[]; values: SubmittedValues };
+  // queued: waiting in the outbox for Rotor (upstream mode).
+  { ok: true; queued: boolean } | { ok: false; errors: FieldError[]; values: SubmittedValues };
 
 const CONSENT = "consent";
 
@@ -27,15 +29,27 @@ export function visitContext(raw: Record<string, unknown>): VisitContext {
   return { page: cleanUrl(raw[PAGE_FIELD]), referrer: cleanUrl(raw[REFERRER_FIELD]) };
 }
 
-/** The visitor's values for this form's fields (and consent), as text; anything else is dropped. */
+/**
+ * The visitor's values as text: the form's fields and consent, and any other lead field the
+ * submission gave (a business's own form may send an address the portal's form does not show),
+ * other forms' names for them understood (lib/forms/aliases.ts). Everything else stays in the
+ * submission's record only.
+ */
 export function submittedValues(form: Form, raw: Record<string, unknown>): SubmittedValues {
+  const known = withKnownNames(raw);
   const values: SubmittedValues = {};
-  const names = [...form.settings.fields.map((f) => f.name), ...(form.settings.consent ? [CONSENT] : [])];
+  const names = new Set<string>([
+    ...form.settings.fields.map((f) => f.name),
+    ...FORM_FIELDS.filter((name) => known[name] !== undefined),
+  ]);
   for (const name of names) {
-    const value = raw[name];
-    if (typeof value === "string") values[name] = value;
-    else if (typeof value === "boolean" && name === CONSENT) values[name] = value ? "on" : "";
-    else if (typeof value === "number") values[name] = String(value);
+    const value = fieldText(known[name]);
+    if (value !== undefined) values[name] = value;
+  }
+  if (form.settings.consent) {
+    const consent = known[CONSENT];
+    if (typeof consent === "boolean") values[CONSENT] = consent ? "on" : "";
+    else if (typeof consent === "string") values[CONSENT] = consent;
   }
   return values;
 }
@@ -78,14 +92,16 @@ function leadFields(values: SubmittedValues): Record<string, string> {
 }
 
 /**
- * Validates a visitor's submission and upserts it as a lead of the form's company, exactly as the
- * API would (phone, then email; tags merged), with the form's tags and the visit's UTM tags added,
- * and its source (with the page, referrer and ad click id) and stage given to a new lead. Where the
- * leads live decides how it gets there (lib/leads/store).
+ * Validates a visitor's submission and hands it to the store with its record: a new person becomes
+ * a lead as through the API, with the form's tags and the visit's UTM tags, and its source (with
+ * the page, referrer and ad click id) and stage; a known person's lead is only filled where it
+ * holds nothing, the rest proposed (lib/db/functions/lead_upsert.sql). Where the leads live
+ * decides how it gets there (lib/leads/store).
  */
 export async function submitForm(
   form: Form,
   raw: Record<string, unknown>,
+  record: SubmissionRecord,
   values: SubmittedValues = submittedValues(form, raw),
 ): Promise<SubmissionOutcome> {
   const { errors, input } = check(form, values);
@@ -94,6 +110,6 @@ export async function submitForm(
   const tags = [...form.defaultTags, ...contextTags(context)];
   const defaults = { source: sourceDetail(form.defaultSource, context), stage: form.defaultStage };
   const store = await leadStore(form.companyId);
-  const { leadId, created } = await store.submit(form.companyId, { input, tags, defaults });
-  return { ok: true, leadId, created };
+  const { queued } = await store.submit(form.companyId, { input, tags, defaults, record });
+  return { ok: true, queued };
 }

@@ -115,13 +115,6 @@ function target(url: string) {
  * while a connection is being opened wait for it.
  */
 export function createRespClient(url: string, options: RespOptions): RespClient {
-  const where = target(url);
-  const handshake: string[][] = [];
-  if (where.password) {
-    handshake.push(where.username ? ["AUTH", where.username, where.password] : ["AUTH", where.password]);
-  }
-  if (where.db !== "" && where.db !== "0") handshake.push(["SELECT", where.db]);
-
   let socket: net.Socket | undefined;
   let connecting: Promise<net.Socket> | undefined;
   let coolingDown = false;
@@ -170,6 +163,13 @@ export function createRespClient(url: string, options: RespOptions): RespClient 
 
   function open(): Promise<net.Socket> {
     return new Promise<net.Socket>((resolve, reject) => {
+      // Read at the first connect, as a client library does: a store that is never used never fails.
+      const where = target(url);
+      const handshake: string[][] = [];
+      if (where.password) {
+        handshake.push(where.username ? ["AUTH", where.username, where.password] : ["AUTH", where.password]);
+      }
+      if (where.db !== "" && where.db !== "0") handshake.push(["SELECT", where.db]);
       const connectEvent = where.tls ? "secureConnect" : "connect";
       const next = where.tls
         ? tls.connect({ host: where.host, port: where.port, servername: where.host })

@@ -5,6 +5,7 @@ import { leads } from "@/lib/db/schema";
 import { type BulkChange, scopeOf } from "./admin";
 import { invalidateLeadLists } from "./cache";
 import { EVERY_LEAD, listConditions } from "./list";
+import { staffActor } from "./actor";
 import { upsertLead } from "./upsert";
 
 /**
@@ -29,7 +30,7 @@ export async function bulkUpdate(user: SessionUser, input: BulkChange): Promise<
         user.companyId,
         { id, fields: { ...base.fields }, tags: base.tags },
         {},
-        { invalidate: false },
+        { invalidate: false, actor: staffActor(user) },
       );
     }
   } finally {

@@ -4,6 +4,7 @@ import { type AdminLead, type LeadCreate, toAdminLead } from "./admin";
 import { checkAssignee } from "./check-assignee";
 import { matchingLead } from "./matching-lead";
 import { normaliseLeadInput } from "./normalise";
+import { staffActor } from "./actor";
 import { upsertLead } from "./upsert";
 
 /**
@@ -30,6 +31,8 @@ export async function createLead(
   }
   const { stage, source, ...fields } = changes.fields;
   const defaults = { createdBy: user.id, ...(stage ? { stage } : {}), ...(source ? { source } : {}) };
-  const { lead, created } = await upsertLead(user.companyId, { ...changes, fields }, defaults);
+  const { lead, created } = await upsertLead(user.companyId, { ...changes, fields }, defaults, {
+    actor: staffActor(user),
+  });
   return { created, lead: toAdminLead(lead) };
 }

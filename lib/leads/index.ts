@@ -22,9 +22,10 @@ export type WriteOnlyUpsertResponse = z.infer<typeof writeOnlyUpsertResponseSche
 export async function upsertForApi(
   companyId: string,
   input: LeadInput,
-  options: { canRead: boolean },
+  options: { canRead: boolean; keyId: string | null },
 ): Promise<{ body: z.infer<typeof upsertResponseSchema> | WriteOnlyUpsertResponse; created: boolean }> {
-  const { lead, created } = await (await leadStore(companyId)).upsert(companyId, input);
+  const actor = { kind: "api", keyId: options.keyId } as const;
+  const { lead, created } = await (await leadStore(companyId)).upsert(companyId, input, actor);
   const outcome = {
     message: created ? "Lead created successfully" : "Lead updated successfully",
     status: "success",

@@ -6,6 +6,7 @@ import { fail } from "@/lib/errors";
 import { type AdminLead, type LeadEdit, toAdminLead } from "./admin";
 import { checkAssignee } from "./check-assignee";
 import { type LeadChanges, normaliseLeadInput } from "./normalise";
+import { staffActor } from "./actor";
 import { upsertLead } from "./upsert";
 import { visibleLead } from "./visible-lead";
 
@@ -52,6 +53,14 @@ export async function updateLead(user: SessionUser, id: string, input: LeadEdit)
   }
   if (input.archived !== undefined) changes.fields.archived = input.archived;
   if (input.assigned_to !== undefined) changes.fields.assignedTo = input.assigned_to;
-  const { lead } = await upsertLead(user.companyId, changes, {}, { replaceTags: input.tags !== undefined });
+  const { lead } = await upsertLead(
+    user.companyId,
+    changes,
+    {},
+    {
+      replaceTags: input.tags !== undefined,
+      actor: staffActor(user),
+    },
+  );
   return toAdminLead(lead);
 }

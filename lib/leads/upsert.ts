@@ -7,6 +7,7 @@ import { now } from "@/lib/clock";
 import { kickOutbox } from "@/lib/outbox/kick";
 import { invalidateLeadLists } from "./cache";
 import type { LeadChanges } from "./normalise";
+import { type Actor, actorJson } from "./actor";
 
 export interface UpsertOutcome {
   lead: LeadRow;
@@ -46,6 +47,8 @@ interface UpsertItem {
   tags: string[];
   now: string;
   replace_tags: boolean;
+  /** What kind of write it is, who made it, and the submission it keeps (lead_upsert.sql). */
+  write: { mode: "replace" | "fill"; actor: Record<string, string>; submission?: Record<string, unknown> };
 }
 
 /** The write's answer: the lead, and how many webhook events it queued in its transaction. */
@@ -164,6 +167,13 @@ export async function upsertLead(
     replaceTags?: boolean;
     /** False when the caller makes the company's lists stale itself, once for many writes. */
     invalidate?: boolean;
+    /** Who writes, for the lead's history (the API unless said). */
+    actor?: Actor;
+    /**
+     * A public submission's row (lib/forms/intake.ts): kept in the same transaction, and the write
+     * then only fills what the lead holds nothing in, proposing the rest (fill mode).
+     */
+    submission?: Record<string, unknown>;
   } = {},
 ): Promise<UpsertOutcome> {
   const { fields } = changes;
@@ -178,6 +188,11 @@ export async function upsertLead(
       tags: changes.tags,
       now: now().toISOString(),
       replace_tags: options.replaceTags ?? false,
+      write: {
+        mode: options.submission ? "fill" : "replace",
+        actor: actorJson(options.actor ?? { kind: "api", keyId: null }),
+        ...(options.submission ? { submission: options.submission } : {}),
+      },
     },
     options.invalidate !== false,
   );

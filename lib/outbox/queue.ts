@@ -2,7 +2,6 @@ import { sql } from "drizzle-orm";
 import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { expandFragments } from "@/lib/db/functions/fragments";
-import { outbox } from "@/lib/db/schema";
 import type { ApiLead } from "@/lib/leads/schema";
 import { kickOutbox } from "./kick";
 
@@ -36,21 +35,22 @@ export async function queueSubmission(
   sequence: string,
   altSequence: string | null,
   submission: RotorSubmission,
+  /** The intake's record of it, kept in the same statement, waiting for Rotor ("queued"). */
+  record: { id: string } & Record<string, unknown>,
 ): Promise<number> {
   const db = await getDb();
-  const [row] = await db
-    .insert(outbox)
-    .values({
-      companyId,
-      kind: "rotor",
-      sequence,
-      altSequence,
-      event: "submission",
-      payload: submission,
-      nextAttemptAt: now(),
-    })
-    .returning({ id: outbox.id });
-  return row!.id;
+  const kept = { ...record, company_id: companyId, status: "queued" };
+  const { rows } = (await db.execute(sql`
+    with kept as (
+      insert into submissions
+      select (jsonb_populate_record(null::submissions, ${JSON.stringify(kept)}::jsonb)).*
+    )
+    insert into outbox (company_id, kind, sequence, alt_sequence, event, payload, next_attempt_at,
+      submission_id)
+    values (${companyId}, 'rotor', ${sequence}, ${altSequence}, 'submission',
+      ${JSON.stringify(submission)}::jsonb, ${now().toISOString()}, ${record.id})
+    returning id`)) as unknown as { rows: { id: number | string }[] };
+  return Number(rows[0]!.id);
 }
 
 // The same statement as lead_upsert's (lib/db/functions/fragments.ts), over the one event below.

@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db/client";
-import { outbox, type OutboxRow } from "@/lib/db/schema";
+import { eq } from "drizzle-orm";
+import { outbox, type OutboxRow, submissions } from "@/lib/db/schema";
 import { invalidateLeadLists } from "@/lib/leads/cache";
 import type { ApiLead } from "@/lib/leads/schema";
 import { RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
@@ -17,6 +18,16 @@ function reason(error: RotorRejectedError): string {
 function retryAfterMs(error: RotorRejectedError): number | undefined {
   const seconds = Number(error.headers["retry-after"]);
   return Number.isFinite(seconds) ? seconds * 1000 : undefined;
+}
+
+/** The intake's record of the submission, once Rotor took it: a new lead, or attached to one. */
+async function settleSubmission(item: OutboxRow, created: boolean): Promise<void> {
+  if (!item.submissionId) return;
+  const db = await getDb();
+  await db
+    .update(submissions)
+    .set({ status: created ? "lead" : "attached" })
+    .where(eq(submissions.id, item.submissionId));
 }
 
 /**
@@ -50,7 +61,11 @@ export async function deliverToRotor(item: OutboxRow): Promise<DeliveryOutcome> 
     if (Object.keys(missing).length > 0) {
       lead = (await client.upsertLead({ id: lead?.id ?? item.leadId, ...missing })).lead;
     }
-    await Promise.all([invalidateLeadLists(item.companyId), queueLeadEvent(item.companyId, lead!, created)]);
+    await Promise.all([
+      invalidateLeadLists(item.companyId),
+      queueLeadEvent(item.companyId, lead!, created),
+      settleSubmission(item, created),
+    ]);
     return { result: "delivered", status: created ? 201 : 200, leadId: lead!.id, created };
   } catch (error) {
     if (error instanceof RotorUnavailableError) {

@@ -954,7 +954,7 @@ describe("internal errors", () => {
   /** A real driver error: an insert for a company that does not exist fails its foreign key. */
   async function realDatabaseFailure(values: { name: string; email: string }): Promise<unknown> {
     try {
-      await upsertForApi(randomUUID(), values, { canRead: true });
+      await upsertForApi(randomUUID(), values, { canRead: true, keyId: null });
     } catch (error) {
       return error;
     }

@@ -7,7 +7,7 @@ import * as embed from "@/app/(public)/embed.js/route";
 import { eq } from "drizzle-orm";
 import { setClock } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
-import { forms } from "@/lib/db/schema";
+import { forms, leadProposals, submissions } from "@/lib/db/schema";
 import { EMBED_SCRIPT } from "@/lib/forms/embed-script";
 import { PAGE_SCRIPT, PAGE_SCRIPT_HASH } from "@/lib/forms/page-script";
 import { createForm, findForm, type NewForm, updateForm } from "@/lib/forms/repository";
@@ -43,6 +43,22 @@ async function tenantWithForm(overrides: Partial<NewForm> = {}) {
     ...overrides,
   });
   return { ...tenant, form, slug };
+}
+
+/** What the form kept of its submissions, oldest first: status, reason, lead. */
+async function keptOf(formId: string) {
+  const db = await getDb();
+  return db
+    .select({
+      id: submissions.id,
+      status: submissions.status,
+      reason: submissions.spamReason,
+      leadId: submissions.leadId,
+      fields: submissions.fields,
+    })
+    .from(submissions)
+    .where(eq(submissions.formId, formId))
+    .orderBy(submissions.receivedAt);
 }
 
 const params = (slug: string) => ({ params: Promise.resolve({ slug }) });
@@ -183,8 +199,8 @@ describe("POST /api/intake/{slug} from an HTML form (no JavaScript)", () => {
 });
 
 describe("POST /api/intake/{slug} with JSON", () => {
-  it("answers {status, lead_id, created} and dedupes through the same upsert as the API", async () => {
-    const { slug, api } = await tenantWithForm();
+  it("answers {status, submission_id} alike for a known and a new person, and only fills the known lead", async () => {
+    const { slug, api, form } = await tenantWithForm();
     const made = await api.post<Lead>({
       name: "Ann",
       email: "Ann@Example.com",
@@ -197,16 +213,26 @@ describe("POST /api/intake/{slug} with JSON", () => {
       phone: "612.555.0100",
       consent: true,
     });
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "success", lead_id: made.body.id, created: false });
+    expect(res.status).toBe(201);
+    const known = (await res.json()) as { status: string; submission_id: string };
+    expect(known).toEqual({ status: "success", submission_id: expect.any(String) });
     const lead = (await api.get<{ data: Lead }>(made.body.id)).body.data;
-    // The form's tags are merged; its default stage and source are for new leads only.
-    expect(lead).toMatchObject({ name: "Ann Lee", phone: "+16125550100", stage: "quoted", source: null });
+    // The empty phone is filled, the name is not replaced but proposed; the form's tags are merged;
+    // its default stage and source are for new leads only.
+    expect(lead).toMatchObject({ name: "Ann", phone: "+16125550100", stage: "quoted", source: null });
     expect(lead.tags).toEqual(["Vip", "website", "utm:google"]);
+    const db = await getDb();
+    const proposed = await db.select().from(leadProposals).where(eq(leadProposals.leadId, made.body.id));
+    expect(proposed.map((p) => [p.field, p.value, p.status])).toEqual([["name", "Ann Lee", "open"]]);
 
     const fresh = await postJson(slug, { name: "Bo", phone: "+1 612 555 0199", consent: true });
     expect(fresh.status).toBe(201);
-    expect(await fresh.json()).toMatchObject({ status: "success", created: true });
+    const created = (await fresh.json()) as { submission_id: string };
+    expect(Object.keys(created).sort()).toEqual(Object.keys(known).sort());
+    expect((await keptOf(form.id)).map((k) => [k.id, k.status])).toEqual([
+      [known.submission_id, "attached"],
+      [created.submission_id, "lead"],
+    ]);
   });
 
   it("refuses bad input with the API's 400 body, and malformed JSON on field body", async () => {
@@ -366,12 +392,11 @@ describe("the company's cached lists", () => {
     expect(afterForm.body.data.map((l) => l.name)).toEqual(["Ann"]);
 
     expect((await api.list()).headers.get("x-cache")).toBe("HIT");
-    expect((await postJson(slug, { name: "Ann Lee", email: "ann@example.com", consent: true })).status).toBe(
-      200,
-    );
+    const again = { name: "Ann", email: "ann@example.com", phone: "612 555 0100", consent: true };
+    expect((await postJson(slug, again)).status).toBe(201);
     const afterJson = await api.list<{ data: Lead[] }>();
     expect(afterJson.headers.get("x-cache")).toBe("MISS");
-    expect(afterJson.body.data.map((l) => l.name)).toEqual(["Ann Lee"]);
+    expect(afterJson.body.data.map((l) => l.phone)).toEqual(["+16125550100"]);
   });
 });
 
@@ -453,10 +478,10 @@ describe("CORS and origins", () => {
     expect(allowed).toEqual(expect.arrayContaining(["content-type", "idempotency-key"]));
     const keyed = { origin: SHOP, "idempotency-key": "shop-order-7" };
     const first = await postJson(slug, { name: "Bo", email: "bo@example.com", consent: true }, keyed);
-    const again = await postJson(slug, { name: "Bo B", email: "bob@example.com", consent: true }, keyed);
+    const again = await postJson(slug, { name: "Bo", email: "bo@example.com", consent: true }, keyed);
     expect([first.status, again.status]).toEqual([201, 201]);
-    expect(((await again.json()) as { lead_id: string }).lead_id).toBe(
-      ((await first.json()) as { lead_id: string }).lead_id,
+    expect(((await again.json()) as { submission_id: string }).submission_id).toBe(
+      ((await first.json()) as { submission_id: string }).submission_id,
     );
     expect((await api.list<{ data: Lead[] }>()).body.data.map((l) => l.name).sort()).toEqual(["Ann", "Bo"]);
   });
@@ -488,15 +513,15 @@ describe("spam defences, on the server", () => {
     return row!.spamCount;
   }
 
-  it("answers a filled honeypot as if accepted, stores nothing and counts it", async () => {
-    const { slug, api } = await tenantWithForm();
-    const form = await postForm(slug, {
+  it("answers a filled honeypot as if accepted, makes no lead, and keeps it as spam", async () => {
+    const { slug, api, form } = await tenantWithForm();
+    const html = await postForm(slug, {
       name: "Bot",
       email: "bot@example.com",
       consent: "on",
       website_url: "x",
     });
-    expect(form.status).toBe(303);
+    expect(html.status).toBe(303);
     const json = await postJson(slug, {
       name: "Bot",
       email: "bot@example.com",
@@ -504,9 +529,15 @@ describe("spam defences, on the server", () => {
       website_url: "x",
     });
     expect(json.status).toBe(201);
-    expect(await json.json()).toMatchObject({ status: "success", created: true });
+    expect(await json.json()).toEqual({ status: "success", submission_id: expect.any(String) });
     expect((await api.list<{ data: Lead[] }>()).body.data).toHaveLength(0);
     expect(await spamCount(slug)).toBe(2);
+    const kept = await keptOf(form.id);
+    expect(kept.map((k) => [k.status, k.reason, k.leadId])).toEqual([
+      ["spam", "honeypot", null],
+      ["spam", "honeypot", null],
+    ]);
+    expect(kept[1]!.fields).toMatchObject({ name: "Bot", website_url: "x", consent: true });
   });
 
   it("refuses a form sent back faster than a person fills it, and a forged or foreign token", async () => {
@@ -573,19 +604,29 @@ describe("spam defences, on the server", () => {
     expect(elsewhere.status).toBe(201);
     expect((await api.list<{ pagination: { total: number } }>()).body.pagination.total).toBe(21);
 
-    // The form's hourly count at its limit: the next submission from anywhere is refused.
+    // The form's hourly count at its limit: the next submission from anywhere is held for review.
     await kv().set(`intake:form:${form.id}:${Math.floor(Date.now() / 3_600_000)}`, "1000", 3600);
-    await postJson(slug, { name: "R", email: "r@example.com", consent: true }, from("192.0.2.9"));
-    expect(await spamCount(slug)).toBe(2);
+    const held = await postJson(
+      slug,
+      { name: "R", email: "r@example.com", consent: true },
+      from("192.0.2.9"),
+    );
+    expect(held.status).toBe(201);
+    expect(await spamCount(slug)).toBe(1);
     expect((await api.list<{ pagination: { total: number } }>()).body.pagination.total).toBe(21);
+    const kept = await keptOf(form.id);
+    expect(kept.filter((k) => k.status !== "lead").map((k) => [k.status, k.reason])).toEqual([
+      ["spam", "rate-ip"],
+      ["held", "rate-form"],
+    ]);
   });
 });
 
 describe("resubmissions get the first answer", () => {
   afterEach(() => setClock(null));
 
-  it("a rendered form's one-time key: a second send of it changes nothing", async () => {
-    const { slug, api } = await tenantWithForm();
+  it("a rendered form sent again: the same values change nothing, corrected ones are a new submission", async () => {
+    const { slug, api, form } = await tenantWithForm();
     const start = Date.parse("2031-01-01T10:00:00Z");
     setClock(() => new Date(start));
     const html = await (await formPage.GET(new Request(`${PORTAL}/f/${slug}`), params(slug))).text();
@@ -597,33 +638,65 @@ describe("resubmissions get the first answer", () => {
       consent: "on",
       _token: token,
     });
-    const again = await postForm(slug, {
-      name: "Ann B",
-      email: "annb@example.com",
+    const same = await postForm(slug, {
+      name: "Ann",
+      email: "ann@example.com",
       consent: "on",
       _token: token,
     });
-    expect([first.status, again.status]).toEqual([303, 303]);
+    expect([first.status, same.status]).toEqual([303, 303]);
     expect((await api.list<{ data: Lead[] }>()).body.data.map((l) => l.name)).toEqual(["Ann"]);
+    expect(await keptOf(form.id)).toHaveLength(1);
+    // The visitor went back and corrected the email: a new submission, kept and stored.
+    const corrected = await postForm(slug, {
+      name: "Ann",
+      email: "ann@example.org",
+      consent: "on",
+      _token: token,
+    });
+    expect(corrected.status).toBe(303);
+    expect((await keptOf(form.id)).map((k) => k.status)).toEqual(["lead", "lead"]);
+    expect((await api.list<{ data: Lead[] }>()).body.data.map((l) => l.email).sort()).toEqual([
+      "ann@example.com",
+      "ann@example.org",
+    ]);
   });
 
-  it("an Idempotency-Key, or the same payload within minutes, is stored once", async () => {
-    const { slug, api } = await tenantWithForm();
+  it("an Idempotency-Key, or the same payload within minutes, is stored once, per client", async () => {
+    const { slug, api, form } = await tenantWithForm();
     const body = { name: "Ann", email: "ann@example.com", consent: true, notes: "Gutters" };
-    const first = (await (await postJson(slug, body)).json()) as { lead_id: string; created: boolean };
+    const first = (await (await postJson(slug, body)).json()) as { submission_id: string };
     const second = await postJson(slug, body);
     expect(second.status).toBe(201);
-    expect(await second.json()).toEqual({ status: "success", lead_id: first.lead_id, created: true });
+    expect(await second.json()).toEqual({ status: "success", submission_id: first.submission_id });
 
-    const keyed = { "idempotency-key": "order-42" };
-    const a = (await (
-      await postJson(slug, { name: "Bo", phone: "6125550123", consent: true }, keyed)
-    ).json()) as {
-      lead_id: string;
+    const from = (ip: string) => {
+      const headers: Record<string, string> = { "idempotency-key": "order-42" };
+      stampPeer(headers, ip);
+      return headers;
     };
-    const b = await postJson(slug, { name: "Bo B", phone: "6125550199", consent: true }, keyed);
-    expect(((await b.json()) as { lead_id: string }).lead_id).toBe(a.lead_id);
-    expect((await api.list<{ data: Lead[] }>()).body.data.map((l) => l.name).sort()).toEqual(["Ann", "Bo"]);
+    const bo = { name: "Bo", phone: "6125550123", consent: true };
+    const a = (await (await postJson(slug, bo, from("203.0.113.10"))).json()) as { submission_id: string };
+    const b = await postJson(slug, bo, from("203.0.113.10"));
+    expect(((await b.json()) as { submission_id: string }).submission_id).toBe(a.submission_id);
+    // The same client, the same key, other content: the key is another submission's.
+    const reused = await postJson(slug, { ...bo, name: "Bo B" }, from("203.0.113.10"));
+    expect(reused.status).toBe(422);
+    expect(await reused.json()).toMatchObject({ status: "error", error_code: "IDEMPOTENCY_KEY_REUSED" });
+    // Another visitor who happens to send the same key: their own submission, their own lead.
+    const cy = await postJson(
+      slug,
+      { name: "Cy", phone: "6125550188", consent: true },
+      from("198.51.100.20"),
+    );
+    expect(cy.status).toBe(201);
+    expect(((await cy.json()) as { submission_id: string }).submission_id).not.toBe(a.submission_id);
+    expect((await api.list<{ data: Lead[] }>()).body.data.map((l) => l.name).sort()).toEqual([
+      "Ann",
+      "Bo",
+      "Cy",
+    ]);
+    expect(await keptOf(form.id)).toHaveLength(3);
   });
 });
 

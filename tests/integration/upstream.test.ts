@@ -506,6 +506,7 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
           delivered: expect.any(Number),
           retried: expect.any(Number),
           failed: 0,
+          purged_spam: expect.any(Number),
         });
         delivered += report.delivered!;
         return false;

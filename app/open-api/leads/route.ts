@@ -7,6 +7,7 @@ import { leadInputSchema } from "@/lib/leads/schema";
 export const POST = withApiKey("leads:write", async ({ req, key }) => {
   const { body, created } = await upsertForApi(key.companyId, await readJsonAs(req, leadInputSchema), {
     canRead: key.scopes.includes("leads:read"),
+    keyId: key.id,
   });
   return jsonResponse(body, created ? 201 : 200);
 });

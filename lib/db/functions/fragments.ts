@@ -36,6 +36,49 @@ export const LEAD_FIELDS = [
 ] as const;
 
 /**
+ * What a public submission may write on a lead it matches, and only where the lead holds nothing:
+ * never the notes, stage, priority, assignee or archive state staff keep (lead_upsert's fill mode).
+ */
+export const FILLABLE_FIELDS = [
+  "name",
+  "email",
+  "email_lc",
+  "phone",
+  "phone_digits",
+  "address_street1",
+  "address_street2",
+  "address_city",
+  "address_state",
+  "address_zip",
+  "address_country",
+  "service_type",
+  "source",
+] as const;
+
+/** Of those, the ones whose different value is shown to staff as a proposed change. */
+export const PROPOSABLE_FIELDS = [
+  "name",
+  "email",
+  "phone",
+  "address_street1",
+  "address_street2",
+  "address_city",
+  "address_state",
+  "address_zip",
+  "address_country",
+  "service_type",
+] as const;
+
+/** The fields a lead's history records the change of: the ones people see (not the derived ones). */
+export const HISTORY_FIELDS = [
+  ...LEAD_FIELDS.filter((field) => field !== "email_lc" && field !== "phone_digits"),
+  "archived",
+  "tags",
+] as const;
+
+const textArray = (items: readonly string[]) => `ARRAY[${items.map((i) => `'${i}'`).join(", ")}]::text[]`;
+
+/**
  * A fragment's text for its argument ("" when none is given), placed at column of a line that
  * starts with indent, and continued on lines that start with indent too.
  */
@@ -112,6 +155,32 @@ const FRAGMENTS: Record<string, Fragment> = {
       );
     }
     return matchingLead(company!, phone!, emailLc).join(`\n${indent}`);
+  },
+
+  /** FILLABLE_FIELDS as a text[]. */
+  fillable_fields: () => textArray(FILLABLE_FIELDS),
+
+  /** PROPOSABLE_FIELDS as a text[]. */
+  proposable_fields: () => textArray(PROPOSABLE_FIELDS),
+
+  /**
+   * What a write changed, for the lead's history: {field: [before, after]} for each of
+   * HISTORY_FIELDS that differs between two jsonb rows of leads, `{{lead_changes before after}}`
+   * (before is '{}' for a new lead).
+   */
+  lead_changes: (names) => {
+    const [before, after, ...rest] = required("lead_changes", names).split(/\s+/);
+    if (!after || rest.length > 0) {
+      throw new Error("SQL fragment lead_changes needs two expressions: {{lead_changes before after}}");
+    }
+    return (
+      `(SELECT coalesce(jsonb_object_agg(h.k, jsonb_build_array(${before}->h.k, ${after}->h.k)), '{}') ` +
+      `FROM unnest(${textArray(HISTORY_FIELDS)}) AS h(k) ` +
+      `WHERE (${before}->h.k) IS DISTINCT FROM (${after}->h.k) ` +
+      // Absent, null, no tags and not archived are all "nothing": no change between two of them.
+      `AND NOT (coalesce(${before}->h.k, 'null') IN ('null', '[]', 'false') ` +
+      `AND coalesce(${after}->h.k, 'null') IN ('null', '[]', 'false')))`
+    );
   },
 
   /** tags_lc, which the tag filters' index reads: the argument's tags lower-cased. */

@@ -18,6 +18,16 @@
 -- each statement takes a fresh snapshot, so the look-up after the lock sees every lead committed by
 -- the call that held it.
 --
+-- p_write says what kind of write it is and records it (lib/leads/history.ts):
+-- - mode 'replace' (the API, staff): the given fields replace the stored ones, as Rotor's contract says;
+-- - mode 'fill' (a public submission): on a lead it matches, only fields the lead holds nothing in
+--   are written (FILLABLE_FIELDS: never notes, stage, priority, assignee or archive state), and a
+--   value that differs from a stored one is kept as a proposed change (lead_proposals) for staff;
+-- - actor {kind, user, key, name}: who wrote, for the lead's history;
+-- - submission: the submission's row (lib/forms/intake.ts), kept in this transaction with what
+--   became of it (a new lead, or attached to one).
+-- Every write adds an entry to the lead's history with each changed field's value before and after.
+--
 -- Every created or changed lead is queued for each active webhook endpoint of its company, in this
 -- same transaction: an event is never lost, and a write that rolls back sends none. The payload is
 -- the row as written; lib/webhooks shapes it as the API's lead. The answer says how many events
@@ -33,7 +43,8 @@ CREATE OR REPLACE FUNCTION lead_upsert(
   p_now timestamptz,
   -- The default dates from when eight-argument calls were still made; CREATE OR REPLACE cannot
   -- take a default away, only a migration that drops the function could.
-  p_replace_tags boolean DEFAULT false
+  p_replace_tags boolean DEFAULT false,
+  p_write jsonb DEFAULT '{}'
 ) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
@@ -43,6 +54,10 @@ DECLARE
   v_found boolean := false;
   v_tags text[];
   v_queued integer;
+  v_fields jsonb := p_fields;
+  v_proposed jsonb := '{}';
+  v_before jsonb := '{}';
+  v_submission jsonb := p_write->'submission';
 BEGIN
   IF p_id IS NOT NULL THEN
     SELECT * INTO v_lead FROM leads WHERE id = p_id AND company_id = p_company FOR UPDATE;
@@ -71,7 +86,24 @@ BEGIN
   )}} AS merged;
 
   IF v_found THEN
-    v_new := jsonb_populate_record(v_lead, p_fields);
+    v_before := to_jsonb(v_lead);
+    IF p_write->>'mode' = 'fill' THEN
+      -- A stranger's values never replace what the lead holds: the empty fields are filled, and a
+      -- value that differs (case and spaces aside) is proposed instead.
+      SELECT coalesce(jsonb_object_agg(f.key, f.value) FILTER (WHERE f.empty), '{}'),
+             coalesce(jsonb_object_agg(f.key, f.value) FILTER (
+               WHERE NOT f.empty AND f.key = ANY ({{proposable_fields}})
+                 AND lower(btrim(v_before->>f.key)) IS DISTINCT FROM lower(btrim(f.value #>> '{}'))
+                 AND f.value <> 'null'::jsonb
+             ), '{}')
+      INTO v_fields, v_proposed
+      FROM (
+        SELECT e.key, e.value, coalesce(v_before->e.key, 'null') IN ('null', '""') AS empty
+        FROM jsonb_each(p_fields) AS e
+        WHERE e.key = ANY ({{fillable_fields}})
+      ) AS f;
+    END IF;
+    v_new := jsonb_populate_record(v_lead, v_fields);
     UPDATE leads SET (
       {{lead_fields}},
       archived, archived_at, tags, tags_lc, updated_at
@@ -109,6 +141,29 @@ BEGIN
     {{queue_lead_events written}}
   )
   SELECT count(*) INTO v_queued FROM queued;
+
+  IF v_submission IS NOT NULL THEN
+    INSERT INTO submissions
+    SELECT (jsonb_populate_record(NULL::submissions, v_submission || jsonb_build_object(
+      'company_id', p_company, 'status', CASE WHEN v_found THEN 'attached' ELSE 'lead' END,
+      'lead_id', v_lead.id
+    ))).*
+    -- A spam or held submission staff take in (lib/forms/review.ts) is the same record, not a new one.
+    ON CONFLICT (id) DO UPDATE SET status = excluded.status, lead_id = excluded.lead_id,
+      reviewed_at = excluded.reviewed_at, reviewed_by = excluded.reviewed_by;
+    INSERT INTO lead_proposals (company_id, lead_id, submission_id, field, value, at)
+    SELECT p_company, v_lead.id, (v_submission->>'id')::uuid, p.key, p.value, p_now
+    FROM jsonb_each(v_proposed) AS p;
+  END IF;
+  INSERT INTO lead_history (
+    company_id, lead_id, at, kind, actor_user_id, actor_key_id, actor_name, submission_id, data
+  ) VALUES (
+    p_company, v_lead.id, p_now, coalesce(p_write->'actor'->>'kind', 'api'),
+    (p_write->'actor'->>'user')::uuid, (p_write->'actor'->>'key')::uuid, p_write->'actor'->>'name',
+    (v_submission->>'id')::uuid,
+    jsonb_build_object('created', NOT v_found, 'changes', {{lead_changes v_before to_jsonb(v_lead)}})
+      || CASE WHEN v_proposed = '{}' THEN '{}' ELSE jsonb_build_object('proposed', v_proposed) END
+  );
 
   RETURN jsonb_build_object('created', NOT v_found, 'lead', to_jsonb(v_lead), 'queued', v_queued);
 END;

@@ -1,7 +1,7 @@
 -- lead_upsert_many: several upserts in one statement, in the given order, as one transaction
 -- (lib/leads/upsert.ts gathers the writes that arrive while one is in flight): one round trip and
 -- one commit for all. Each item is an object {company, id, phone, email_lc, fields, defaults, tags,
--- now, replace_tags}; the answers come back with their item's position (ord), each as lead_upsert
+-- now, replace_tags, write}; the answers come back with their item's position (ord), each as lead_upsert
 -- gives it (the number of webhook events queued included). This file is the function's only
 -- source: it is applied after the migrations (lib/db/functions/apply.ts), and a name in double
 -- braces is a fragment that lib/db/functions/fragments.ts writes out, the same wherever it is used.
@@ -18,8 +18,9 @@
 -- Here, after taking every lock of the batch:
 -- - the new people (no lead yet) are inserted with one statement;
 -- - the updates of leads that no other write of the batch could reach are made with one statement;
--- - every other write (by id, or sharing a phone, an email or a lead with another write of the
---   batch) still goes through lead_upsert, in the batch's order.
+-- - every other write (by id, a public submission reaching a lead, or sharing a phone, an email or a
+--   lead with another write of the batch) still goes through lead_upsert, in the batch's order.
+-- Each statement also keeps what lead_upsert keeps: the submissions and the history entries.
 -- The tag rule is a fragment, written out in each statement that needs it, rather than a SQL
 -- function: as a function it ran once per row, which made the new leads' statement about a tenth
 -- slower.
@@ -59,7 +60,8 @@ BEGIN
   -- batch's order changes nothing. The match is lead_upsert's: by phone first, then the oldest.
   WITH items AS (
     SELECT t.ordinality AS pos, (t.value->>'company')::uuid AS company, (t.value->>'id')::uuid AS id,
-           t.value->>'phone' AS phone, t.value->>'email_lc' AS email_lc
+           t.value->>'phone' AS phone, t.value->>'email_lc' AS email_lc,
+           coalesce(t.value->'write'->>'mode' = 'fill', false) AS fill
     FROM jsonb_array_elements(p_items) WITH ORDINALITY AS t
   ), keyed AS (
     SELECT items.pos, items.company, 'phone ' || items.phone AS key FROM items WHERE items.phone IS NOT NULL
@@ -94,6 +96,7 @@ BEGIN
       CASE
         WHEN i.id IS NOT NULL OR i.pos IN (SELECT shared.pos FROM shared) THEN 'one'
         WHEN m.lead IS NULL THEN 'new'
+        WHEN i.fill THEN 'one'
         WHEN c.alone THEN 'set'
         ELSE 'one'
       END AS path
@@ -111,7 +114,8 @@ BEGIN
   IF cardinality(v_new) > 0 THEN
     RETURN QUERY
     WITH prepared AS (
-      SELECT t.ordinality AS pos, gen_random_uuid() AS id, (t.value->>'company')::uuid AS company,
+      SELECT t.ordinality AS pos, t.value AS v, gen_random_uuid() AS id,
+             (t.value->>'company')::uuid AS company,
              jsonb_populate_record(
                NULL::leads, coalesce(t.value->'defaults', '{}') || (t.value->'fields')
              ) AS f,
@@ -136,6 +140,25 @@ BEGIN
       FROM inserted AS n
     ), queued AS (
       {{queue_lead_events created}}
+    ), kept AS (
+      INSERT INTO submissions
+      SELECT (jsonb_populate_record(NULL::submissions, (p.v->'write'->'submission') || jsonb_build_object(
+        'company_id', p.company, 'status', 'lead', 'lead_id', p.id
+      ))).*
+      FROM prepared AS p
+      WHERE p.v->'write' ? 'submission'
+      ON CONFLICT (id) DO UPDATE SET status = excluded.status, lead_id = excluded.lead_id,
+        reviewed_at = excluded.reviewed_at, reviewed_by = excluded.reviewed_by
+    ), noted AS (
+      INSERT INTO lead_history (
+        company_id, lead_id, at, kind, actor_user_id, actor_key_id, actor_name, submission_id, data
+      )
+      SELECT p.company, p.id, p.at, coalesce(p.v->'write'->'actor'->>'kind', 'api'),
+        (p.v->'write'->'actor'->>'user')::uuid, (p.v->'write'->'actor'->>'key')::uuid,
+        p.v->'write'->'actor'->>'name', (p.v->'write'->'submission'->>'id')::uuid,
+        jsonb_build_object('created', true, 'changes', {{lead_changes '{}'::jsonb c.payload}})
+      FROM created AS c
+      JOIN prepared AS p ON p.id = c.id
     )
     SELECT p.pos::integer,
       jsonb_build_object('created', true, 'lead', c.payload, 'queued', coalesce(k.n, 0))
@@ -173,12 +196,24 @@ BEGIN
           || ARRAY(SELECT jsonb_array_elements_text(t.v->'tags'))
         )}} AS m
       )
-      FROM targets AS t
-      WHERE l.id = t.lead AND (l.phone = t.v->>'phone' OR l.email_lc = t.v->>'email_lc')
-      RETURNING t.pos, l.company_id, l.id::text AS lead_id, 'lead.updated' AS event,
-        to_jsonb(l) AS payload
+      FROM targets AS t, leads AS o
+      WHERE l.id = t.lead AND o.id = t.lead
+        AND (l.phone = t.v->>'phone' OR l.email_lc = t.v->>'email_lc')
+      -- o is the lead as it was before this statement: the history's "before".
+      RETURNING t.pos, t.v, l.company_id, l.id::text AS lead_id, 'lead.updated' AS event,
+        to_jsonb(l) AS payload, to_jsonb(o) AS before
     ), queued AS (
       {{queue_lead_events updated}}
+    ), noted AS (
+      INSERT INTO lead_history (
+        company_id, lead_id, at, kind, actor_user_id, actor_key_id, actor_name, submission_id, data
+      )
+      SELECT d.company_id, d.lead_id::uuid, (d.v->>'now')::timestamptz,
+        coalesce(d.v->'write'->'actor'->>'kind', 'api'),
+        (d.v->'write'->'actor'->>'user')::uuid, (d.v->'write'->'actor'->>'key')::uuid,
+        d.v->'write'->'actor'->>'name', NULL,
+        jsonb_build_object('created', false, 'changes', {{lead_changes d.before d.payload}})
+      FROM updated AS d
     )
     SELECT coalesce(array_agg(d.pos), '{}'),
       coalesce(array_agg(
@@ -209,7 +244,8 @@ BEGIN
       v_item->'defaults',
       ARRAY(SELECT jsonb_array_elements_text(v_item->'tags')),
       (v_item->>'now')::timestamptz,
-      coalesce((v_item->>'replace_tags')::boolean, false)
+      coalesce((v_item->>'replace_tags')::boolean, false),
+      coalesce(v_item->'write', '{}')
     );
     RETURN NEXT;
   END LOOP;

@@ -34,8 +34,8 @@ export const localStore: LeadStore = {
     requestQuota: false,
   },
 
-  async upsert(companyId, input) {
-    const { lead, created } = await upsertLead(companyId, normaliseLeadInput(input));
+  async upsert(companyId, input, actor) {
+    const { lead, created } = await upsertLead(companyId, normaliseLeadInput(input), {}, { actor });
     return { lead: toApiLead(lead), created };
   },
 
@@ -73,11 +73,11 @@ export const localStore: LeadStore = {
     return toApiLead(row);
   },
 
-  async submit(companyId, { input, tags, defaults }) {
+  async submit(companyId, { input, tags, defaults, record }) {
     const changes = normaliseLeadInput(input);
     changes.tags = [...changes.tags, ...tags];
-    const { lead, created } = await upsertLead(companyId, changes, defaults);
-    return { leadId: lead.id, created };
+    await upsertLead(companyId, changes, defaults, { actor: { kind: "submission" }, submission: record });
+    return { queued: false };
   },
 
   async getForStaff(user, id) {

@@ -12,20 +12,20 @@ import type { Submission } from "./types";
  */
 export async function submitToRotor(
   companyId: string,
-  { input, tags, defaults }: Submission,
-): Promise<{ leadId: string | null; created: boolean | null }> {
+  { input, tags, defaults, record }: Submission,
+): Promise<{ queued: boolean }> {
   const body = rotorBody(input);
   body.tags = [...(input.tags ?? []), ...tags];
   const phone = typeof body.phone === "string" ? `phone:${body.phone}` : null;
   const email = typeof body.email === "string" ? `email:${body.email.toLowerCase()}` : null;
   const given = Object.fromEntries(Object.entries(defaults).filter(([, v]) => v)) as Record<string, string>;
-  const id = await queueSubmission(companyId, phone ?? email ?? `anonymous:${randomUUID()}`, phone && email, {
-    body,
-    defaults: given,
-  });
+  const id = await queueSubmission(
+    companyId,
+    phone ?? email ?? `anonymous:${randomUUID()}`,
+    phone && email,
+    { body, defaults: given },
+    record,
+  );
   const outcome = await deliverNow(id);
-  if (outcome?.result === "delivered") {
-    return { leadId: outcome.leadId ?? null, created: outcome.created ?? null };
-  }
-  return { leadId: null, created: null };
+  return { queued: outcome?.result !== "delivered" };
 }

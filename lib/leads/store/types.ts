@@ -1,6 +1,7 @@
 import type { SessionUser } from "@/lib/auth/users";
 import type { AdminLead, BulkChange, LeadCreate, LeadEdit } from "../admin";
 import type { ListQuery, ListScope } from "../list";
+import type { Actor } from "../actor";
 import type { ApiLead, LeadInput } from "../schema";
 import type { LeadStats } from "../stats";
 
@@ -14,7 +15,7 @@ export interface LeadStore {
   readonly capabilities: LeadCapabilities;
 
   /** The contract's upsert of a validated body: by id, else phone, else email; tags merged. */
-  upsert(companyId: string, input: LeadInput): Promise<{ lead: ApiLead; created: boolean }>;
+  upsert(companyId: string, input: LeadInput, actor?: Actor): Promise<{ lead: ApiLead; created: boolean }>;
   /** The list envelope as JSON text, from the KV cache when fresh (`hit`); `refresh` skips it. */
   listJson(
     scope: ListScope,
@@ -25,14 +26,12 @@ export interface LeadStore {
   get(companyId: string, id: string): Promise<ApiLead>;
 
   /**
-   * A form's submission, validated: upserted as the API would, with the form's and the visit's
-   * tags added and the form's defaults given to a new lead. `leadId` and `created` are null while
-   * the submission waits to be taken.
+   * A form's submission, validated, kept with its record: a new person's lead is made as the API
+   * would, with the form's and the visit's tags and the form's defaults; a known person's lead is
+   * only filled where empty, differing values proposed to staff. `queued` while it waits for the
+   * store to take it.
    */
-  submit(
-    companyId: string,
-    submission: Submission,
-  ): Promise<{ leadId: string | null; created: boolean | null }>;
+  submit(companyId: string, submission: Submission): Promise<{ queued: boolean }>;
 
   /** One lead as staff see it; one the user may not see is as absent as a missing one. */
   getForStaff(user: SessionUser, id: string): Promise<AdminLead>;
@@ -83,6 +82,8 @@ export interface Submission {
   tags: string[];
   /** What a new lead takes where the visitor gave nothing: the form's source (with the visit) and stage. */
   defaults: { source: string | null; stage: string | null };
+  /** The submission's row, in the submissions table's column names (lib/forms/submission-record.ts). */
+  record: { id: string } & Record<string, unknown>;
 }
 
 export interface ListOptions {

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { jsonResponse } from "@/lib/api/respond";
 import { env } from "@/lib/env";
+import { purgeOldSpam } from "@/lib/forms/review";
 import { drainOutbox } from "@/lib/outbox/worker";
 
 export const maxDuration = 60;
@@ -15,7 +16,10 @@ function authorised(req: Request): boolean {
   return timingSafeEqual(digest(given), digest(`Bearer ${secret}`));
 }
 
-/** Vercel Cron (vercel.json) delivers what the outbox holds: Rotor submissions and webhooks. */
+/**
+ * Vercel Cron (vercel.json) delivers what the outbox holds (Rotor submissions and webhooks), and
+ * purges spam past its retention.
+ */
 export async function GET(req: Request): Promise<Response> {
   if (!authorised(req)) {
     return jsonResponse(
@@ -24,5 +28,6 @@ export async function GET(req: Request): Promise<Response> {
     );
   }
   const report = await drainOutbox({ budgetMs: 30_000, prune: true });
-  return jsonResponse({ status: "success", ...report });
+  const purgedSpam = await purgeOldSpam();
+  return jsonResponse({ status: "success", ...report, purged_spam: purgedSpam });
 }

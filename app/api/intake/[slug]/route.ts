@@ -14,10 +14,10 @@ const pages = () => import("@/lib/forms/pages");
 /** The answer to an accepted submission: JSON for scripts, a 303 to the thank-you page for a form. */
 function accepted(form: Form, req: Request, answer: Answer, cors: Record<string, string>): Response {
   if (isJsonRequest(req)) {
-    const body = { status: "success", lead_id: answer.leadId, created: answer.created };
-    // Upstream mode, Rotor not answering yet: accepted and kept in the outbox, no lead id so far.
-    const status = answer.leadId === null ? 202 : answer.created ? 201 : 200;
-    return jsonResponse(body, status, cors);
+    // The same for a new person, a known one and spam: the public learns nothing about who is a
+    // customer. 202 while the submission waits in the outbox for Rotor (upstream mode).
+    const body = { status: "success", submission_id: answer.submissionId };
+    return jsonResponse(body, answer.queued ? 202 : 201, cors);
   }
   // Relative: the framework may rebuild the request URL with another host name than the browser used.
   const location = form.redirectUrl ?? `/f/${form.slug}/thanks`;
@@ -27,7 +27,7 @@ function accepted(form: Form, req: Request, answer: Answer, cors: Record<string,
 /**
  * A visitor's submission (lib/forms/intake.ts). An HTML form (url-encoded) gets a 303 to the
  * thank-you page, or the form again with status 422, every typed value kept and each message beside
- * its field. A script or a business's own site (JSON) gets {status, lead_id, created} or the API's
+ * its field. A script or a business's own site (JSON) gets {status, submission_id} or the API's
  * 400 body.
  */
 export async function POST(req: Request, { params }: Context): Promise<Response> {
