@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { getDb } from "@/lib/db/client";
+import { submissions as submissionRows } from "@/lib/db/schema";
+import { createForm } from "@/lib/forms/repository";
+import { CONTACT_FORM } from "@/lib/forms/schema";
 import { newTenant } from "../support/fixtures";
 import { submissions } from "../support/people";
 import { type AppProcess, spawnApp } from "../support/spawn-app";
@@ -12,7 +17,13 @@ describe.runIf(shared)("two app processes sharing one PostgreSQL and one Redis",
   const apps: AppProcess[] = [];
 
   beforeAll(async () => {
-    const env = { ...process.env, NODE_ENV: "test" as const };
+    // Every submission below comes from this one address.
+    const env = {
+      ...process.env,
+      NODE_ENV: "test" as const,
+      INTAKE_PER_IP_PER_HOUR: "100000",
+      INTAKE_PER_FORM_PER_HOUR: "100000",
+    };
     apps.push(...(await Promise.all([spawnApp(env), spawnApp(env)])));
   });
 
@@ -43,6 +54,48 @@ describe.runIf(shared)("two app processes sharing one PostgreSQL and one Redis",
       const lead = list.body.data.find((l) => l.name === `Person ${p}`);
       expect(lead?.tags.slice().sort()).toEqual(Array.from({ length: 10 }, (_, s) => `p${p}-s${s}`).sort());
     }
+  });
+
+  it("200 simultaneous form submissions for 20 people make 20 leads and 200 submissions, each on its person's lead", async () => {
+    const { company, api } = await newTenant();
+    const slug = `two-${randomUUID().slice(0, 8)}`;
+    const form = await createForm(company.id, {
+      ...CONTACT_FORM,
+      slug,
+      settings: { ...CONTACT_FORM.settings, consent: null },
+    });
+    // Each submission says whose it is and which it is in its message.
+    const bodies = submissions(20, 10, randomUUID().slice(0, 8)).map(({ tags, ...body }) => ({
+      ...body,
+      notes: (tags as string[])[0],
+    }));
+    const statuses = await Promise.all(
+      bodies.map(async (body, i) => {
+        const response = await fetch(`${apps[i % 2]!.base}/api/intake/${slug}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        await response.arrayBuffer();
+        return response.status;
+      }),
+    );
+    expect(statuses).toEqual(bodies.map(() => 201));
+
+    const list = await api.list<{ data: { id: string; name: string }[]; pagination: { total: number } }>({
+      limit: 1000,
+    });
+    expect(list.body.pagination.total).toBe(20);
+    const leadOf = new Map(list.body.data.map((lead) => [lead.name, lead.id]));
+    const db = await getDb();
+    const kept = await db.select().from(submissionRows).where(eq(submissionRows.formId, form.id));
+    expect(kept).toHaveLength(200);
+    for (const row of kept) {
+      const person = /^p(\d+)-s\d+$/.exec((row.fields as { notes: string }).notes)![1];
+      expect(row.leadId).toBe(leadOf.get(`Person ${person}`));
+      expect(["lead", "attached"]).toContain(row.status);
+    }
+    expect(kept.filter((row) => row.status === "lead")).toHaveLength(20);
   });
 
   it("one daily limit is counted across both processes", async () => {
