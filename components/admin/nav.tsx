@@ -10,6 +10,7 @@ export function AdminNav({ admin }: { admin: boolean }) {
     { href: "/admin/leads", label: "Leads" },
     ...(admin
       ? [
+          { href: "/admin/review", label: "Review" },
           { href: "/admin/forms", label: "Forms" },
           { href: "/admin/api-keys", label: "API keys" },
           { href: "/admin/deliveries", label: "Deliveries" },

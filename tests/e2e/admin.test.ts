@@ -279,6 +279,58 @@ describe("the admin in real Chromium", () => {
     expect(row).toContain("priority");
   });
 
+  it("shows a returning visitor's second submission on the lead's timeline, accepts a proposed change, restores spam", async () => {
+    const submit = async (body: Record<string, unknown>) => {
+      const response = await fetch(`${portal.base}/api/intake/contact`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(201);
+    };
+    await submit({ name: "Rita Returning", phone: "612 555 9001", notes: "First visit: the front windows" });
+    await submit({
+      name: "Rita R. Returning",
+      phone: "(612) 555-9001",
+      email: "rita@example.com",
+      notes: "Second visit: the gutters too",
+      referral_source: "A neighbour",
+    });
+    await submit({ name: "Sam Caught", phone: "612 555 9002", website_url: "autofilled by mistake" });
+
+    await page.goto(`${portal.base}/admin/leads?search=rita`);
+    await page.waitForSelector("text=1 lead");
+    await Promise.all([page.waitForURL(/\/admin\/leads\/[0-9a-f-]{36}$/), page.click("text=Rita Returning")]);
+    const timeline = page.locator(".timeline");
+    await timeline.locator("text=Second visit: the gutters too").waitFor();
+    // Every field as sent, the unknown one too, and the first message, still there.
+    expect(await timeline.textContent()).toContain("A neighbour");
+    expect(await timeline.textContent()).toContain("First visit: the front windows");
+    // The empty email was filled; the different name waits as a proposal.
+    expect(await page.inputValue("#email")).toBe("rita@example.com");
+    const proposals = page.locator(".proposals");
+    expect(await proposals.textContent()).toContain("Rita R. Returning");
+    await shot("lead-timeline");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot("lead-timeline-phone");
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    await proposals.locator("button:text-is('Accept')").click();
+    await page.waitForFunction(() => document.querySelector("h1")?.textContent === "Rita R. Returning");
+    await page.waitForSelector(".proposals", { state: "detached" });
+    expect(await page.inputValue("#name")).toBe("Rita R. Returning");
+    await timeline.locator("text=accepted a proposed change").waitFor();
+
+    await page.goto(`${portal.base}/admin/review`);
+    const caught = page.locator(".review-item", { hasText: "Sam Caught" });
+    expect(await caught.textContent()).toContain("filled the hidden field");
+    await shot("review-spam");
+    await caught.locator("button:text-is('Not spam')").click();
+    await caught.waitFor({ state: "detached" });
+    await page.goto(`${portal.base}/admin/leads?search=${encodeURIComponent("Sam Caught")}`);
+    await page.waitForSelector("text=1 lead");
+  });
+
   it("archives selected rows in bulk", async () => {
     await page.goto(`${portal.base}/admin/leads?search=person10`);
     await page.waitForSelector("text=10 leads");
@@ -424,6 +476,7 @@ describe("the admin in real Chromium", () => {
       "/admin/users",
       "/admin/account",
       "/admin/deliveries",
+      "/admin/review",
     ]) {
       await page.goto(portal.base + url);
       expect(await axeViolations(), url).toEqual([]);

@@ -7,7 +7,7 @@ import * as bulkRoute from "@/app/api/admin/leads/bulk/route";
 import * as replayRoute from "@/app/api/admin/outbox/[id]/replay/route";
 import * as intake from "@/app/api/intake/[slug]/route";
 import { getDb } from "@/lib/db/client";
-import { outbox } from "@/lib/db/schema";
+import { outbox, submissions as submissionRows } from "@/lib/db/schema";
 import { createForm } from "@/lib/forms/repository";
 import { outboxIdle } from "@/lib/outbox/kick";
 import { drainOutbox } from "@/lib/outbox/worker";
@@ -424,6 +424,37 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     ]);
     const held = await rotorLeads("Resumed Person");
     expect(held.data).toEqual([expect.objectContaining({ source: "website", stage: "new" })]);
+  });
+
+  it("keeps every submission as the local database does, the outbox item pointing at it", async () => {
+    const tenant = await upstreamTenant();
+    const slug = await contactForm(tenant.company.id);
+    standIn.script({ kind: "status", status: 503 });
+    const waiting = await submit(slug, { name: "Kept Person", phone: "+16125550175", extra_field: "kept" });
+    expect(waiting.status).toBe(202);
+    const { submission_id: id } = (await waiting.json()) as { submission_id: string };
+    const db = await getDb();
+    const row = async () => (await db.select().from(submissionRows).where(eq(submissionRows.id, id)))[0];
+    expect(await row()).toMatchObject({
+      status: "queued",
+      fields: { name: "Kept Person", extra_field: "kept" },
+    });
+    const item = await latestSubmission(tenant.company.id);
+    expect(item!.submissionId).toBe(id);
+    await waitFor("the submission delivered", async () => {
+      await drainOutbox();
+      await outboxIdle();
+      return (await row())?.status !== "queued";
+    });
+    expect((await row())!.status).toBe("lead");
+    // Spam is kept too, and never sent to Rotor.
+    const bot = `Bot ${randomUUID().slice(0, 8)}`;
+    const spam = await submit(slug, { name: bot, phone: "+16125550176", website_url: "x" });
+    expect(spam.status).toBe(201);
+    const { submission_id: spamId } = (await spam.json()) as { submission_id: string };
+    const [kept] = await db.select().from(submissionRows).where(eq(submissionRows.id, spamId));
+    expect(kept).toMatchObject({ status: "spam", spamReason: "honeypot" });
+    expect((await rotorLeads(bot)).data).toEqual([]);
   });
 
   it("a parked submission is not sent again once a newer one of the same person reached Rotor", async () => {

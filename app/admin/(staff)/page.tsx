@@ -4,6 +4,7 @@ import { adminPage } from "@/lib/auth/admin-page";
 import { scopeOf } from "@/lib/leads/admin";
 import { DASHBOARD_DAYS } from "@/lib/leads/stats";
 import { leadStore } from "@/lib/leads/store";
+import { reviewCounts } from "@/lib/forms/review";
 import { outboxCounts } from "@/lib/outbox/log";
 import { rotorUsage } from "@/lib/rotor/upstream";
 
@@ -78,7 +79,10 @@ export default adminPage({}, async (user) => {
   const store = await leadStore(user.companyId);
   if (!store.capabilities.stats)
     return <UpstreamDashboard companyId={user.companyId} admin={user.role === "admin"} />;
-  const stats = await store.stats(scopeOf(user));
+  const [stats, review] = await Promise.all([
+    store.stats(scopeOf(user)),
+    user.role === "admin" ? reviewCounts(user.companyId) : null,
+  ]);
   const max = Math.max(1, ...stats.perDay.map((d) => d.count));
   const lastMonth = stats.perDay.reduce((sum, d) => sum + d.count, 0);
   return (
@@ -89,6 +93,19 @@ export default adminPage({}, async (user) => {
         <strong>{lastMonth}</strong> new in the last {DASHBOARD_DAYS} days.{" "}
         <Link href="/admin/leads">See the leads</Link>
       </p>
+      {review && review.held > 0 ? (
+        <p className="notice" role="status">
+          <strong>{review.held}</strong> submission{review.held === 1 ? " was" : "s were"} held past a
+          form&apos;s hourly budget and wait for you.{" "}
+          <Link href="/admin/review?status=held">Review them</Link>
+        </p>
+      ) : null}
+      {review && review.spam > 0 ? (
+        <p className="muted">
+          {review.spam} spam submission{review.spam === 1 ? "" : "s"} kept.{" "}
+          <Link href="/admin/review">Look through them</Link>
+        </p>
+      ) : null}
       <section className="card" aria-labelledby="per-day-title">
         <h2 id="per-day-title">New leads per day, last {DASHBOARD_DAYS} days (UTC)</h2>
         <div

@@ -32,6 +32,7 @@ export const localStore: LeadStore = {
     newLeadDefaults: true,
     queuedSubmissions: false,
     requestQuota: false,
+    history: true,
   },
 
   async upsert(companyId, input, actor) {

@@ -36,6 +36,7 @@ export const rotorStore: LeadStore = {
     newLeadDefaults: false,
     queuedSubmissions: true,
     requestQuota: true,
+    history: false,
   },
 
   async upsert(companyId, input) {

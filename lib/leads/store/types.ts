@@ -72,6 +72,11 @@ export interface LeadCapabilities {
   queuedSubmissions: boolean;
   /** Every read and write spends a daily request quota, which staff see on every page. */
   requestQuota: boolean;
+  /**
+   * Each lead's history (submissions, writes with what they replaced, notes) and the changes
+   * submissions proposed, on the lead page. Rotor's leads have theirs in Rotor.
+   */
+  history: boolean;
 }
 
 /** A form's submission, as the intake hands it to the store. */

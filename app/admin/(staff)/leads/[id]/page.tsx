@@ -1,11 +1,14 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LeadEditor } from "@/components/leads/lead-editor";
+import { LeadTimeline } from "@/components/leads/lead-timeline";
+import { ProposedChanges } from "@/components/leads/proposed-changes";
 import { DateTime } from "@/components/ui/date-time";
 import { adminPage } from "@/lib/auth/admin-page";
 import { DomainError } from "@/lib/errors";
 import { RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
 import { type AdminLead, assignableUsers } from "@/lib/leads/admin";
+import { leadTimeline, openProposals } from "@/lib/leads/history";
 import { leadStore } from "@/lib/leads/store";
 
 export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, { params }) => {
@@ -41,6 +44,9 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
       : lead.assigned_to
         ? [{ id: lead.assigned_to, label: lead.assigned_to === user.id ? "You" : "Another member of staff" }]
         : [];
+  const [proposals, timeline] = store.capabilities.history
+    ? await Promise.all([openProposals(user, id), leadTimeline(user, id)])
+    : [[], null];
   return (
     <>
       <p>
@@ -57,12 +63,16 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
           </>
         ) : null}
       </p>
+      <ProposedChanges leadId={lead.id} proposals={proposals} current={lead} />
+      {/* A new version of the lead (a proposal accepted) starts the editor afresh. */}
       <LeadEditor
+        key={lead.updated_at}
         lead={lead}
         assignees={assignees}
         canAssign={user.role === "admin"}
         capabilities={store.capabilities}
       />
+      {timeline ? <LeadTimeline leadId={lead.id} entries={timeline.entries} next={timeline.next} /> : null}
     </>
   );
 });
