@@ -370,6 +370,25 @@ export const leadProposals = pgTable(
   ],
 );
 
+/**
+ * What an erasure removed (lib/leads/person.ts), for the record: who asked and how many rows of
+ * each kind went, never whose they were.
+ */
+export const erasures = pgTable(
+  "erasures",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    companyId: uuid("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    // {leads, submissions, history, proposals, outbox}: how many of each.
+    counts: jsonb("counts").notNull(),
+  },
+  (t) => [index("erasures_company_idx").on(t.companyId, t.at)],
+);
+
 export type Company = typeof companies.$inferSelect;
 export type FormRow = typeof forms.$inferSelect;
 export type LeadRow = typeof leads.$inferSelect;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import * as exportRoute from "@/app/api/admin/leads/[id]/export/route";
 import * as historyRoute from "@/app/api/admin/leads/[id]/history/route";
 import * as notesRoute from "@/app/api/admin/leads/[id]/notes/route";
 import * as proposalRoute from "@/app/api/admin/leads/[id]/proposals/[proposalId]/route";
@@ -11,7 +12,7 @@ import * as cronRoute from "@/app/api/cron/outbox/route";
 import * as intake from "@/app/api/intake/[slug]/route";
 import { setClock } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
-import { leadProposals, submissions } from "@/lib/db/schema";
+import { erasures, leadHistory, leadProposals, outbox, submissions, webhookEndpoints } from "@/lib/db/schema";
 import { CONTACT_FORM } from "@/lib/forms/schema";
 import { createForm } from "@/lib/forms/repository";
 import type { TimelineEntry } from "@/lib/leads/history";
@@ -405,5 +406,92 @@ describe("spam is kept, reviewed and purged", () => {
     }
     const kept = await keptOf(form.id);
     expect(kept.map((k) => (k.fields as { name: string }).name)).toEqual(["Newer spam"]);
+  });
+});
+
+describe("a person's data", () => {
+  it("an admin exports everything about a person, as JSON and the history as CSV", async () => {
+    const { slug, api, cookie } = await setUp();
+    await post(slug, { name: "Eva Export", email: "eva@example.com", notes: "Hedge trimming" });
+    await post(slug, { name: "Eva", email: "eva@example.com", phone: "612 555 0191", extra: "kept" });
+    const [lead] = (await api.list<{ data: Lead[] }>()).body.data;
+    const response = await call(exportRoute, `/api/admin/leads/${lead!.id}/export`, {
+      cookie,
+      params: { id: lead!.id },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-disposition")).toContain(".json");
+    const data = await json<{
+      lead: Lead;
+      submissions: { fields: Record<string, unknown>; client_hash?: string }[];
+      history: TimelineEntry[];
+      proposals: { field: string }[];
+    }>(response);
+    expect(data.lead).toMatchObject({ name: "Eva Export", phone: "+16125550191" });
+    expect(data.submissions.map((s) => s.fields.notes ?? s.fields.extra)).toEqual(["Hedge trimming", "kept"]);
+    expect(JSON.stringify(data.submissions)).not.toContain("clientHash");
+    expect(data.history.map((e) => e.kind)).toEqual(["submission", "submission"]);
+    expect(data.proposals.map((p) => p.field)).toEqual(["name"]);
+
+    const csv = await call(exportRoute, `/api/admin/leads/${lead!.id}/export?format=csv`, {
+      cookie,
+      params: { id: lead!.id },
+    });
+    const lines = (await csv.text()).trim().split("\r\n");
+    expect(lines[0]).toBe("at,kind,by,field,before,after,note");
+    // A value that a spreadsheet would run as a formula is quoted (lib/leads/export.ts).
+    expect(lines.some((line) => line.includes("phone,,'+16125550191"))).toBe(true);
+    expect(lines.some((line) => line.includes("notes,,Hedge trimming,submitted"))).toBe(true);
+  });
+
+  it("an admin erases a person: lead, submissions (spam of theirs too), history, outbox items; an audit keeps counts", async () => {
+    const { slug, api, cookie, company } = await setUp();
+    const db = await getDb();
+    // An endpoint paused far ahead: each write queues an event for it, which stays in the outbox.
+    await db.insert(webhookEndpoints).values({
+      companyId: company.id,
+      url: "https://hooks.example/never",
+      secret: "whsec_test",
+      pausedUntil: new Date(Date.now() + 86_400_000),
+    });
+    await post(slug, { name: "Zed Erase", email: "zed@example.com", phone: "612 555 0192" });
+    await post(slug, { name: "Zed", phone: "612 555 0192", website_url: "x" });
+    await post(slug, { name: "Zed", email: "ZED@example.com", website_url: "x" });
+    const keep = await post(slug, { name: "Other Person", phone: "612 555 0193" });
+    expect(keep.status).toBe(201);
+    const leads = (await api.list<{ data: Lead[] }>()).body.data;
+    const zed = leads.find((l) => l.name === "Zed Erase")!;
+    expect(await db.select().from(outbox).where(eq(outbox.leadId, zed.id))).toHaveLength(1);
+
+    const member = await newUser(company.id, "member");
+    const refused = await call(leadRoute, `/api/admin/leads/${zed.id}`, {
+      method: "DELETE",
+      cookie: await sessionCookie(member),
+      params: { id: zed.id },
+    });
+    expect(refused.status).toBe(403);
+
+    const erased = await call(leadRoute, `/api/admin/leads/${zed.id}`, {
+      method: "DELETE",
+      cookie,
+      params: { id: zed.id },
+    });
+    expect(erased.status).toBe(200);
+    expect((await json<{ erased: Record<string, number> }>(erased)).erased).toEqual({
+      leads: 1,
+      submissions: 3,
+      history: 1,
+      proposals: 0,
+      outbox: 1,
+    });
+    expect((await api.get(zed.id)).status).toBe(404);
+    const left = await db.select().from(submissions).where(eq(submissions.companyId, company.id));
+    expect(left.map((s) => (s.fields as { name: string }).name)).toEqual(["Other Person"]);
+    expect(await db.select().from(leadHistory).where(eq(leadHistory.leadId, zed.id))).toEqual([]);
+    expect(await db.select().from(outbox).where(eq(outbox.leadId, zed.id))).toEqual([]);
+    const [audit] = await db.select().from(erasures).where(eq(erasures.companyId, company.id));
+    expect(audit!.counts).toEqual({ leads: 1, submissions: 3, history: 1, proposals: 0, outbox: 1 });
+    expect(JSON.stringify(audit)).not.toMatch(/zed|0192/i);
+    expect(JSON.stringify(audit)).not.toContain(zed.id);
   });
 });

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LeadEditor } from "@/components/leads/lead-editor";
 import { LeadTimeline } from "@/components/leads/lead-timeline";
+import { PersonActions } from "@/components/leads/person-actions";
 import { ProposedChanges } from "@/components/leads/proposed-changes";
 import { DateTime } from "@/components/ui/date-time";
 import { adminPage } from "@/lib/auth/admin-page";
@@ -73,6 +74,9 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
         capabilities={store.capabilities}
       />
       {timeline ? <LeadTimeline leadId={lead.id} entries={timeline.entries} next={timeline.next} /> : null}
+      {timeline && user.role === "admin" ? (
+        <PersonActions leadId={lead.id} name={lead.name || lead.email || lead.phone || "this person"} />
+      ) : null}
     </>
   );
 });

@@ -2,6 +2,7 @@ import { withSession } from "@/lib/api/with-session";
 import { readJsonAs } from "@/lib/http/body";
 import { jsonResponse } from "@/lib/api/respond";
 import { leadEditSchema } from "@/lib/leads/admin";
+import { erasePerson } from "@/lib/leads/person";
 import { leadStore } from "@/lib/leads/store";
 
 export const GET = withSession<{ id: string }>({}, async ({ user, params }) => {
@@ -13,4 +14,13 @@ export const PATCH = withSession<{ id: string }>({}, async ({ req, user, params 
   const input = await readJsonAs(req, leadEditSchema);
   const lead = await (await leadStore(user.companyId)).update(user, params.id, input);
   return jsonResponse({ data: lead, status: "success" });
+});
+
+/**
+ * Erases the person (admins): the lead, its submissions, history and outbox items; an audit entry
+ * keeps the counts only.
+ */
+export const DELETE = withSession<{ id: string }>({ adminOnly: true }, async ({ user, params }) => {
+  const counts = await erasePerson(user, params.id);
+  return jsonResponse({ message: "Erased", erased: counts, status: "success" });
 });
