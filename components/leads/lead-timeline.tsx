@@ -13,7 +13,7 @@ const KIND_TITLES: Record<TimelineEntry["kind"], string> = {
   staff: "Edit",
   note: "Note",
   proposal: "Proposed change",
-  delivery: "Delivery",
+  delivery: "Webhook",
 };
 
 /** The portal's own hidden fields, which a submission's record keeps but people need not read. */
@@ -88,6 +88,12 @@ function headline(entry: TimelineEntry): string {
       return `${who} added a note`;
     case "proposal":
       return `${who} ${entry.decision?.accepted ? "accepted" : "dismissed"} a proposed change`;
+    case "delivery": {
+      const d = entry.delivery;
+      if (!d) return "A webhook delivery";
+      const answer = d.status ? ` (${d.status})` : "";
+      return `${d.event} ${d.result === "delivered" ? "delivered to" : "could not be delivered to"} ${d.to}${answer}`;
+    }
     default:
       return entry.created ? `${who} created the lead` : `${who} changed the lead`;
   }

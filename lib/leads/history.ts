@@ -44,6 +44,8 @@ export interface TimelineEntry {
   note: string | null;
   /** A proposed change staff accepted or dismissed. */
   decision: { field: string; value: unknown; accepted: boolean } | null;
+  /** A webhook delivery's end: the event, the receiver's host, and what came of it. */
+  delivery: { event: string; to: string; result: "delivered" | "failed"; status: number | null } | null;
   submission: TimelineSubmission | null;
 }
 
@@ -113,6 +115,7 @@ export async function timelineOf(
       proposed?: Record<string, unknown>;
       note?: string;
       decision?: TimelineEntry["decision"];
+      delivery?: TimelineEntry["delivery"];
     };
     const s = row.submission;
     const actor =
@@ -127,12 +130,13 @@ export async function timelineOf(
       id: row.id,
       at: row.at.toISOString(),
       kind: row.kind,
-      actor: row.kind === "submission" ? null : actor,
+      actor: row.kind === "submission" || row.kind === "delivery" ? null : actor,
       created: data.created ?? false,
       changes: data.changes ?? {},
       proposed: data.proposed ?? {},
       note: data.note ?? null,
       decision: data.decision ?? null,
+      delivery: data.delivery ?? null,
       submission: s
         ? {
             id: s.id,

@@ -1,4 +1,4 @@
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { outbox, type OutboxRow } from "@/lib/db/schema";
@@ -60,7 +60,35 @@ async function deliver(item: OutboxRow): Promise<DeliveryOutcome> {
       nextAttemptAt: new Date(at.getTime() + wait),
     });
   }
+  if (outcome.result !== "retry" && item.kind === "webhook") {
+    await noteDelivery(item, outcome.result, lastStatus, at);
+  }
   return outcome;
+}
+
+/**
+ * A webhook delivery's end, delivered or given up, as an entry of its lead's history (a lead of
+ * this portal's database; Rotor's leads keep theirs): the event, where it went, and the answer.
+ */
+async function noteDelivery(
+  item: OutboxRow,
+  result: "delivered" | "failed",
+  status: number | null,
+  at: Date,
+): Promise<void> {
+  const db = await getDb();
+  await db.execute(sql`
+    insert into lead_history (company_id, lead_id, at, kind, data)
+    select o.company_id, l.id, ${at.toISOString()}, 'delivery', jsonb_build_object(
+      'delivery', jsonb_build_object(
+        'event', o.event, 'to', split_part(split_part(e.url, '://', 2), '/', 1),
+        'result', ${result}::text, 'status', ${status}::integer
+      )
+    )
+    from outbox o
+    join leads l on l.id::text = o.lead_id and l.company_id = o.company_id
+    left join webhook_endpoints e on e.id = o.endpoint_id
+    where o.id = ${item.id}`);
 }
 
 /**

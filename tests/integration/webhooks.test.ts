@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as historyRoute from "@/app/api/admin/leads/[id]/history/route";
 import * as outboxRoute from "@/app/api/admin/outbox/route";
 import * as replayRoute from "@/app/api/admin/outbox/[id]/replay/route";
 import * as webhooksRoute from "@/app/api/admin/webhooks/route";
 import * as webhookRoute from "@/app/api/admin/webhooks/[id]/route";
 import { setClock } from "@/lib/clock";
+import type { TimelineEntry } from "@/lib/leads/history";
 import { outboxIdle } from "@/lib/outbox/kick";
 import { drainOutbox } from "@/lib/outbox/worker";
 import { SIGNATURE_HEADER, verifySignature } from "@/lib/webhooks";
@@ -114,6 +116,17 @@ describe("webhooks", () => {
       ["delivered", 3, 204],
     ]);
     expect(JSON.stringify(log)).not.toContain("Hooked");
+    // Each delivery's end is on the lead's history too (its retries are not).
+    const history = await json<{ data: TimelineEntry[] }>(
+      await call(historyRoute, `/api/admin/leads/${created.body.id}/history`, {
+        cookie,
+        params: { id: created.body.id },
+      }),
+    );
+    expect(history.data.filter((e) => e.kind === "delivery").map((e) => e.delivery)).toEqual([
+      { event: "lead.updated", to: new URL(receiver.url).host, result: "delivered", status: 204 },
+      { event: "lead.created", to: new URL(receiver.url).host, result: "delivered", status: 204 },
+    ]);
 
     // Replay the first delivery: the receiver gets the same event again, signed.
     const first = log.data[1]!;
