@@ -126,7 +126,10 @@ export const leadSchema = z.object({
   id: z.string(),
   name: nullableText,
   email: nullableText,
-  phone: nullableText.meta({ description: "E.164, such as +16125550100" }),
+  phone: nullableText.meta({
+    description:
+      "E.164, such as +16125550100; an extension follows as RFC 3966 writes it: +17635550238;ext=12",
+  }),
   address_street1: nullableText,
   address_street2: nullableText,
   address_city: nullableText,

@@ -86,7 +86,7 @@ export interface components {
       id: string;
       name: string | null;
       email: string | null;
-      /** @description E.164, such as +16125550100 */
+      /** @description E.164, such as +16125550100; an extension follows as RFC 3966 writes it: +17635550238;ext=12 */
       phone: string | null;
       address_street1: string | null;
       address_street2: string | null;
@@ -121,7 +121,7 @@ export interface components {
       id: string;
       name: string | null;
       email: string | null;
-      /** @description E.164, such as +16125550100 */
+      /** @description E.164, such as +16125550100; an extension follows as RFC 3966 writes it: +17635550238;ext=12 */
       phone: string | null;
       address_street1: string | null;
       address_street2: string | null;

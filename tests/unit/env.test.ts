@@ -31,6 +31,7 @@ describe("parseEnv", () => {
       INTAKE_MIN_FILL_SECONDS: 3,
       INTAKE_PER_IP_PER_HOUR: 20,
       INTAKE_PER_FORM_PER_HOUR: 1000,
+      SPAM_RETENTION_DAYS: 30,
       TURNSTILE_VERIFY_URL: "https://challenges.cloudflare.com/turnstile/v0/siteverify",
       ALLOW_EMBEDDED_STORES: false,
       ROTOR_API_URL: "https://api.getrotor.com/open-api",
