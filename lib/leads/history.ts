@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { now } from "@/lib/clock";
 import type { SessionUser } from "@/lib/auth/users";
 import { getDb } from "@/lib/db/client";
@@ -155,7 +155,29 @@ export async function timelineOf(
         : null,
     };
   });
+  await nameAssignees(entries);
   return { entries, next: rows.length > limit ? entries.at(-1)!.id : null };
+}
+
+/** An assignment's before and after as people's names rather than user ids. */
+async function nameAssignees(entries: TimelineEntry[]): Promise<void> {
+  const ids = new Set<string>();
+  for (const entry of entries) {
+    for (const id of entry.changes.assigned_to ?? []) if (typeof id === "string") ids.add(id);
+  }
+  if (ids.size === 0) return;
+  const db = await getDb();
+  const found = await db
+    .select({ id: users.id, name: sql<string>`coalesce(${users.name}, ${users.email})` })
+    .from(users)
+    .where(inArray(users.id, [...ids]));
+  const names = new Map(found.map((user) => [user.id, user.name]));
+  for (const entry of entries) {
+    const change = entry.changes.assigned_to;
+    if (!change) continue;
+    const name = (id: unknown) => (typeof id === "string" ? (names.get(id) ?? "a removed user") : id);
+    entry.changes.assigned_to = [name(change[0]), name(change[1])];
+  }
 }
 
 /** The changes submissions proposed for a lead that staff have not decided on yet, oldest first. */

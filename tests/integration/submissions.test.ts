@@ -263,14 +263,15 @@ describe("the six ways a lead was lost or spoiled", () => {
 
 describe("a lead's history", () => {
   it("records API writes with the values they replaced, staff edits, notes and decisions", async () => {
-    const { slug, api, cookie, keyId } = await setUp();
+    const { slug, api, cookie, keyId, company } = await setUp();
     const made = await api.post<Lead>({ name: "Kim", phone: "612 555 0150", stage: "new" });
     await api.post({ phone: "612 555 0150", name: "Kim Park", stage: "quoted" });
+    const colleague = await newUser(company.id, "member", `sam-${randomUUID().slice(0, 6)}@example.com`);
     const edit = await call(leadRoute, `/api/admin/leads/${made.body.id}`, {
       method: "PATCH",
       cookie,
       params: { id: made.body.id },
-      body: { stage: "won" },
+      body: { stage: "won", assigned_to: colleague.id },
     });
     expect(edit.status).toBe(200);
     const note = await call(notesRoute, `/api/admin/leads/${made.body.id}/notes`, {
@@ -311,7 +312,8 @@ describe("a lead's history", () => {
     expect(created).toMatchObject({ created: true, actor: expect.stringContaining("API key “test”") });
     expect(created!.changes).toMatchObject({ name: [null, "Kim"], stage: [null, "new"] });
     expect(replaced!.changes).toEqual({ name: ["Kim", "Kim Park"], stage: ["new", "quoted"] });
-    expect(edited!.changes).toEqual({ stage: ["quoted", "won"] });
+    // The assignee by name, not by id.
+    expect(edited!.changes).toEqual({ stage: ["quoted", "won"], assigned_to: [null, colleague.email] });
     expect(noted).toMatchObject({ kind: "note", note: "Called, booked for Friday" });
     // The empty email filled and the form's tag added; the name proposed, not written.
     expect(submitted!.changes).toEqual({ email: [null, "kim@example.com"], tags: [[], ["website"]] });
