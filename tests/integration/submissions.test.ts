@@ -192,6 +192,15 @@ describe("the six ways a lead was lost or spoiled", () => {
     expect((await proposalsOf(lead!.id)).map((p) => [p.field, p.value])).toEqual([
       ["service_type", "Gutters"],
     ]);
+    // A third visit asking the same is in the history, but not proposed twice.
+    await post(slug, {
+      name: "Ola",
+      phone: "612 555 0133",
+      notes: "Gutters, any news?",
+      service_type: "Gutters",
+    });
+    expect(await proposalsOf(lead!.id)).toHaveLength(1);
+    expect((await history(cookie, lead!.id)).data.filter((e) => e.kind === "submission")).toHaveLength(3);
   });
 
   it("4. a business's own form: other names understood, unknown fields kept and shown", async () => {

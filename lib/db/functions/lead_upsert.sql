@@ -151,9 +151,14 @@ BEGIN
     -- A spam or held submission staff take in (lib/forms/review.ts) is the same record, not a new one.
     ON CONFLICT (id) DO UPDATE SET status = excluded.status, lead_id = excluded.lead_id,
       reviewed_at = excluded.reviewed_at, reviewed_by = excluded.reviewed_by;
+    -- A value already waiting for staff is not proposed twice.
     INSERT INTO lead_proposals (company_id, lead_id, submission_id, field, value, at)
     SELECT p_company, v_lead.id, (v_submission->>'id')::uuid, p.key, p.value, p_now
-    FROM jsonb_each(v_proposed) AS p;
+    FROM jsonb_each(v_proposed) AS p
+    WHERE NOT EXISTS (
+      SELECT 1 FROM lead_proposals AS o
+      WHERE o.lead_id = v_lead.id AND o.status = 'open' AND o.field = p.key AND o.value = p.value
+    );
   END IF;
   INSERT INTO lead_history (
     company_id, lead_id, at, kind, actor_user_id, actor_key_id, actor_name, submission_id, data
