@@ -4,8 +4,12 @@ import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import type { SubmissionStatus } from "@/lib/db/schema";
 import type { FieldError } from "@/lib/errors";
+import { expandFragments } from "@/lib/db/functions/fragments";
 import { cleanUrl, PAGE_FIELD, REFERRER_FIELD } from "./context";
 import type { Form } from "./repository";
+
+// The same statement as the upsert functions' (lib/db/functions/fragments.ts).
+const KEEP_SUBMISSIONS = expandFragments("{{keep_submissions written}}");
 
 /** Fields of the portal's own making that a record leaves out: the signed token and Turnstile's. */
 const NOT_KEPT = new Set(["_token", "cf-turnstile-response"]);
@@ -108,19 +112,13 @@ export async function keepSubmission(
     errors?: FieldError[];
   },
 ): Promise<void> {
-  const row = {
-    ...record,
-    company_id: form.companyId,
-    status: outcome.status,
-    spam_reason: outcome.reason ?? null,
-    errors: outcome.errors ?? null,
-  };
+  const submission = { ...record, spam_reason: outcome.reason ?? null, errors: outcome.errors ?? null };
   const db = await getDb();
   await db.execute(sql`
-    with kept as (
-      insert into submissions
-      select (jsonb_populate_record(null::submissions, ${JSON.stringify(row)}::jsonb)).*
-    )
+    with written as (
+      select ${form.companyId}::uuid as company_id, null::uuid as lead_id, ${outcome.status}::text as status,
+        ${JSON.stringify({ submission })}::jsonb as write
+    ), kept as (${sql.raw(KEEP_SUBMISSIONS)})
     update forms set spam_count = spam_count + 1
     where id = ${form.id} and ${outcome.status === "spam"}
   `);

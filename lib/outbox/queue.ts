@@ -39,12 +39,11 @@ export async function queueSubmission(
   record: { id: string } & Record<string, unknown>,
 ): Promise<number> {
   const db = await getDb();
-  const kept = { ...record, company_id: companyId, status: "queued" };
   const { rows } = (await db.execute(sql`
-    with kept as (
-      insert into submissions
-      select (jsonb_populate_record(null::submissions, ${JSON.stringify(kept)}::jsonb)).*
-    )
+    with written as (
+      select ${companyId}::uuid as company_id, null::uuid as lead_id, 'queued'::text as status,
+        ${JSON.stringify({ submission: record })}::jsonb as write
+    ), kept as (${sql.raw(KEEP_SUBMISSIONS)})
     insert into outbox (company_id, kind, sequence, alt_sequence, event, payload, next_attempt_at,
       submission_id)
     values (${companyId}, 'rotor', ${sequence}, ${altSequence}, 'submission',
@@ -53,8 +52,9 @@ export async function queueSubmission(
   return Number(rows[0]!.id);
 }
 
-// The same statement as lead_upsert's (lib/db/functions/fragments.ts), over the one event below.
+// The same statements as lead_upsert's (lib/db/functions/fragments.ts), over the rows below.
 const QUEUE_LEAD_EVENTS = expandFragments("{{queue_lead_events events}}");
+const KEEP_SUBMISSIONS = expandFragments("{{keep_submissions written}}");
 
 /**
  * Queues an event for each active webhook endpoint of the company, and starts the worker when

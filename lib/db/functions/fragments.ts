@@ -78,6 +78,29 @@ export const HISTORY_FIELDS = [
 
 const textArray = (items: readonly string[]) => `ARRAY[${items.map((i) => `'${i}'`).join(", ")}]::text[]`;
 
+/*
+ * A relation of written leads, as record_history and keep_submissions read it, has the columns
+ * company_id, lead_id (uuid), at, write (the item's write: mode, actor, submission), created,
+ * before and after (the lead's row as jsonb; before is '{}' for a new lead), proposed (jsonb) and
+ * status (what became of a submission: lead, attached, or, kept without a lead, spam, held, invalid
+ * or queued). keep_submissions reads company_id, lead_id, status and write only.
+ */
+
+/**
+ * What a write changed: {field: [before, after]} for each of HISTORY_FIELDS that differs between
+ * two jsonb rows of leads.
+ */
+function leadChanges(before: string, after: string): string {
+  return (
+    `(SELECT coalesce(jsonb_object_agg(h.k, jsonb_build_array(${before}->h.k, ${after}->h.k)), '{}') ` +
+    `FROM unnest(${textArray(HISTORY_FIELDS)}) AS h(k) ` +
+    `WHERE (${before}->h.k) IS DISTINCT FROM (${after}->h.k) ` +
+    // Absent, null, no tags and not archived are all "nothing": no change between two of them.
+    `AND NOT (coalesce(${before}->h.k, 'null') IN ('null', '[]', 'false') ` +
+    `AND coalesce(${after}->h.k, 'null') IN ('null', '[]', 'false')))`
+  );
+}
+
 /**
  * A fragment's text for its argument ("" when none is given), placed at column of a line that
  * starts with indent, and continued on lines that start with indent too.
@@ -168,20 +191,42 @@ const FRAGMENTS: Record<string, Fragment> = {
    * HISTORY_FIELDS that differs between two jsonb rows of leads, `{{lead_changes before after}}`
    * (before is '{}' for a new lead).
    */
-  lead_changes: (names) => {
-    const [before, after, ...rest] = required("lead_changes", names).split(/\s+/);
-    if (!after || rest.length > 0) {
-      throw new Error("SQL fragment lead_changes needs two expressions: {{lead_changes before after}}");
-    }
-    return (
-      `(SELECT coalesce(jsonb_object_agg(h.k, jsonb_build_array(${before}->h.k, ${after}->h.k)), '{}') ` +
-      `FROM unnest(${textArray(HISTORY_FIELDS)}) AS h(k) ` +
-      `WHERE (${before}->h.k) IS DISTINCT FROM (${after}->h.k) ` +
-      // Absent, null, no tags and not archived are all "nothing": no change between two of them.
-      `AND NOT (coalesce(${before}->h.k, 'null') IN ('null', '[]', 'false') ` +
-      `AND coalesce(${after}->h.k, 'null') IN ('null', '[]', 'false')))`
-    );
-  },
+  /**
+   * Each written lead's entry in its history: for each row of the argument (a relation with the
+   * columns described above), who wrote (the write's actor), the submission it kept, whether
+   * it created the lead, each changed field's value before and after, and what it proposed. An
+   * INSERT, usable as a statement after a WITH or inside one.
+   */
+  record_history: (rows, _column, indent) =>
+    [
+      "INSERT INTO lead_history (",
+      "  company_id, lead_id, at, kind, actor_user_id, actor_key_id, actor_name, submission_id, data",
+      ")",
+      "SELECT w.company_id, w.lead_id, w.at, coalesce(w.write->'actor'->>'kind', 'api'),",
+      "  (w.write->'actor'->>'user')::uuid, (w.write->'actor'->>'key')::uuid, w.write->'actor'->>'name',",
+      "  (w.write->'submission'->>'id')::uuid,",
+      `  jsonb_build_object('created', w.created, 'changes', ${leadChanges("w.before", "w.after")})`,
+      "    || CASE WHEN coalesce(w.proposed, '{}') = '{}' THEN '{}'",
+      "       ELSE jsonb_build_object('proposed', w.proposed) END",
+      `FROM ${required("record_history", rows)} AS w`,
+    ].join(`\n${indent}`),
+
+  /**
+   * The submission a write carries (its `write`'s submission), kept with what became of it: for
+   * each row of the argument (a relation with the columns described above) whose write has one.
+   * A spam or held submission staff take in (lib/forms/review.ts) is the same record, not a new one.
+   */
+  keep_submissions: (rows, _column, indent) =>
+    [
+      "INSERT INTO submissions",
+      "SELECT (jsonb_populate_record(NULL::submissions, w.write->'submission' || jsonb_build_object(",
+      "  'company_id', w.company_id, 'status', w.status, 'lead_id', w.lead_id",
+      "))).*",
+      `FROM ${required("keep_submissions", rows)} AS w`,
+      "WHERE w.write ? 'submission'",
+      "ON CONFLICT (id) DO UPDATE SET status = excluded.status, lead_id = excluded.lead_id,",
+      "  reviewed_at = excluded.reviewed_at, reviewed_by = excluded.reviewed_by",
+    ].join(`\n${indent}`),
 
   /** tags_lc, which the tag filters' index reads: the argument's tags lower-cased. */
   lowercase_tags: (tags) =>

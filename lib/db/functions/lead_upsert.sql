@@ -142,32 +142,22 @@ BEGIN
   )
   SELECT count(*) INTO v_queued FROM queued;
 
-  IF v_submission IS NOT NULL THEN
-    INSERT INTO submissions
-    SELECT (jsonb_populate_record(NULL::submissions, v_submission || jsonb_build_object(
-      'company_id', p_company, 'status', CASE WHEN v_found THEN 'attached' ELSE 'lead' END,
-      'lead_id', v_lead.id
-    ))).*
-    -- A spam or held submission staff take in (lib/forms/review.ts) is the same record, not a new one.
-    ON CONFLICT (id) DO UPDATE SET status = excluded.status, lead_id = excluded.lead_id,
-      reviewed_at = excluded.reviewed_at, reviewed_by = excluded.reviewed_by;
-    -- A value already waiting for staff is not proposed twice.
-    INSERT INTO lead_proposals (company_id, lead_id, submission_id, field, value, at)
-    SELECT p_company, v_lead.id, (v_submission->>'id')::uuid, p.key, p.value, p_now
-    FROM jsonb_each(v_proposed) AS p
-    WHERE NOT EXISTS (
-      SELECT 1 FROM lead_proposals AS o
-      WHERE o.lead_id = v_lead.id AND o.status = 'open' AND o.field = p.key AND o.value = p.value
-    );
-  END IF;
-  INSERT INTO lead_history (
-    company_id, lead_id, at, kind, actor_user_id, actor_key_id, actor_name, submission_id, data
-  ) VALUES (
-    p_company, v_lead.id, p_now, coalesce(p_write->'actor'->>'kind', 'api'),
-    (p_write->'actor'->>'user')::uuid, (p_write->'actor'->>'key')::uuid, p_write->'actor'->>'name',
-    (v_submission->>'id')::uuid,
-    jsonb_build_object('created', NOT v_found, 'changes', {{lead_changes v_before to_jsonb(v_lead)}})
-      || CASE WHEN v_proposed = '{}' THEN '{}' ELSE jsonb_build_object('proposed', v_proposed) END
+  -- What this write keeps: its submission, and its entry in the lead's history.
+  WITH written AS (
+    SELECT p_company AS company_id, v_lead.id AS lead_id, p_now AS at, p_write AS write,
+      NOT v_found AS created, v_before AS before, to_jsonb(v_lead) AS after, v_proposed AS proposed,
+      CASE WHEN v_found THEN 'attached' ELSE 'lead' END AS status
+  ), kept AS (
+    {{keep_submissions written}}
+  )
+  {{record_history written}};
+  -- A value already waiting for staff is not proposed twice.
+  INSERT INTO lead_proposals (company_id, lead_id, submission_id, field, value, at)
+  SELECT p_company, v_lead.id, (v_submission->>'id')::uuid, p.key, p.value, p_now
+  FROM jsonb_each(v_proposed) AS p
+  WHERE NOT EXISTS (
+    SELECT 1 FROM lead_proposals AS o
+    WHERE o.lead_id = v_lead.id AND o.status = 'open' AND o.field = p.key AND o.value = p.value
   );
 
   RETURN jsonb_build_object('created', NOT v_found, 'lead', to_jsonb(v_lead), 'queued', v_queued);

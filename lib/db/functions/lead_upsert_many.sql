@@ -140,25 +140,15 @@ BEGIN
       FROM inserted AS n
     ), queued AS (
       {{queue_lead_events created}}
-    ), kept AS (
-      INSERT INTO submissions
-      SELECT (jsonb_populate_record(NULL::submissions, (p.v->'write'->'submission') || jsonb_build_object(
-        'company_id', p.company, 'status', 'lead', 'lead_id', p.id
-      ))).*
-      FROM prepared AS p
-      WHERE p.v->'write' ? 'submission'
-      ON CONFLICT (id) DO UPDATE SET status = excluded.status, lead_id = excluded.lead_id,
-        reviewed_at = excluded.reviewed_at, reviewed_by = excluded.reviewed_by
-    ), noted AS (
-      INSERT INTO lead_history (
-        company_id, lead_id, at, kind, actor_user_id, actor_key_id, actor_name, submission_id, data
-      )
-      SELECT p.company, p.id, p.at, coalesce(p.v->'write'->'actor'->>'kind', 'api'),
-        (p.v->'write'->'actor'->>'user')::uuid, (p.v->'write'->'actor'->>'key')::uuid,
-        p.v->'write'->'actor'->>'name', (p.v->'write'->'submission'->>'id')::uuid,
-        jsonb_build_object('created', true, 'changes', {{lead_changes '{}'::jsonb c.payload}})
+    ), written AS (
+      SELECT p.company AS company_id, p.id AS lead_id, p.at, p.v->'write' AS write, true AS created,
+        '{}'::jsonb AS before, c.payload AS after, NULL::jsonb AS proposed, 'lead' AS status
       FROM created AS c
       JOIN prepared AS p ON p.id = c.id
+    ), kept AS (
+      {{keep_submissions written}}
+    ), noted AS (
+      {{record_history written}}
     )
     SELECT p.pos::integer,
       jsonb_build_object('created', true, 'lead', c.payload, 'queued', coalesce(k.n, 0))
@@ -204,16 +194,13 @@ BEGIN
         to_jsonb(l) AS payload, to_jsonb(o) AS before
     ), queued AS (
       {{queue_lead_events updated}}
-    ), noted AS (
-      INSERT INTO lead_history (
-        company_id, lead_id, at, kind, actor_user_id, actor_key_id, actor_name, submission_id, data
-      )
-      SELECT d.company_id, d.lead_id::uuid, (d.v->>'now')::timestamptz,
-        coalesce(d.v->'write'->'actor'->>'kind', 'api'),
-        (d.v->'write'->'actor'->>'user')::uuid, (d.v->'write'->'actor'->>'key')::uuid,
-        d.v->'write'->'actor'->>'name', NULL,
-        jsonb_build_object('created', false, 'changes', {{lead_changes d.before d.payload}})
+    ), written AS (
+      SELECT d.company_id, d.lead_id::uuid AS lead_id, (d.v->>'now')::timestamptz AS at,
+        d.v->'write' AS write, false AS created, d.before, d.payload AS after,
+        NULL::jsonb AS proposed, 'attached' AS status
       FROM updated AS d
+    ), noted AS (
+      {{record_history written}}
     )
     SELECT coalesce(array_agg(d.pos), '{}'),
       coalesce(array_agg(
