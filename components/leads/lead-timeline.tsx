@@ -6,6 +6,7 @@ import { fetchJson, RequestFailed } from "@/components/admin/fetch-json";
 import { DateTime } from "@/components/ui/date-time";
 import type { TimelineEntry } from "@/lib/leads/history";
 import { labelOf, shown } from "./field-labels";
+import { SubmittedFields } from "./submitted-fields";
 
 const KIND_TITLES: Record<TimelineEntry["kind"], string> = {
   submission: "Form submission",
@@ -15,9 +16,6 @@ const KIND_TITLES: Record<TimelineEntry["kind"], string> = {
   proposal: "Proposed change",
   delivery: "Webhook",
 };
-
-/** The portal's own hidden fields, which a submission's record keeps but people need not read. */
-const HIDDEN_FIELDS = new Set(["_page", "_ref", "website_url"]);
 
 function Changes({ changes, created }: { changes: TimelineEntry["changes"]; created: boolean }) {
   const entries = Object.entries(changes);
@@ -42,20 +40,10 @@ function Changes({ changes, created }: { changes: TimelineEntry["changes"]; crea
 
 function Submission({ entry }: { entry: TimelineEntry }) {
   const submission = entry.submission!;
-  const fields = Object.entries(submission.fields).filter(([name]) => !HIDDEN_FIELDS.has(name));
   const campaign = Object.entries({ ...submission.campaign, ...submission.clickIds });
   return (
     <>
-      <table className="data fields">
-        <tbody>
-          {fields.map(([name, value]) => (
-            <tr key={name}>
-              <th scope="row">{labelOf(name)}</th>
-              <td>{shown(value)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <SubmittedFields fields={submission.fields} />
       <p className="muted small">
         {submission.page ? <>From {submission.page}</> : <>Sent directly</>}
         {submission.referrer ? <> · referred by {submission.referrer}</> : null}

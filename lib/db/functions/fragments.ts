@@ -35,39 +35,31 @@ export const LEAD_FIELDS = [
   "assigned_to",
 ] as const;
 
+/** What staff keep on a lead that no public submission writes, even where the lead has nothing. */
+const STAFF_FIELDS = [
+  "follow_up_date",
+  "notes",
+  "priority",
+  "projected_value",
+  "stage",
+  "assigned_to",
+] as const;
+
 /**
  * What a public submission may write on a lead it matches, and only where the lead holds nothing:
  * never the notes, stage, priority, assignee or archive state staff keep (lead_upsert's fill mode).
  */
-export const FILLABLE_FIELDS = [
-  "name",
-  "email",
-  "email_lc",
-  "phone",
-  "phone_digits",
-  "address_street1",
-  "address_street2",
-  "address_city",
-  "address_state",
-  "address_zip",
-  "address_country",
-  "service_type",
-  "source",
-] as const;
+export const FILLABLE_FIELDS = LEAD_FIELDS.filter(
+  (field) => !(STAFF_FIELDS as readonly string[]).includes(field),
+);
 
-/** Of those, the ones whose different value is shown to staff as a proposed change. */
-export const PROPOSABLE_FIELDS = [
-  "name",
-  "email",
-  "phone",
-  "address_street1",
-  "address_street2",
-  "address_city",
-  "address_state",
-  "address_zip",
-  "address_country",
-  "service_type",
-] as const;
+/**
+ * Of those, the ones whose different value is shown to staff as a proposed change: not the derived
+ * ones (they follow the email and the phone), nor the source (a later visit's own is on its record).
+ */
+export const PROPOSABLE_FIELDS = FILLABLE_FIELDS.filter(
+  (field) => field !== "email_lc" && field !== "phone_digits" && field !== "source",
+);
 
 /** The fields a lead's history records the change of: the ones people see (not the derived ones). */
 export const HISTORY_FIELDS = [

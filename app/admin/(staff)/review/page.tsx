@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { RestoreButton } from "@/components/admin/review";
 import { DateTime } from "@/components/ui/date-time";
-import { labelOf, shown } from "@/components/leads/field-labels";
+import { SubmittedFields } from "@/components/leads/submitted-fields";
 import { adminPage } from "@/lib/auth/admin-page";
 import { listForms } from "@/lib/forms/repository";
 import { reviewCounts, reviewList, type ReviewStatus } from "@/lib/forms/review";
@@ -17,8 +17,6 @@ const REASONS: Record<string, string> = {
   "rate-ip": "too many from one address this hour",
   "rate-form": "past the form's hourly budget",
 };
-
-const HIDDEN_FIELDS = new Set(["_page", "_ref"]);
 
 const one = (value: string | string[] | undefined) =>
   typeof value === "string" && value ? value : undefined;
@@ -108,18 +106,7 @@ export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (u
               <RestoreButton id={item.id} label={status === "spam" ? "Not spam" : "Let through"} />
             ) : null}
           </header>
-          <table className="data fields">
-            <tbody>
-              {Object.entries(item.fields)
-                .filter(([name]) => !HIDDEN_FIELDS.has(name))
-                .map(([name, value]) => (
-                  <tr key={name}>
-                    <th scope="row">{labelOf(name)}</th>
-                    <td>{shown(value)}</td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
+          <SubmittedFields fields={item.fields} />
           {item.page ? <p className="muted small">From {item.page}</p> : null}
         </article>
       ))}
