@@ -16,7 +16,8 @@ import { erasures, leadHistory, leadProposals, outbox, submissions, webhookEndpo
 import { CONTACT_FORM } from "@/lib/forms/schema";
 import { createForm } from "@/lib/forms/repository";
 import type { TimelineEntry } from "@/lib/leads/history";
-import type { ReviewItem } from "@/lib/forms/review";
+import { type ReviewItem, reviewCounts } from "@/lib/forms/review";
+import { kv } from "@/lib/kv";
 import { newTenant } from "../support/fixtures";
 import { changeSettings } from "../support/settings";
 import { call, fromAddress, json, newUser, sessionCookie } from "../support/staff";
@@ -394,6 +395,29 @@ describe("spam is kept, reviewed and purged", () => {
       cookie: await sessionCookie(member),
     });
     expect(refused.status).toBe(403);
+  });
+
+  it("past a form's hourly budget, submissions are held, counted for the dashboard, and let through", async () => {
+    const { slug, form, api, cookie } = await setUp();
+    await kv().set(`intake:form:${form.id}:${Math.floor(Date.now() / 3_600_000)}`, "1000000", 3600);
+    const held = await post(slug, { name: "Held Visitor", phone: "612 555 0185" });
+    expect(held.status).toBe(201);
+    expect((await api.list<{ data: Lead[] }>()).body.data).toHaveLength(0);
+    expect(await reviewCounts(form.companyId)).toEqual({ spam: 0, held: 1 });
+    const listed = await json<{ data: ReviewItem[] }>(
+      await call(reviewRoute, "/api/admin/submissions?status=held", { cookie }),
+    );
+    expect(listed.data.map((item) => [item.fields.name, item.reason])).toEqual([
+      ["Held Visitor", "rate-form"],
+    ]);
+    const through = await call(restoreRoute, `/api/admin/submissions/${listed.data[0]!.id}/restore`, {
+      method: "POST",
+      cookie,
+      params: { id: listed.data[0]!.id },
+    });
+    expect(through.status).toBe(200);
+    expect((await api.list<{ data: Lead[] }>()).body.data.map((l) => l.name)).toEqual(["Held Visitor"]);
+    expect(await reviewCounts(form.companyId)).toEqual({ spam: 0, held: 0 });
   });
 
   it("older than SPAM_RETENTION_DAYS is purged by the cron run", async () => {
