@@ -273,7 +273,10 @@ export const submissions = pgTable(
     companyId: uuid("company_id")
       .notNull()
       .references(() => companies.id, { onDelete: "cascade" }),
-    formId: uuid("form_id").references(() => forms.id, { onDelete: "set null" }),
+    // No foreign key here nor on lead_id: a check per submission on the intake's hot path, for
+    // rows that are never removed under them (a lead goes only by erasure, which removes its
+    // submissions first; a form's submissions outlive it and the review shows "a deleted form").
+    formId: uuid("form_id"),
     receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull(),
     // Every field as sent, the form's own hidden ones (token, honeypot) left out.
     fields: jsonb("fields").notNull(),
@@ -292,7 +295,7 @@ export const submissions = pgTable(
     spamReason: text("spam_reason"),
     // The form's messages, for a submission its rules refused.
     errors: jsonb("errors"),
-    leadId: uuid("lead_id").references(() => leads.id, { onDelete: "set null" }),
+    leadId: uuid("lead_id"),
     // When staff took a spam or held submission in ("Not spam"), and who.
     reviewedAt: timestamp("reviewed_at", { withTimezone: true, mode: "date" }),
     reviewedBy: uuid("reviewed_by").references(() => users.id, { onDelete: "set null" }),
@@ -319,9 +322,10 @@ export const leadHistory = pgTable(
   "lead_history",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    companyId: uuid("company_id")
-      .notNull()
-      .references(() => companies.id, { onDelete: "cascade" }),
+    // The lead's company, for the queries that must stay inside one; the lead's own foreign key
+    // already removes the history with it, so this and submission_id carry none (a check each on
+    // every write's hot path; a submission in a history is removed only with its lead).
+    companyId: uuid("company_id").notNull(),
     leadId: uuid("lead_id")
       .notNull()
       .references(() => leads.id, { onDelete: "cascade" }),
@@ -331,7 +335,7 @@ export const leadHistory = pgTable(
     actorKeyId: uuid("actor_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
     // Who it was at the time (a user's name or email, a key's name), kept as it was.
     actorName: text("actor_name"),
-    submissionId: uuid("submission_id").references(() => submissions.id, { onDelete: "set null" }),
+    submissionId: uuid("submission_id"),
     // What happened: {created, changes: {field: [before, after]}, proposed, note, ...}.
     data: jsonb("data").notNull(),
   },

@@ -63,7 +63,7 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
     values = submittedValues(form, raw);
     const record = submissionRecord(form, raw, await hashedClientAddress(req));
     const content = contentHash(record);
-    const errors = validate(form, values);
+    const { errors, input } = validate(form, values);
     const inspected = await inspect(form, req, raw);
     const header = req.headers.get("idempotency-key")?.slice(0, 200) || null;
     const token = inspected.spam ? null : inspected.token;
@@ -85,7 +85,7 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
       // Not kept as an answer: a person caught by mistake (too fast) who sends it again gets through.
       return { kind: "accepted", answer: { submissionId: record.id, queued: false, content } };
     }
-    if (errors.length > 0) {
+    if (!input) {
       await keepSubmission(form, record, { status: "invalid", errors });
       // The same rendering continues, its render time and one-time key with it (a forged token was
       // answered as spam above).
@@ -97,16 +97,8 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
       return accepted(keys, { submissionId: record.id, queued: false, content });
     }
     // The write makes the company's lists stale before it returns (lib/leads/upsert.ts).
-    const result = await submitForm(form, raw, record, values);
-    if (!result.ok) {
-      const carried = presentedToken(raw) ?? (await issueToken(form));
-      return {
-        kind: "invalid",
-        errors: result.errors,
-        again: { raw, values: result.values, token: carried },
-      };
-    }
-    return accepted(keys, { submissionId: record.id, queued: result.queued, content });
+    const { queued } = await submitForm(form, raw, record, input);
+    return accepted(keys, { submissionId: record.id, queued, content });
   } catch (error) {
     if (raw && values && isDatabaseUnavailable(error)) {
       return { kind: "unavailable", again: { raw, values, token: presentedToken(raw) ?? "" }, cause: error };

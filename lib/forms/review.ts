@@ -6,7 +6,7 @@ import { forms, type SubmissionRow, submissions } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { fail } from "@/lib/errors";
 import { toForm } from "./repository";
-import { submitForm } from "./submit";
+import { submitForm, submittedValues, validate } from "./submit";
 import type { SubmissionRecord } from "./submission-record";
 
 /** What waits for staff's review: spam (with its reason) and submissions held past a form's budget. */
@@ -110,9 +110,11 @@ export async function restoreSubmission(user: SessionUser, id: string): Promise<
     throw fail.conflict("This submission is no longer waiting for review");
   }
   if (!row.form) throw fail.conflict("The form of this submission was deleted");
+  const form = toForm(row.form);
   const fields = row.submission.fields as Record<string, unknown>;
-  const outcome = await submitForm(toForm(row.form), fields, recordOf(row.submission, user));
-  if (!outcome.ok) throw fail.validation(outcome.errors);
+  const { errors, input } = validate(form, submittedValues(form, fields));
+  if (!input) throw fail.validation(errors);
+  await submitForm(form, fields, recordOf(row.submission, user), input);
 }
 
 /** Drops spam older than SPAM_RETENTION_DAYS; how many went. */

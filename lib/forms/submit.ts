@@ -18,10 +18,6 @@ import type { SubmissionRecord } from "./submission-record";
 /** What a visitor typed, field by field, as text: what the form shows back beside any error. */
 export type SubmittedValues = Record<string, string>;
 
-export type SubmissionOutcome =
-  // queued: waiting in the outbox for Rotor (upstream mode).
-  { ok: true; queued: boolean } | { ok: false; errors: FieldError[]; values: SubmittedValues };
-
 const CONSENT = "consent";
 
 /** The page and referrer the form page carried in its hidden fields. */
@@ -54,13 +50,11 @@ export function submittedValues(form: Form, raw: Record<string, unknown>): Submi
   return values;
 }
 
-/** The form's own rules (required fields, one of phone or email, choices, consent), then the API's. */
-export function validate(form: Form, values: SubmittedValues): FieldError[] {
-  return check(form, values).errors;
-}
-
-/** The messages for what breaks the rules, and the API's input when nothing does. */
-function check(form: Form, values: SubmittedValues): { errors: FieldError[]; input?: LeadInput } {
+/**
+ * The form's own rules (required fields, one of phone or email, choices, consent), then the API's:
+ * the messages for what breaks them, and the API's input when nothing does.
+ */
+export function validate(form: Form, values: SubmittedValues): { errors: FieldError[]; input?: LeadInput } {
   const errors = new Map<string, string>();
   const given = (name: string) => (values[name] ?? "").trim() !== "";
   for (const field of form.settings.fields) {
@@ -92,7 +86,7 @@ function leadFields(values: SubmittedValues): Record<string, string> {
 }
 
 /**
- * Validates a visitor's submission and hands it to the store with its record: a new person becomes
+ * Hands a visitor's validated submission to the store with its record: a new person becomes
  * a lead as through the API, with the form's tags and the visit's UTM tags, and its source (with
  * the page, referrer and ad click id) and stage; a known person's lead is only filled where it
  * holds nothing, the rest proposed (lib/db/functions/lead_upsert.sql). Where the leads live
@@ -102,14 +96,12 @@ export async function submitForm(
   form: Form,
   raw: Record<string, unknown>,
   record: SubmissionRecord,
-  values: SubmittedValues = submittedValues(form, raw),
-): Promise<SubmissionOutcome> {
-  const { errors, input } = check(form, values);
-  if (!input) return { ok: false, errors, values };
+  input: LeadInput,
+): Promise<{ queued: boolean }> {
   const context = visitContext(raw);
   const tags = [...form.defaultTags, ...contextTags(context)];
   const defaults = { source: sourceDetail(form.defaultSource, context), stage: form.defaultStage };
   const store = await leadStore(form.companyId);
-  const { queued } = await store.submit(form.companyId, { input, tags, defaults, record });
-  return { ok: true, queued };
+  // queued: waiting in the outbox for Rotor (upstream mode).
+  return store.submit(form.companyId, { input, tags, defaults, record });
 }
