@@ -73,23 +73,28 @@ const textArray = (items: readonly string[]) => `ARRAY[${items.map((i) => `'${i}
 /*
  * A relation of written leads, as record_history and keep_submissions read it, has the columns
  * company_id, lead_id (uuid), at, write (the item's write: mode, actor, submission), created,
- * before and after (the lead's row as jsonb; before is '{}' for a new lead), proposed (jsonb) and
+ * before and after (the lead's row as jsonb; before is '{}' for a new lead), given (the fields and
+ * defaults the write gave, jsonb, by column), proposed (jsonb) and
  * status (what became of a submission: lead, attached, or, kept without a lead, spam, held, invalid
  * or queued). keep_submissions reads company_id, lead_id, status and write only.
  */
 
 /**
  * What a write changed: {field: [before, after]} for each of HISTORY_FIELDS that differs between
- * two jsonb rows of leads.
+ * two jsonb rows of leads. Only the fields the write gave (`given`, its fields and defaults as
+ * jsonb) and the tags and archive state can have changed, so only those are compared: comparing
+ * every column made each write a tenth slower on the embedded database.
  */
-function leadChanges(before: string, after: string): string {
+function leadChanges(before: string, after: string, given: string): string {
   return (
-    `(SELECT coalesce(jsonb_object_agg(h.k, jsonb_build_array(${before}->h.k, ${after}->h.k)), '{}') ` +
-    `FROM unnest(${textArray(HISTORY_FIELDS)}) AS h(k) ` +
-    `WHERE (${before}->h.k) IS DISTINCT FROM (${after}->h.k) ` +
+    "(SELECT coalesce(jsonb_object_agg(h.k, jsonb_build_array(h.b, h.a)), '{}') FROM (" +
+    `SELECT DISTINCT f.k, ${before}->f.k AS b, ${after}->f.k AS a ` +
+    `FROM unnest(ARRAY(SELECT jsonb_object_keys(${given})) || '{tags,archived}'::text[]) AS f(k) ` +
+    `WHERE f.k = ANY (${textArray(HISTORY_FIELDS)})) AS h ` +
+    "WHERE h.b IS DISTINCT FROM h.a " +
     // Absent, null, no tags and not archived are all "nothing": no change between two of them.
-    `AND NOT (coalesce(${before}->h.k, 'null') IN ('null', '[]', 'false') ` +
-    `AND coalesce(${after}->h.k, 'null') IN ('null', '[]', 'false')))`
+    "AND NOT (coalesce(h.b, 'null') IN ('null', '[]', 'false') " +
+    "AND coalesce(h.a, 'null') IN ('null', '[]', 'false')))"
   );
 }
 
@@ -197,7 +202,7 @@ const FRAGMENTS: Record<string, Fragment> = {
       "SELECT w.company_id, w.lead_id, w.at, coalesce(w.write->'actor'->>'kind', 'api'),",
       "  (w.write->'actor'->>'user')::uuid, (w.write->'actor'->>'key')::uuid, w.write->'actor'->>'name',",
       "  (w.write->'submission'->>'id')::uuid,",
-      `  jsonb_build_object('created', w.created, 'changes', ${leadChanges("w.before", "w.after")})`,
+      `  jsonb_build_object('created', w.created, 'changes', ${leadChanges("w.before", "w.after", "w.given")})`,
       "    || CASE WHEN coalesce(w.proposed, '{}') = '{}' THEN '{}'",
       "       ELSE jsonb_build_object('proposed', w.proposed) END",
       `FROM ${required("record_history", rows)} AS w`,

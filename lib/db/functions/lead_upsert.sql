@@ -145,7 +145,9 @@ BEGIN
   -- What this write keeps: its submission, and its entry in the lead's history.
   WITH written AS (
     SELECT p_company AS company_id, v_lead.id AS lead_id, p_now AS at, p_write AS write,
-      NOT v_found AS created, v_before AS before, to_jsonb(v_lead) AS after, v_proposed AS proposed,
+      NOT v_found AS created, v_before AS before, to_jsonb(v_lead) AS after,
+      CASE WHEN v_found THEN v_fields ELSE coalesce(p_defaults, '{}') || p_fields END AS given,
+      v_proposed AS proposed,
       CASE WHEN v_found THEN 'attached' ELSE 'lead' END AS status
   ), kept AS (
     {{keep_submissions written}}

@@ -142,7 +142,9 @@ BEGIN
       {{queue_lead_events created}}
     ), written AS (
       SELECT p.company AS company_id, p.id AS lead_id, p.at, p.v->'write' AS write, true AS created,
-        '{}'::jsonb AS before, c.payload AS after, NULL::jsonb AS proposed, 'lead' AS status
+        '{}'::jsonb AS before, c.payload AS after,
+        coalesce(p.v->'defaults', '{}') || (p.v->'fields') AS given, NULL::jsonb AS proposed,
+        'lead' AS status
       FROM created AS c
       JOIN prepared AS p ON p.id = c.id
     ), kept AS (
@@ -197,6 +199,7 @@ BEGIN
     ), written AS (
       SELECT d.company_id, d.lead_id::uuid AS lead_id, (d.v->>'now')::timestamptz AS at,
         d.v->'write' AS write, false AS created, d.before, d.payload AS after,
+        d.v->'fields' AS given,
         NULL::jsonb AS proposed, 'attached' AS status
       FROM updated AS d
     ), noted AS (
