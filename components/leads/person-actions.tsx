@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { fetchJson, RequestFailed } from "@/components/admin/fetch-json";
+import { FormStatus } from "@/components/admin/form-state";
 
 /** An admin's tools for a person's data: export it all, or erase it all. */
 export function PersonActions({ leadId, name }: { leadId: string; name: string }) {
@@ -41,11 +42,7 @@ export function PersonActions({ leadId, name }: { leadId: string; name: string }
           Erase this person
         </button>
       </p>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormStatus status={error} failed />
     </section>
   );
 }

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { fetchJson, RequestFailed } from "@/components/admin/fetch-json";
+import { FormStatus } from "@/components/admin/form-state";
 import type { OpenProposal } from "@/lib/leads/history";
 import { labelOf, shown } from "./field-labels";
 
@@ -70,11 +71,7 @@ export function ProposedChanges({
           </li>
         ))}
       </ul>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormStatus status={error} failed />
     </section>
   );
 }
