@@ -310,6 +310,7 @@ describe("the admin in real Chromium", () => {
     expect(await page.inputValue("#email")).toBe("rita@example.com");
     const proposals = page.locator(".proposals");
     expect(await proposals.textContent()).toContain("Rita R. Returning");
+    await page.setViewportSize({ width: 1440, height: 900 });
     await shot("lead-timeline");
     await page.setViewportSize({ width: 390, height: 844 });
     await shot("lead-timeline-phone");
@@ -324,7 +325,11 @@ describe("the admin in real Chromium", () => {
     await page.goto(`${portal.base}/admin/review`);
     const caught = page.locator(".review-item", { hasText: "Sam Caught" });
     expect(await caught.textContent()).toContain("filled the hidden field");
+    await page.setViewportSize({ width: 1440, height: 900 });
     await shot("review-spam");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot("review-spam-phone");
+    await page.setViewportSize({ width: 1280, height: 800 });
     await caught.locator("button:text-is('Not spam')").click();
     await caught.waitFor({ state: "detached" });
     await page.goto(`${portal.base}/admin/leads?search=${encodeURIComponent("Sam Caught")}`);
