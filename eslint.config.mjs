@@ -20,6 +20,8 @@ const FEATURES = [
   "./lib/rotor",
   "./lib/auth",
   "./lib/api",
+  "./lib/company",
+  "./lib/alerts",
 ];
 
 const config = [

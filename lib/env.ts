@@ -118,6 +118,26 @@ const envSchema = z
     CRON_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, {
       message: "must be at least 16 characters (openssl rand -base64 32)",
     }),
+    // Where staff reach the portal (https://leads.example.com): alerts and emails link there. Unset,
+    // Vercel's production address is used, else the address admins use (lib/company/profile.ts).
+    PUBLIC_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^/]+\/?$/.test(v), {
+      message: "must be an origin such as https://leads.example.com",
+    }),
+    // Email for alerts and auto-replies: an SMTP server, or Resend's API (lib/alerts/mail.ts).
+    SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\//.test(v), {
+      message: "must be an smtp:// or smtps:// URL (smtp://user:pass@host:587)",
+    }),
+    MAIL_FROM: optionalString,
+    RESEND_API_KEY: optionalString,
+    RESEND_API_URL: z.string().trim().url().default("https://api.resend.com"),
+    // Text messages through Twilio (lib/alerts/sms.ts).
+    TWILIO_ACCOUNT_SID: optionalString,
+    TWILIO_AUTH_TOKEN: optionalString,
+    TWILIO_FROM: optionalString,
+    TWILIO_API_URL: z.string().trim().url().default("https://api.twilio.com"),
+    // Web push keys (lib/alerts/push.ts); unset, a pair is derived from the auth secret.
+    VAPID_PUBLIC_KEY: optionalString,
+    VAPID_PRIVATE_KEY: optionalString,
     // Webhook endpoints may be on these hosts although they resolve to a loopback or private address
     // (an internal receiver): comma-separated host names or literal addresses.
     WEBHOOK_ALLOWED_HOSTS: optionalString.transform((v) =>
@@ -218,6 +238,29 @@ const envSchema = z
           message: `${id} and ${secret} must be set together`,
         });
       }
+    }
+    if ((env.SMTP_URL || env.RESEND_API_KEY) && !env.MAIL_FROM) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["MAIL_FROM"],
+        message: "is required to send email (Leads <leads@example.com>)",
+      });
+    }
+    const twilio = [env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN, env.TWILIO_FROM];
+    if (twilio.some(Boolean) && !twilio.every(Boolean)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM"][twilio.findIndex((v) => !v)]!],
+        message: "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM must be set together",
+      });
+    }
+    if (Boolean(env.VAPID_PUBLIC_KEY) !== Boolean(env.VAPID_PRIVATE_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.VAPID_PUBLIC_KEY ? "VAPID_PRIVATE_KEY" : "VAPID_PUBLIC_KEY"],
+        message:
+          "VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together (npx web-push generate-vapid-keys)",
+      });
     }
     if (Boolean(env.KV_REST_API_URL) !== Boolean(env.KV_REST_API_TOKEN)) {
       ctx.addIssue({

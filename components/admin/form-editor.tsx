@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { DEFAULT_REPLY_TEMPLATE, PLACEHOLDERS } from "@/lib/alerts/reply-template";
 import { fetchJson } from "./fetch-json";
 import { failure, FormStatus, splitList } from "./form-state";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -62,6 +63,10 @@ export function FormEditor({ form, portal }: { form: FormContent; portal: string
   const [origins, setOrigins] = useState(form.allowedOrigins.join("\n"));
   const [thanks, setThanks] = useState(form.thankYouMessage ?? "");
   const [redirect, setRedirect] = useState(form.redirectUrl ?? "");
+  const reply = form.autoReply as { email?: boolean; sms?: boolean; template?: string } | null;
+  const [replyEmail, setReplyEmail] = useState(Boolean(reply?.email));
+  const [replySms, setReplySms] = useState(Boolean(reply?.sms));
+  const [replyTemplate, setReplyTemplate] = useState(reply?.template ?? DEFAULT_REPLY_TEMPLATE);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -92,6 +97,8 @@ export function FormEditor({ form, portal }: { form: FormContent; portal: string
       allowed_origins: splitList(origins, /\s+/),
       thank_you_message: thanks,
       redirect_url: redirect,
+      auto_reply:
+        replyEmail || replySms ? { email: replyEmail, sms: replySms, template: replyTemplate } : null,
     };
     try {
       await fetchJson(`/api/admin/forms/${form.slug}`, { method: "PATCH", body });
@@ -255,6 +262,41 @@ export function FormEditor({ form, portal }: { form: FormContent; portal: string
           )}
         </Field>
       </div>
+      <h2>Answer the visitor at once</h2>
+      <p className="muted">
+        Sent once per submission, only to the address or number the visitor gave (a text only with their
+        consent when the form asks for it, never to a number that replied STOP). Your hours and time zone are
+        in <a href="/admin/settings">Settings</a>.
+      </p>
+      <fieldset className="checks">
+        <legend className="sr-only">Auto-reply by</legend>
+        <label>
+          <input type="checkbox" checked={replyEmail} onChange={(e) => setReplyEmail(e.target.checked)} /> By
+          email
+        </label>
+        <label>
+          <input type="checkbox" checked={replySms} onChange={(e) => setReplySms(e.target.checked)} /> By text
+          message
+        </label>
+      </fieldset>
+      <Field
+        id="auto_reply"
+        label="Auto-reply"
+        hint={`Placeholders: ${Object.entries(PLACEHOLDERS)
+          .map(([name, meaning]) => `${name} ${meaning}`)
+          .join("; ")}.`}
+        error={errors.auto_reply}
+      >
+        {(aria) => (
+          <textarea
+            {...aria}
+            value={replyTemplate}
+            rows={3}
+            disabled={!replyEmail && !replySms}
+            onChange={(e) => setReplyTemplate(e.target.value)}
+          />
+        )}
+      </Field>
       <button type="submit" className="primary" disabled={busy}>
         {busy ? "Saving…" : "Save form"}
       </button>

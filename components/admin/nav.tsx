@@ -15,6 +15,7 @@ export function AdminNav({ admin }: { admin: boolean }) {
           { href: "/admin/api-keys", label: "API keys" },
           { href: "/admin/deliveries", label: "Deliveries" },
           { href: "/admin/users", label: "Users" },
+          { href: "/admin/settings", label: "Settings" },
         ]
       : []),
   ];

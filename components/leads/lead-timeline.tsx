@@ -15,6 +15,7 @@ const KIND_TITLES: Record<TimelineEntry["kind"], string> = {
   note: "Note",
   proposal: "Proposed change",
   delivery: "Webhook",
+  contacted: "Contacted",
 };
 
 function Changes({ changes, created }: { changes: TimelineEntry["changes"]; created: boolean }) {

@@ -15,11 +15,29 @@ import {
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 
+/**
+ * A business and its profile (lib/company/profile.ts): what forms, alerts and auto-replies say of
+ * it, and when it is open.
+ */
 export const companies = pgTable("companies", {
   id: uuid("id").primaryKey().defaultRandom(),
   slug: text("slug").notNull().unique(),
   name: text("name").notNull(),
   createdAt: createdAt(),
+  phone: text("phone"),
+  replyTo: text("reply_to"),
+  // An image as a data: URL (small, checked by its bytes when uploaded) or an https URL.
+  logo: text("logo"),
+  color: text("color"),
+  // IANA name; null until an admin chooses one (UTC is used meanwhile).
+  timeZone: text("time_zone"),
+  // Seven entries, Monday first, each {open, close} or null (lib/company/hours.ts).
+  businessHours: jsonb("business_hours"),
+  // How soon the business answers during its hours, as an auto-reply says it ("2 hours").
+  replyWithin: text("reply_within"),
+  // Where staff reach the admin, learned from an admin's own requests; alerts link there unless
+  // PUBLIC_URL says otherwise.
+  portalUrl: text("portal_url"),
 });
 
 export const leads = pgTable(
@@ -69,6 +87,9 @@ export const leads = pgTable(
       .generatedAlwaysAs(
         sql`lower(coalesce(name, '')) || chr(31) || coalesce(email_lc, '') || chr(31) || coalesce(phone_digits, '')`,
       ),
+    // The first time staff answered: "Mark contacted", a stage change or a note (lib/leads/response.ts).
+    firstResponseAt: timestamp("first_response_at", { withTimezone: true, mode: "date" }),
+    firstResponseBy: uuid("first_response_by"),
     latitude: doublePrecision("latitude"),
     longitude: doublePrecision("longitude"),
     createdAt: createdAt(),
@@ -96,6 +117,10 @@ export const leads = pgTable(
     index("leads_search_trgm_idx").using("gin", sql`${t.searchText} gin_trgm_ops`),
     index("leads_company_assigned_idx").on(t.companyId, t.assignedTo),
     index("leads_company_creator_idx").on(t.companyId, t.createdBy),
+    // The leads still waiting for an answer, oldest first (the dashboard).
+    index("leads_waiting_idx")
+      .on(t.companyId, t.createdAt)
+      .where(sql`first_response_at is null and archived = false`),
   ],
 );
 
@@ -122,6 +147,8 @@ export const users = pgTable(
     // raises it, and every earlier session ends (lib/auth/session.ts).
     sessionVersion: integer("session_version").notNull().default(0),
     lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true, mode: "date" }),
+    // What alerts this user wants, how and when (lib/alerts/preferences.ts); null is the default.
+    alerts: jsonb("alerts"),
   },
   (t) => [uniqueIndex("users_email_idx").on(t.email), index("users_company_idx").on(t.companyId)],
 );
@@ -172,6 +199,8 @@ export const forms = pgTable(
       .default(sql`'{}'::text[]`),
     thankYouMessage: text("thank_you_message"),
     redirectUrl: text("redirect_url"),
+    // The visitor's automatic answer by email and/or SMS (lib/alerts/auto-reply.ts); null is none.
+    autoReply: jsonb("auto_reply"),
     // Submissions refused as spam (answered as if accepted), so that staff can see what is stopped.
     spamCount: integer("spam_count").notNull().default(0),
     createdAt: createdAt(),
@@ -179,6 +208,9 @@ export const forms = pgTable(
   },
   (t) => [index("forms_company_idx").on(t.companyId)],
 );
+
+export const WEBHOOK_FORMATS = ["json", "slack", "discord", "teams"] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 /** Where a company's lead events are posted, signed with the endpoint's secret (lib/webhooks). */
 export const webhookEndpoints = pgTable(
@@ -192,6 +224,9 @@ export const webhookEndpoints = pgTable(
     // Signs each delivery (HMAC-SHA256), so it is kept as is: the receiver holds the same secret.
     secret: text("secret").notNull(),
     active: boolean("active").notNull().default(true),
+    // How a delivery is written: the signed JSON event, or a readable message for a chat app's
+    // incoming webhook (lib/webhooks/chat.ts).
+    format: text("format", { enum: WEBHOOK_FORMATS }).notNull().default("json"),
     // Deliveries that failed in a row; past a threshold the endpoint is paused (lib/outbox).
     failureStreak: integer("failure_streak").notNull().default(0),
     // While set and ahead, nothing is sent to the endpoint; the admin says so.
@@ -201,12 +236,13 @@ export const webhookEndpoints = pgTable(
   (t) => [index("webhook_endpoints_company_idx").on(t.companyId)],
 );
 
-export const OUTBOX_KINDS = ["rotor", "webhook"] as const;
+export const OUTBOX_KINDS = ["rotor", "webhook", "alert", "email", "sms", "push", "digest"] as const;
 export const OUTBOX_STATUSES = ["pending", "delivered", "failed"] as const;
 
 /**
  * Work that must reach another system and survive until it does (lib/outbox): a submission for
- * Rotor, or a webhook delivery. Items of one `sequence` (a person, or an endpoint and a lead) are
+ * Rotor, a webhook delivery, a lead's alert (which becomes an email, SMS or push per person and
+ * an auto-reply: lib/alerts), or a morning digest. Items of one `sequence` (a person, or an endpoint and a lead) are
  * delivered in order. Delivered items stay a while as the delivery log.
  */
 export const outbox = pgTable(
@@ -235,6 +271,11 @@ export const outbox = pgTable(
     leadId: text("lead_id"),
     // The intake submission a Rotor item carries.
     submissionId: uuid("submission_id"),
+    // One item per key, ever: an alert per submission, a message per alert and person and channel,
+    // a digest per person and day. Queueing one twice is a no-op (never sent twice).
+    dedupeKey: text("dedupe_key"),
+    // The staff member a message goes to (the Deliveries page says whose alert failed).
+    userId: uuid("user_id"),
     createdAt: createdAt(),
     deliveredAt: timestamp("delivered_at", { withTimezone: true, mode: "date" }),
   },
@@ -249,6 +290,9 @@ export const outbox = pgTable(
       .on(t.kind, t.altSequence, t.id)
       .where(sql`status = 'pending' and alt_sequence is not null`),
     index("outbox_company_idx").on(t.companyId, t.id),
+    uniqueIndex("outbox_dedupe_idx")
+      .on(t.dedupeKey)
+      .where(sql`dedupe_key is not null`),
     // The deliveries under way, counted against their company's and endpoint's caps on every claim
     // (lib/outbox/leases.ts): a few rows, however long the queue behind them.
     index("outbox_in_flight_idx")
@@ -310,7 +354,15 @@ export const submissions = pgTable(
   ],
 );
 
-export const HISTORY_KINDS = ["submission", "api", "staff", "note", "proposal", "delivery"] as const;
+export const HISTORY_KINDS = [
+  "submission",
+  "api",
+  "staff",
+  "note",
+  "proposal",
+  "delivery",
+  "contacted",
+] as const;
 export type HistoryKind = (typeof HISTORY_KINDS)[number];
 
 /**
@@ -393,6 +445,43 @@ export const erasures = pgTable(
   (t) => [index("erasures_company_idx").on(t.companyId, t.at)],
 );
 
+/** A staff member's device that takes web push alerts (lib/alerts/push.ts). */
+export const pushSubscriptions = pgTable(
+  "push_subscriptions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    companyId: uuid("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    endpoint: text("endpoint").notNull(),
+    p256dh: text("p256dh").notNull(),
+    auth: text("auth").notNull(),
+    // What the device called itself when alerts were turned on ("Chrome on Android").
+    label: text("label"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("push_subscriptions_endpoint_idx").on(t.endpoint),
+    index("push_subscriptions_user_idx").on(t.userId),
+  ],
+);
+
+/** Numbers that answered STOP to a text: nothing more is texted to them (lib/alerts/sms.ts). */
+export const smsOptOuts = pgTable(
+  "sms_opt_outs",
+  {
+    companyId: uuid("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    phone: text("phone").notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [uniqueIndex("sms_opt_outs_phone_idx").on(t.companyId, t.phone)],
+);
+
 export type Company = typeof companies.$inferSelect;
 export type FormRow = typeof forms.$inferSelect;
 export type LeadRow = typeof leads.$inferSelect;
@@ -404,3 +493,4 @@ export type NewLeadRow = typeof leads.$inferInsert;
 export type SubmissionRow = typeof submissions.$inferSelect;
 export type LeadHistoryRow = typeof leadHistory.$inferSelect;
 export type LeadProposalRow = typeof leadProposals.$inferSelect;
+export type PushSubscriptionRow = typeof pushSubscriptions.$inferSelect;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { autoReplySchema } from "@/lib/alerts/auto-reply";
 import { CONTROL_CHARACTER, formSettingsSchema, thankYouUrl } from "./schema";
 import type { FormChanges } from "./repository";
 
@@ -69,6 +70,7 @@ export const formEditSchema = z.object({
     }
     return url;
   }),
+  auto_reply: autoReplySchema.nullable().optional(),
 });
 
 export function formChanges(input: z.output<typeof formEditSchema>): FormChanges {
@@ -82,5 +84,6 @@ export function formChanges(input: z.output<typeof formEditSchema>): FormChanges
   if (input.allowed_origins !== undefined) changes.allowedOrigins = [...new Set(input.allowed_origins)];
   if (input.thank_you_message !== undefined) changes.thankYouMessage = input.thank_you_message;
   if (input.redirect_url !== undefined) changes.redirectUrl = input.redirect_url;
+  if (input.auto_reply !== undefined) changes.autoReply = input.auto_reply;
   return changes;
 }

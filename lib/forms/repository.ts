@@ -53,6 +53,7 @@ export type FormContent = Pick<
   | "allowedOrigins"
   | "thankYouMessage"
   | "redirectUrl"
+  | "autoReply"
 >;
 
 /** A new form: a slug, a title and its fields; the rest has defaults. */

@@ -4,10 +4,13 @@ import { parseOrThrow } from "@/lib/validation";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Reads the body as text, refusing more than MAX_BODY_BYTES before buffering it all. */
-export async function readLimitedText(req: Request): Promise<string> {
+/**
+ * Reads the body as text, refusing more than MAX_BODY_BYTES (or the route's own limit) before
+ * buffering it all.
+ */
+export async function readLimitedText(req: Request, maxBytes: number = MAX_BODY_BYTES): Promise<string> {
   const declared = Number(req.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw fail.tooLarge(MAX_BODY_BYTES);
+  if (Number.isFinite(declared) && declared > maxBytes) throw fail.tooLarge(maxBytes);
   if (!req.body) return "";
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -19,9 +22,9 @@ export async function readLimitedText(req: Request): Promise<string> {
     });
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > maxBytes) {
       await reader.cancel();
-      throw fail.tooLarge(MAX_BODY_BYTES);
+      throw fail.tooLarge(maxBytes);
     }
     chunks.push(value);
   }
@@ -29,8 +32,8 @@ export async function readLimitedText(req: Request): Promise<string> {
 }
 
 /** The request body as a JSON object, or a validation error on field "body". */
-export async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
-  const text = await readLimitedText(req);
+export async function readJsonObject(req: Request, maxBytes?: number): Promise<Record<string, unknown>> {
+  const text = await readLimitedText(req, maxBytes);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -54,6 +57,10 @@ export function queryObject(params: URLSearchParams, names: readonly string[]): 
 }
 
 /** The request body as the schema's output: read, parsed and validated at the edge. */
-export async function readJsonAs<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
-  return parseOrThrow(schema, await readJsonObject(req));
+export async function readJsonAs<T extends z.ZodType>(
+  req: Request,
+  schema: T,
+  options: { maxBytes?: number } = {},
+): Promise<z.infer<T>> {
+  return parseOrThrow(schema, await readJsonObject(req, options.maxBytes));
 }

@@ -24,6 +24,8 @@ export const adminLeadSchema = leadSchema.extend({
   created_by: z.string().nullable(),
   // Null in upstream mode: Rotor's API does not say when a lead last changed.
   updated_at: z.string().nullable(),
+  // When staff first answered it (lib/leads/response.ts); null in upstream mode too.
+  first_response_at: z.string().nullable(),
 });
 export type AdminLead = z.infer<typeof adminLeadSchema>;
 
@@ -32,6 +34,7 @@ export const toAdminLead = (row: LeadRow): AdminLead =>
     ...toApiLead(row),
     created_by: row.createdBy,
     updated_at: row.updatedAt.toISOString(),
+    first_response_at: row.firstResponseAt?.toISOString() ?? null,
   });
 
 /**

@@ -16,6 +16,7 @@ import { staffActor } from "./actor";
 import { invalidateLeadLists } from "./cache";
 import { normaliseLeadInput } from "./normalise";
 import { upsertLead } from "./upsert";
+import { noteResponse } from "./response";
 import { visibleLead } from "./visible-lead";
 
 /** A submission as its lead's history shows it: every field as sent, and where it came from. */
@@ -231,6 +232,7 @@ export async function decideProposal(
 export async function addNote(user: SessionUser, leadId: string, note: string): Promise<void> {
   await visibleLead(user, leadId);
   await record(user, leadId, "note", { note });
+  await noteResponse(user, leadId);
   await invalidateLeadLists(user.companyId);
 }
 

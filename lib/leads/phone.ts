@@ -24,3 +24,27 @@ export function toE164(input: string, region: string = env().DEFAULT_PHONE_REGIO
 export function phoneDigits(e164: string): string {
   return e164.replace(/\D/g, "");
 }
+
+/**
+ * A stored number as people read it: national format in the portal's own country
+ * ((763) 555-0238 ext. 12), international elsewhere; the text as it is when it cannot be parsed.
+ */
+export function formatPhone(e164: string, region: string = env().DEFAULT_PHONE_REGION): string {
+  const parsed = parsePhoneNumberFromString(e164.replace(";ext=", " ext. "));
+  if (!parsed) return e164;
+  return parsed.country === region ? parsed.formatNational() : parsed.formatInternational();
+}
+
+/**
+ * A stored number as a one-tap call link: the extension after a comma, the pause that phones
+ * dial through (tel:+17635550238,12).
+ */
+export function telHref(e164: string): string {
+  const [number, ext] = e164.split(";ext=");
+  return `tel:${number}${ext ? `,${ext}` : ""}`;
+}
+
+/** A text-message link to the number (without its extension, which texts cannot reach). */
+export function smsHref(e164: string): string {
+  return `sms:${e164.split(";ext=")[0]}`;
+}

@@ -33,7 +33,9 @@ export async function claim(options: { id?: number; limit: number }): Promise<Ou
   const db = await getDb();
   const at = now();
   // Only a server in upstream mode sends to Rotor (another may share the database while changing over).
-  const kinds = upstreamMode() ? sql`('rotor', 'webhook')` : sql`('webhook')`;
+  const kinds = upstreamMode()
+    ? sql`('rotor', 'webhook', 'alert', 'email', 'sms', 'push', 'digest')`
+    : sql`('webhook', 'alert', 'email', 'sms', 'push', 'digest')`;
   const due = sql`o.status = 'pending' and o.kind in ${kinds} and o.next_attempt_at <= ${at}
     and (o.locked_until is null or o.locked_until < ${at})
     and ${firstOf(sql`o.sequence`)}

@@ -1,8 +1,8 @@
-import { and, count, desc, eq, gt, inArray, or } from "drizzle-orm";
+import { and, count, desc, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
-import { outbox, type OutboxRow, webhookEndpoints } from "@/lib/db/schema";
+import { OUTBOX_KINDS, outbox, type OutboxRow, users, webhookEndpoints } from "@/lib/db/schema";
 import { fail } from "@/lib/errors";
 import { resumeEndpoint } from "@/lib/webhooks/breaker";
 import { kickOutbox } from "./kick";
@@ -16,14 +16,14 @@ export const outboxQuerySchema = z.object({
   status: z
     .enum(["pending", "delivered", "failed"], { error: "Must be pending, delivered or failed" })
     .optional(),
-  kind: z.enum(["rotor", "webhook"], { error: "Must be rotor or webhook" }).optional(),
+  kind: z.enum(OUTBOX_KINDS, { error: `Must be one of ${OUTBOX_KINDS.join(", ")}` }).optional(),
   page: z.coerce.number({ error: "Must be a page number" }).int().min(1).max(100_000).default(1),
 });
 export type OutboxQuery = z.infer<typeof outboxQuerySchema>;
 
 export interface OutboxEntry {
   id: number;
-  kind: "rotor" | "webhook";
+  kind: OutboxRow["kind"];
   event: string | null;
   target: string;
   status: "pending" | "delivered" | "failed";
@@ -45,9 +45,18 @@ export async function listOutbox(
 ): Promise<{ entries: OutboxEntry[]; hasMore: boolean }> {
   const db = await getDb();
   const rows = await db
-    .select({ item: outbox, url: webhookEndpoints.url, pausedUntil: webhookEndpoints.pausedUntil })
+    .select({
+      item: outbox,
+      url: webhookEndpoints.url,
+      pausedUntil: webhookEndpoints.pausedUntil,
+      staff: users.email,
+      // Whom a message went to, not what it said.
+      to: sql<string | null>`coalesce(${outbox.payload}->'message'->>'to', ${outbox.payload}->>'to')`,
+      purpose: sql<string | null>`${outbox.payload}->>'purpose'`,
+    })
     .from(outbox)
     .leftJoin(webhookEndpoints, eq(webhookEndpoints.id, outbox.endpointId))
+    .leftJoin(users, eq(users.id, outbox.userId))
     .where(
       and(
         eq(outbox.companyId, companyId),
@@ -63,19 +72,36 @@ export async function listOutbox(
     item.status === "pending" && pausedUntil && pausedUntil > item.nextAttemptAt
       ? pausedUntil
       : item.nextAttemptAt;
-  const entries = rows.slice(0, OUTBOX_PAGE_SIZE).map(({ item, url, pausedUntil }) => ({
-    id: item.id,
-    kind: item.kind,
-    event: item.event,
-    target: item.kind === "rotor" ? "Rotor" : (url ?? "(removed endpoint)"),
-    status: item.status,
-    attempts: item.attempts,
-    lastStatus: item.lastStatus,
-    lastError: item.lastError,
-    leadId: item.leadId,
-    createdAt: item.createdAt.toISOString(),
-    nextAttemptAt: nextAttempt(item, pausedUntil).toISOString(),
-    deliveredAt: item.deliveredAt?.toISOString() ?? null,
+  const target = (row: (typeof rows)[number]): string => {
+    const { item, url, staff, to, purpose } = row;
+    switch (item.kind) {
+      case "rotor":
+        return "Rotor";
+      case "webhook":
+        return url ?? "(removed endpoint)";
+      case "alert":
+        return "Staff alerts and auto-reply";
+      case "digest":
+        return `Morning digest to ${staff ?? "(removed user)"}`;
+      case "push":
+        return `Push to ${staff ?? "(removed user)"}'s device`;
+      default:
+        return purpose === "reply" ? `Auto-reply to the visitor (${to})` : `Alert to ${staff ?? to}`;
+    }
+  };
+  const entries = rows.slice(0, OUTBOX_PAGE_SIZE).map((row) => ({
+    id: row.item.id,
+    kind: row.item.kind,
+    event: row.item.event,
+    target: target(row),
+    status: row.item.status,
+    attempts: row.item.attempts,
+    lastStatus: row.item.lastStatus,
+    lastError: row.item.lastError,
+    leadId: row.item.leadId,
+    createdAt: row.item.createdAt.toISOString(),
+    nextAttemptAt: nextAttempt(row.item, row.pausedUntil).toISOString(),
+    deliveredAt: row.item.deliveredAt?.toISOString() ?? null,
   }));
   return { entries, hasMore: rows.length > OUTBOX_PAGE_SIZE };
 }
@@ -136,7 +162,9 @@ export async function replay(companyId: string, id: number): Promise<number> {
     throw fail.conflict(
       item.status === "pending"
         ? "This item is still waiting to go out"
-        : "A submission that reached Rotor is not sent twice",
+        : item.kind === "rotor"
+          ? "A submission that reached Rotor is not sent twice"
+          : "What was delivered is not sent twice",
     );
   }
   // Replay is an admin's "send it now": a paused endpoint is resumed for it (and paused again at

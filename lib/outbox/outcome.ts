@@ -3,6 +3,6 @@
  * answers with it, and the worker records it (lib/outbox/worker.ts).
  */
 export type DeliveryOutcome =
-  | { result: "delivered"; status: number; leadId?: string; created?: boolean }
+  | { result: "delivered"; status: number | null; leadId?: string; created?: boolean }
   | { result: "retry"; status: number | null; error: string; retryAfterMs?: number }
   | { result: "failed"; status: number | null; error: string };

@@ -5,6 +5,7 @@ import { outbox, type OutboxRow } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { kickOutbox, setOutboxWorker } from "./kick";
 import { claim, release } from "./leases";
+import { deliverAlert, deliverDigest, deliverEmail, deliverPush, deliverSms } from "./notify";
 import type { DeliveryOutcome } from "./outcome";
 import { deliverToRotor } from "./rotor";
 import { deliverWebhook } from "./webhook";
@@ -19,6 +20,11 @@ import { deliverWebhook } from "./webhook";
 const DELIVERIES: Record<OutboxRow["kind"], (item: OutboxRow) => Promise<DeliveryOutcome>> = {
   rotor: deliverToRotor,
   webhook: deliverWebhook,
+  alert: deliverAlert,
+  email: deliverEmail,
+  sms: deliverSms,
+  push: deliverPush,
+  digest: deliverDigest,
 };
 
 const MAX_BACKOFF_MS = 3_600_000;

@@ -42,6 +42,7 @@ const view = (row: WebhookEndpointRow): EndpointView => ({
   id: row.id,
   url: row.url,
   active: row.active,
+  format: row.format,
   failureStreak: row.failureStreak,
   pausedUntil: row.pausedUntil,
   createdAt: row.createdAt,

@@ -12,6 +12,7 @@ import * as cronRoute from "@/app/api/cron/outbox/route";
 import * as intake from "@/app/api/intake/[slug]/route";
 import { setClock } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
+import { outboxIdle } from "@/lib/outbox/kick";
 import { erasures, leadHistory, leadProposals, outbox, submissions, webhookEndpoints } from "@/lib/db/schema";
 import { CONTACT_FORM } from "@/lib/forms/schema";
 import { createForm } from "@/lib/forms/repository";
@@ -492,7 +493,10 @@ describe("a person's data", () => {
     expect(keep.status).toBe(201);
     const leads = (await api.list<{ data: Lead[] }>()).body.data;
     const zed = leads.find((l) => l.name === "Zed Erase")!;
-    expect(await db.select().from(outbox).where(eq(outbox.leadId, zed.id))).toHaveLength(1);
+    await outboxIdle();
+    // Its webhook event, waiting for the paused endpoint, and its alert.
+    const queued = await db.select().from(outbox).where(eq(outbox.leadId, zed.id));
+    expect(queued.map((item) => item.kind).sort()).toEqual(["alert", "webhook"]);
 
     const member = await newUser(company.id, "member");
     const refused = await call(leadRoute, `/api/admin/leads/${zed.id}`, {
@@ -513,7 +517,7 @@ describe("a person's data", () => {
       submissions: 3,
       history: 1,
       proposals: 0,
-      outbox: 1,
+      outbox: 2,
     });
     expect((await api.get(zed.id)).status).toBe(404);
     const left = await db.select().from(submissions).where(eq(submissions.companyId, company.id));
@@ -521,7 +525,7 @@ describe("a person's data", () => {
     expect(await db.select().from(leadHistory).where(eq(leadHistory.leadId, zed.id))).toEqual([]);
     expect(await db.select().from(outbox).where(eq(outbox.leadId, zed.id))).toEqual([]);
     const [audit] = await db.select().from(erasures).where(eq(erasures.companyId, company.id));
-    expect(audit!.counts).toEqual({ leads: 1, submissions: 3, history: 1, proposals: 0, outbox: 1 });
+    expect(audit!.counts).toEqual({ leads: 1, submissions: 3, history: 1, proposals: 0, outbox: 2 });
     expect(JSON.stringify(audit)).not.toMatch(/zed|0192/i);
     expect(JSON.stringify(audit)).not.toContain(zed.id);
   });

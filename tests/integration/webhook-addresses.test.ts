@@ -1,5 +1,5 @@
 import type { LookupAddress } from "node:dns";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as outboxRoute from "@/app/api/admin/outbox/route";
 import * as webhooksRoute from "@/app/api/admin/webhooks/route";
@@ -132,7 +132,10 @@ describe("webhook addresses", () => {
     expect((await tenant.api.post({ name: "Loopback Lead", phone: "+16125550401" })).status).toBe(201);
 
     const attempts = async () =>
-      db.select({ attempts: outbox.attempts }).from(outbox).where(eq(outbox.companyId, tenant.company.id));
+      db
+        .select({ attempts: outbox.attempts })
+        .from(outbox)
+        .where(and(eq(outbox.companyId, tenant.company.id), eq(outbox.kind, "webhook")));
     await waitFor(
       "three attempts at each endpoint",
       async () => {

@@ -33,12 +33,14 @@ describe("parseEnv", () => {
       INTAKE_PER_FORM_PER_HOUR: 1000,
       SPAM_RETENTION_DAYS: 30,
       TURNSTILE_VERIFY_URL: "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+      TWILIO_API_URL: "https://api.twilio.com",
       ALLOW_EMBEDDED_STORES: false,
       ROTOR_API_URL: "https://api.getrotor.com/open-api",
       ROTOR_COMPANY: "default",
       ROTOR_DAILY_QUOTA: 1000,
       ROTOR_TIMEOUT_MS: 10_000,
       OUTBOX_INTERVAL_SECONDS: 15,
+      RESEND_API_URL: "https://api.resend.com",
       OUTBOX_BACKOFF_SECONDS: 30,
     });
   });
@@ -262,5 +264,35 @@ describe("parseEnv", () => {
     expect(
       parseEnv({ TURNSTILE_SITE_KEY: "site", TURNSTILE_SECRET_KEY: "secret" }).TURNSTILE_VERIFY_URL,
     ).toBe("https://challenges.cloudflare.com/turnstile/v0/siteverify");
+  });
+
+  it("names what email, texts and push still need, and refuses a PUBLIC_URL that is not an origin", () => {
+    expect(() => parseEnv({ SMTP_URL: "smtp://user:pass@mail.example.com:587" })).toThrow(
+      /MAIL_FROM: is required/,
+    );
+    expect(() => parseEnv({ RESEND_API_KEY: "re_123" })).toThrow(/MAIL_FROM: is required/);
+    expect(() => parseEnv({ SMTP_URL: "http://mail.example.com", MAIL_FROM: "a@b.c" })).toThrow(
+      /SMTP_URL: must be/,
+    );
+    expect(() => parseEnv({ TWILIO_ACCOUNT_SID: "AC1", TWILIO_AUTH_TOKEN: "t" })).toThrow(
+      /TWILIO_FROM: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM must be set together/,
+    );
+    expect(() => parseEnv({ VAPID_PUBLIC_KEY: "BPub" })).toThrow(/VAPID_PRIVATE_KEY: /);
+    expect(() => parseEnv({ PUBLIC_URL: "https://leads.example.com/admin" })).toThrow(
+      /PUBLIC_URL: must be an origin/,
+    );
+    const ok = parseEnv({
+      SMTP_URL: "smtps://user:pass@mail.example.com:465",
+      MAIL_FROM: "Leads <leads@example.com>",
+      TWILIO_ACCOUNT_SID: "AC1",
+      TWILIO_AUTH_TOKEN: "token",
+      TWILIO_FROM: "+16125550100",
+      PUBLIC_URL: "https://leads.example.com",
+    });
+    expect([ok.SMTP_URL, ok.TWILIO_FROM, ok.PUBLIC_URL]).toEqual([
+      "smtps://user:pass@mail.example.com:465",
+      "+16125550100",
+      "https://leads.example.com",
+    ]);
   });
 });

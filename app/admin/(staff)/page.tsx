@@ -1,5 +1,8 @@
 import Link from "next/link";
-import { formatDay } from "@/components/ui/date-time";
+import { Ago, formatDay, formatMinutes } from "@/components/ui/date-time";
+import { now } from "@/lib/clock";
+import { companyProfile } from "@/lib/company/profile";
+import { type ResponseStats, type ResponseWeek, responseStats } from "@/lib/leads/response";
 import { adminPage } from "@/lib/auth/admin-page";
 import { scopeOf } from "@/lib/leads/admin";
 import { DASHBOARD_DAYS } from "@/lib/leads/stats";
@@ -33,6 +36,47 @@ function Breakdown({
           <span>{row.count}</span>
         </div>
       ))}
+    </section>
+  );
+}
+
+function weekLine(week: ResponseWeek): string {
+  if (week.medianMinutes === null || week.p90Minutes === null) return "no lead answered yet";
+  return `half within ${formatMinutes(week.medianMinutes)}, 90% within ${formatMinutes(week.p90Minutes)} (${week.answered} answered)`;
+}
+
+/** How fast leads were answered, and who is still waiting (speed to lead). */
+function ResponseCard({ stats }: { stats: ResponseStats }) {
+  const at = now();
+  return (
+    <section className="card" aria-labelledby="response-title">
+      <h2 id="response-title">Time to first response</h2>
+      <dl className="response-weeks">
+        <div>
+          <dt>This week</dt>
+          <dd>{weekLine(stats.thisWeek)}</dd>
+        </div>
+        <div>
+          <dt>Last week</dt>
+          <dd>{weekLine(stats.lastWeek)}</dd>
+        </div>
+      </dl>
+      <h3>Waiting over an hour</h3>
+      {stats.waiting.length === 0 ? (
+        <p className="muted">Nobody: every lead has been answered within the hour.</p>
+      ) : (
+        <ol className="waiting">
+          {stats.waiting.map((lead) => (
+            <li key={lead.id}>
+              <Link href={`/admin/leads/${lead.id}`}>{lead.name ?? "(no name)"}</Link>, came in{" "}
+              <Ago value={lead.createdAt} now={at} />
+            </li>
+          ))}
+        </ol>
+      )}
+      {stats.waitingCount > stats.waiting.length ? (
+        <p className="muted">and {stats.waitingCount - stats.waiting.length} more.</p>
+      ) : null}
     </section>
   );
 }
@@ -79,9 +123,11 @@ export default adminPage({}, async (user) => {
   const store = await leadStore(user.companyId);
   if (!store.capabilities.stats)
     return <UpstreamDashboard companyId={user.companyId} admin={user.role === "admin"} />;
-  const [stats, review] = await Promise.all([
+  const profile = await companyProfile(user.companyId);
+  const [stats, review, response] = await Promise.all([
     store.stats(scopeOf(user)),
     user.role === "admin" ? reviewCounts(user.companyId) : null,
+    responseStats(scopeOf(user), profile.timeZone),
   ]);
   const max = Math.max(1, ...stats.perDay.map((d) => d.count));
   const lastMonth = stats.perDay.reduce((sum, d) => sum + d.count, 0);
@@ -106,7 +152,8 @@ export default adminPage({}, async (user) => {
           <Link href="/admin/review">Look through them</Link>
         </p>
       ) : null}
-      <section className="card" aria-labelledby="per-day-title">
+      <ResponseCard stats={response} />
+      <section className="card" aria-labelledby="per-day-title" style={{ marginTop: "1rem" }}>
         <h2 id="per-day-title">New leads per day, last {DASHBOARD_DAYS} days (UTC)</h2>
         <div
           className="bars"

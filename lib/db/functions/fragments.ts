@@ -225,6 +225,26 @@ const FRAGMENTS: Record<string, Fragment> = {
       "  reviewed_at = excluded.reviewed_at, reviewed_by = excluded.reviewed_by",
     ].join(`\n${indent}`),
 
+  /**
+   * Each written lead's alert, queued in the outbox for lib/alerts to tell staff (and answer the
+   * visitor): for each row of the argument (a relation as record_history reads it) that kept a
+   * submission, or that created a lead through an API key. One per submission (or new lead) ever,
+   * whatever retries or restores write it again; an alert waits for the lead's earlier ones. An
+   * INSERT for a WITH clause, returning each item's lead_id as text.
+   */
+  queue_alerts: (rows, _column, indent) =>
+    [
+      "INSERT INTO outbox (company_id, kind, sequence, event, payload, lead_id, submission_id, dedupe_key)",
+      "SELECT w.company_id, 'alert', 'alert:' || w.lead_id::text,",
+      "  CASE WHEN w.created THEN 'lead.created' ELSE 'submission' END, '{}'::jsonb, w.lead_id::text,",
+      "  (w.write->'submission'->>'id')::uuid,",
+      "  'alert:' || coalesce(w.write->'submission'->>'id', w.lead_id::text)",
+      `FROM ${required("queue_alerts", rows)} AS w`,
+      "WHERE w.write ? 'submission' OR (w.created AND w.write->'actor' ? 'key')",
+      "ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING",
+      "RETURNING lead_id",
+    ].join(`\n${indent}`),
+
   /** tags_lc, which the tag filters' index reads: the argument's tags lower-cased. */
   lowercase_tags: (tags) =>
     `(SELECT coalesce(array_agg(lower(x)), '{}') FROM unnest(${required("lowercase_tags", tags)}) AS x)`,

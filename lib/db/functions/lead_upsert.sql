@@ -31,7 +31,8 @@
 -- Every created or changed lead is queued for each active webhook endpoint of its company, in this
 -- same transaction: an event is never lost, and a write that rolls back sends none. The payload is
 -- the row as written; lib/webhooks shapes it as the API's lead. The answer says how many events
--- were queued (queued), so that the caller starts the outbox's worker only when there is work.
+-- were queued (queued, alerts included), so that the caller starts the outbox's worker only when
+-- there is work. A submission, or a lead an API key created, also queues its alert (lib/alerts).
 CREATE OR REPLACE FUNCTION lead_upsert(
   p_company uuid,
   p_id uuid,
@@ -54,6 +55,7 @@ DECLARE
   v_found boolean := false;
   v_tags text[];
   v_queued integer;
+  v_alerts integer;
   v_fields jsonb := p_fields;
   v_proposed jsonb := '{}';
   v_before jsonb := '{}';
@@ -119,6 +121,13 @@ BEGIN
     )
     WHERE id = v_lead.id
     RETURNING * INTO v_lead;
+    -- Staff moving a lead to another stage have answered it (lib/leads/response.ts).
+    IF p_write->'actor'->>'kind' = 'staff' AND v_lead.first_response_at IS NULL
+       AND v_before->>'stage' IS DISTINCT FROM v_lead.stage THEN
+      UPDATE leads SET first_response_at = p_now, first_response_by = (p_write->'actor'->>'user')::uuid
+      WHERE id = v_lead.id
+      RETURNING * INTO v_lead;
+    END IF;
   ELSE
     v_new := jsonb_populate_record(NULL::leads, coalesce(p_defaults, '{}') || p_fields);
     INSERT INTO leads (
@@ -151,8 +160,12 @@ BEGIN
       CASE WHEN v_found THEN 'attached' ELSE 'lead' END AS status
   ), kept AS (
     {{keep_submissions written}}
+  ), noted AS (
+    {{record_history written}}
+  ), alerted AS (
+    {{queue_alerts written}}
   )
-  {{record_history written}};
+  SELECT count(*) INTO v_alerts FROM alerted;
   -- A value already waiting for staff is not proposed twice.
   INSERT INTO lead_proposals (company_id, lead_id, submission_id, field, value, at)
   SELECT p_company, v_lead.id, (v_submission->>'id')::uuid, p.key, p.value, p_now
@@ -162,6 +175,6 @@ BEGIN
     WHERE o.lead_id = v_lead.id AND o.status = 'open' AND o.field = p.key AND o.value = p.value
   );
 
-  RETURN jsonb_build_object('created', NOT v_found, 'lead', to_jsonb(v_lead), 'queued', v_queued);
+  RETURN jsonb_build_object('created', NOT v_found, 'lead', to_jsonb(v_lead), 'queued', v_queued + v_alerts);
 END;
 $$;

@@ -151,13 +151,18 @@ BEGIN
       {{keep_submissions written}}
     ), noted AS (
       {{record_history written}}
+    ), alerted AS (
+      {{queue_alerts written}}
     )
     SELECT p.pos::integer,
       jsonb_build_object('created', true, 'lead', c.payload, 'queued', coalesce(k.n, 0))
     FROM created AS c
     JOIN prepared AS p ON p.id = c.id
-    LEFT JOIN (SELECT q.lead_id, count(*) AS n FROM queued AS q GROUP BY q.lead_id) AS k
-      ON k.lead_id = c.lead_id;
+    LEFT JOIN (
+      SELECT q.lead_id, count(*) AS n
+      FROM (SELECT lead_id FROM queued UNION ALL SELECT lead_id FROM alerted) AS q
+      GROUP BY q.lead_id
+    ) AS k ON k.lead_id = c.lead_id;
   END IF;
 
   -- The lone updates in one statement, as lead_upsert would make each: the given fields over the
@@ -204,6 +209,8 @@ BEGIN
       FROM updated AS d
     ), noted AS (
       {{record_history written}}
+    ), alerted AS (
+      {{queue_alerts written}}
     )
     SELECT coalesce(array_agg(d.pos), '{}'),
       coalesce(array_agg(
@@ -211,8 +218,11 @@ BEGIN
       ), '{}')
     INTO v_done, v_done_results
     FROM updated AS d
-    LEFT JOIN (SELECT q.lead_id, count(*) AS n FROM queued AS q GROUP BY q.lead_id) AS k
-      ON k.lead_id = d.lead_id;
+    LEFT JOIN (
+      SELECT q.lead_id, count(*) AS n
+      FROM (SELECT lead_id FROM queued UNION ALL SELECT lead_id FROM alerted) AS q
+      GROUP BY q.lead_id
+    ) AS k ON k.lead_id = d.lead_id;
     RETURN QUERY
     SELECT u.pos::integer, u.answer
     FROM unnest(v_done, v_done_results) AS u(pos, answer);

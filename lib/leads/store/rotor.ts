@@ -15,7 +15,7 @@ const USUAL_STAGES = ["new", "contacted", "quoted", "won", "lost"];
 
 /** A lead from Rotor, in the admin's shape: Rotor says neither who created it nor when it changed. */
 const fromRotor = (lead: ApiLead): AdminLead =>
-  adminLeadSchema.parse({ ...lead, created_by: null, updated_at: null });
+  adminLeadSchema.parse({ ...lead, created_by: null, updated_at: null, first_response_at: null });
 
 /**
  * Upstream mode: the leads live in a Rotor account. Every company of the portal sees that one

@@ -35,6 +35,7 @@ export default adminPage<{ params: Promise<{ slug: string }> }>(
             allowedOrigins: form.allowedOrigins,
             thankYouMessage: form.thankYouMessage,
             redirectUrl: form.redirectUrl,
+            autoReply: form.autoReply,
           }}
         />
       </>

@@ -1,10 +1,13 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LeadEditor } from "@/components/leads/lead-editor";
+import { LeadHeader } from "@/components/leads/lead-header";
 import { LeadTimeline } from "@/components/leads/lead-timeline";
 import { PersonActions } from "@/components/leads/person-actions";
 import { ProposedChanges } from "@/components/leads/proposed-changes";
 import { DateTime } from "@/components/ui/date-time";
+import { now } from "@/lib/clock";
+import { latestMessage } from "@/lib/leads/response";
 import { adminPage } from "@/lib/auth/admin-page";
 import { DomainError } from "@/lib/errors";
 import { RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
@@ -45,15 +48,24 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
       : lead.assigned_to
         ? [{ id: lead.assigned_to, label: lead.assigned_to === user.id ? "You" : "Another member of staff" }]
         : [];
-  const [proposals, timeline] = store.capabilities.history
-    ? await Promise.all([openProposals(user, id), leadTimeline(user, id)])
-    : [[], null];
+  const [proposals, timeline, message] = store.capabilities.history
+    ? await Promise.all([openProposals(user, id), leadTimeline(user, id), latestMessage(lead)])
+    : [[], null, lead.notes];
+  const assignee = lead.assigned_to
+    ? (assignees.find((a) => a.id === lead.assigned_to)?.label ?? "Another member of staff")
+    : null;
   return (
     <>
       <p>
         <Link href="/admin/leads">← Leads</Link>
       </p>
-      <h1>{lead.name || lead.email || lead.phone || "Lead"}</h1>
+      <LeadHeader
+        lead={lead}
+        message={message}
+        assignee={assignee}
+        now={now()}
+        canMarkContacted={store.capabilities.history}
+      />
       <p className="muted">
         Created <DateTime value={lead.created_at} /> · updated <DateTime value={lead.updated_at} /> · value
         score {lead.value_score}
@@ -65,14 +77,17 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
         ) : null}
       </p>
       <ProposedChanges leadId={lead.id} proposals={proposals} current={lead} />
-      {/* A new version of the lead (a proposal accepted) starts the editor afresh. */}
-      <LeadEditor
-        key={lead.updated_at}
-        lead={lead}
-        assignees={assignees}
-        canAssign={user.role === "admin"}
-        capabilities={store.capabilities}
-      />
+      <details className="edit-lead">
+        <summary>Edit lead</summary>
+        {/* A new version of the lead (a proposal accepted) starts the editor afresh. */}
+        <LeadEditor
+          key={lead.updated_at}
+          lead={lead}
+          assignees={assignees}
+          canAssign={user.role === "admin"}
+          capabilities={store.capabilities}
+        />
+      </details>
       {timeline ? <LeadTimeline leadId={lead.id} entries={timeline.entries} next={timeline.next} /> : null}
       {timeline && user.role === "admin" ? (
         <PersonActions leadId={lead.id} name={lead.name || lead.email || lead.phone || "this person"} />

@@ -1,0 +1,80 @@
+import { z } from "zod";
+import { describeHours, describeWhen, isOpen, nextOpening } from "@/lib/company/hours";
+import type { CompanyProfile } from "@/lib/company/profile";
+import { fieldText, withKnownNames } from "@/lib/forms/aliases";
+import { formatPhone } from "@/lib/leads/phone";
+import type { MailMessage } from "./mail";
+import { escapeHtml } from "./message";
+
+/**
+ * A form's automatic answer to the visitor, by email and/or text: a short template with the
+ * business's name, the visitor's first name and the business hours, which says, outside those
+ * hours, when they will hear back. Sent once per submission (lib/alerts/fan-out.ts), only to an
+ * address or number the visitor gave.
+ */
+
+export const autoReplySchema = z.object({
+  email: z.boolean(),
+  sms: z.boolean(),
+  template: z.string().trim().min(1, "Write the message").max(600),
+});
+export type AutoReply = z.infer<typeof autoReplySchema>;
+
+/** A form's stored auto-reply, or null when it has none (or it cannot be read). */
+export function parseAutoReply(value: unknown): AutoReply | null {
+  const parsed = autoReplySchema.safeParse(value);
+  return parsed.success && (parsed.data.email || parsed.data.sms) ? parsed.data : null;
+}
+
+/** The template with its placeholders written out for this visitor, at this moment. */
+export function replyText(
+  template: string,
+  fields: Record<string, unknown>,
+  profile: CompanyProfile,
+  at: Date,
+): string {
+  const sent = withKnownNames(fields);
+  const firstName = fieldText(sent.name)?.trim().split(/\s+/)[0] || "there";
+  const hours = describeHours(profile.businessHours);
+  const open = isOpen(profile.businessHours, profile.timeZone, at);
+  const next = nextOpening(profile.businessHours, profile.timeZone, at);
+  const nextOpen = next ? describeWhen(next, profile.timeZone, at) : "as soon as we can";
+  const phone = profile.phone ? formatPhone(profile.phone) : "";
+  const values: Record<string, string> = {
+    "{first_name}": firstName,
+    "{business}": profile.name,
+    "{phone}": phone,
+    "{hours}": hours,
+    "{reply_within}": profile.replyWithin,
+    "{next_open}": nextOpen,
+    "{reply}": open
+      ? `We reply within ${profile.replyWithin} during business hours: ${hours}.`
+      : `We're closed right now and will get back to you ${nextOpen} (hours: ${hours}).`,
+    "{call}": phone ? `Call ${phone} if it is urgent.` : "",
+  };
+  return template
+    .replace(/\{[a-z_]+\}/g, (name) => values[name] ?? name)
+    .replace(/[ \t]+/g, " ")
+    .trim();
+}
+
+export function replyEmail(body: string, to: string, profile: CompanyProfile): MailMessage {
+  const accent = profile.color ?? "#0f766e";
+  const paragraphs = body
+    .split(/\n{2,}/)
+    .map((p) => `<p style="margin:0 0 12px">${escapeHtml(p).replace(/\n/g, "<br>")}</p>`)
+    .join("");
+  return {
+    to,
+    subject: `We got your request — ${profile.name}`,
+    text: `${body}\n\n— ${profile.name}`,
+    html: `<div style="font-family:system-ui,sans-serif;max-width:560px;color:#111"><p style="margin:0 0 16px;font-weight:700;color:${accent}">${escapeHtml(profile.name)}</p>${paragraphs}<p style="margin:16px 0 0;color:#555">— ${escapeHtml(profile.name)}</p></div>`,
+    replyTo: profile.replyTo,
+    fromName: profile.name,
+  };
+}
+
+/** A text to a visitor: the business named first, and how to stop further texts. */
+export function replySms(body: string, profile: CompanyProfile): string {
+  return `${profile.name}: ${body} Reply STOP to opt out.`;
+}

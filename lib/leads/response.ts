@@ -1,0 +1,139 @@
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import type { SessionUser } from "@/lib/auth/users";
+import { now } from "@/lib/clock";
+import { localParts, zonedTime } from "@/lib/company/hours";
+import { getDb } from "@/lib/db/client";
+import { leadHistory, leads } from "@/lib/db/schema";
+import { invalidateLeadLists } from "./cache";
+import { staffActor } from "./actor";
+import type { ListScope } from "./list";
+import { visibleLead } from "./visible-lead";
+
+/**
+ * Speed to lead: when staff first answered each lead. "Mark contacted" records it, and so do a
+ * stage change (lead_upsert) and a note by staff; the dashboard shows how fast that was.
+ */
+
+/** Records that the user answered the lead: the first time, it is the lead's first response. */
+export async function markContacted(user: SessionUser, leadId: string): Promise<{ firstResponseAt: Date }> {
+  await visibleLead(user, leadId);
+  const db = await getDb();
+  const at = now();
+  const actor = staffActor(user);
+  const [row] = await db
+    .update(leads)
+    .set({
+      firstResponseAt: sql`coalesce(${leads.firstResponseAt}, ${at.toISOString()}::timestamptz)`,
+      firstResponseBy: sql`coalesce(${leads.firstResponseBy}, ${user.id}::uuid)`,
+    })
+    .where(eq(leads.id, leadId))
+    .returning({ firstResponseAt: leads.firstResponseAt });
+  await db.insert(leadHistory).values({
+    companyId: user.companyId,
+    leadId,
+    at,
+    kind: "contacted",
+    actorUserId: user.id,
+    actorName: actor.kind === "staff" ? actor.name : null,
+    data: { first: row!.firstResponseAt!.getTime() === at.getTime() },
+  });
+  await invalidateLeadLists(user.companyId);
+  return { firstResponseAt: row!.firstResponseAt! };
+}
+
+/** A note by staff answers a lead that nobody had answered yet. */
+export async function noteResponse(user: SessionUser, leadId: string): Promise<void> {
+  const db = await getDb();
+  await db
+    .update(leads)
+    .set({ firstResponseAt: now(), firstResponseBy: user.id })
+    .where(and(eq(leads.id, leadId), isNull(leads.firstResponseAt)));
+}
+
+export interface ResponseWeek {
+  /** Leads of the week that were answered, and how fast (minutes), or null with none. */
+  answered: number;
+  medianMinutes: number | null;
+  p90Minutes: number | null;
+}
+
+export interface WaitingLead {
+  id: string;
+  name: string | null;
+  createdAt: Date;
+}
+
+export interface ResponseStats {
+  thisWeek: ResponseWeek;
+  lastWeek: ResponseWeek;
+  /** Open leads nobody has answered for over an hour, oldest first (the first 10), and how many. */
+  waiting: WaitingLead[];
+  waitingCount: number;
+}
+
+const WAIT_MS = 3_600_000;
+
+/** The start of this week (Monday 00:00) in the business's time zone, and of the one before. */
+function weekStarts(timeZone: string, at: Date): [Date, Date] {
+  const { date, weekday } = localParts(at, timeZone);
+  const day = (offset: number) =>
+    new Date(Date.parse(`${date}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+  return [zonedTime(day(-weekday), 0, timeZone), zonedTime(day(-weekday - 7), 0, timeZone)];
+}
+
+export async function responseStats(scope: ListScope, timeZone: string): Promise<ResponseStats> {
+  const db = await getDb();
+  const at = now();
+  const [thisStart, lastStart] = weekStarts(timeZone, at);
+  const mine = scope.memberId ? sql`and assigned_to = ${scope.memberId}` : sql``;
+  const { rows } = (await db.execute(sql`
+    select case when created_at >= ${thisStart.toISOString()} then 'this' else 'last' end as week,
+      count(*)::integer as answered,
+      percentile_cont(0.5) within group (order by extract(epoch from first_response_at - created_at)) / 60 as median,
+      percentile_cont(0.9) within group (order by extract(epoch from first_response_at - created_at)) / 60 as p90
+    from leads
+    where company_id = ${scope.companyId} ${mine}
+      and created_at >= ${lastStart.toISOString()} and first_response_at is not null
+    group by 1`)) as unknown as { rows: { week: string; answered: number; median: number; p90: number }[] };
+  const week = (name: string): ResponseWeek => {
+    const row = rows.find((r) => r.week === name);
+    return row
+      ? { answered: Number(row.answered), medianMinutes: Number(row.median), p90Minutes: Number(row.p90) }
+      : { answered: 0, medianMinutes: null, p90Minutes: null };
+  };
+  const before = new Date(at.getTime() - WAIT_MS);
+  const waitingWhere = and(
+    eq(leads.companyId, scope.companyId),
+    scope.memberId ? eq(leads.assignedTo, scope.memberId) : undefined,
+    isNull(leads.firstResponseAt),
+    eq(leads.archived, false),
+    sql`${leads.createdAt} < ${before.toISOString()}`,
+  );
+  const [waiting, [counted]] = await Promise.all([
+    db
+      .select({ id: leads.id, name: leads.name, createdAt: leads.createdAt })
+      .from(leads)
+      .where(waitingWhere)
+      .orderBy(asc(leads.createdAt))
+      .limit(10),
+    db
+      .select({ n: sql<number>`count(*)::integer` })
+      .from(leads)
+      .where(waitingWhere),
+  ]);
+  return { thisWeek: week("this"), lastWeek: week("last"), waiting, waitingCount: Number(counted?.n ?? 0) };
+}
+
+/**
+ * What the person last asked, for the top of the lead page: the message of their latest
+ * submission (a returning customer's words stay in the history, not in notes), else the notes.
+ */
+export async function latestMessage(lead: { id: string; notes: string | null }): Promise<string | null> {
+  const db = await getDb();
+  const { rows } = (await db.execute(sql`
+    select coalesce(fields->>'notes', fields->>'message', fields->>'comments', fields->>'details') as message
+    from submissions where lead_id = ${lead.id} order by received_at desc limit 1`)) as unknown as {
+    rows: { message: string | null }[];
+  };
+  return rows[0]?.message?.trim() || lead.notes;
+}

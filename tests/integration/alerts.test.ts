@@ -1,0 +1,331 @@
+import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import * as alertsRoute from "@/app/api/admin/account/alerts/route";
+import * as contactedRoute from "@/app/api/admin/leads/[id]/contacted/route";
+import * as formRoute from "@/app/api/admin/forms/[slug]/route";
+import * as settingsRoute from "@/app/api/admin/settings/route";
+import * as intake from "@/app/api/intake/[slug]/route";
+import { DEFAULT_PREFERENCES } from "@/lib/alerts/preferences";
+import { setClock } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
+import { leads, outbox } from "@/lib/db/schema";
+import { CONTACT_FORM } from "@/lib/forms/schema";
+import { createForm } from "@/lib/forms/repository";
+import { responseStats } from "@/lib/leads/response";
+import { outboxIdle } from "@/lib/outbox/kick";
+import { drainOutbox } from "@/lib/outbox/worker";
+import { listOutbox } from "@/lib/outbox/log";
+import { newTenant } from "../support/fixtures";
+import { changeSettings } from "../support/settings";
+import { startSmtp, type SmtpStandIn } from "../support/smtp";
+import { call, json, newUser, sessionCookie } from "../support/staff";
+import { waitFor } from "../support/wait-for";
+
+const PORTAL = "http://127.0.0.1:3000";
+const PUBLIC_URL = "https://leads.example.com";
+
+function post(slug: string, body: Record<string, unknown>) {
+  return intake.POST(
+    new Request(`${PORTAL}/api/intake/${slug}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+    { params: Promise.resolve({ slug }) },
+  );
+}
+
+/** A company with a profile, its contact form, an admin (with a session) and a member. */
+async function setUp() {
+  const tenant = await newTenant();
+  const slug = `f-${randomUUID().slice(0, 10)}`;
+  const form = await createForm(tenant.company.id, {
+    ...CONTACT_FORM,
+    slug,
+    settings: { ...CONTACT_FORM.settings, consent: null },
+  });
+  const admin = await newUser(tenant.company.id, "admin");
+  const member = await newUser(tenant.company.id, "member");
+  const cookie = await sessionCookie(admin);
+  const saved = await call(settingsRoute, "/api/admin/settings", {
+    method: "PATCH",
+    cookie,
+    body: {
+      name: "Clearview Windows",
+      phone: "(612) 555-0100",
+      replyTo: "office@clearview.example",
+      timeZone: "America/Chicago",
+      businessHours: [
+        { open: "08:00", close: "18:00" },
+        { open: "08:00", close: "18:00" },
+        { open: "08:00", close: "18:00" },
+        { open: "08:00", close: "18:00" },
+        { open: "08:00", close: "18:00" },
+        null,
+        null,
+      ],
+    },
+  });
+  expect(saved.status).toBe(200);
+  return { ...tenant, form, slug, admin, member, cookie };
+}
+
+async function itemsOf(companyId: string, kind: "alert" | "email" | "sms" | "push" | "digest") {
+  const db = await getDb();
+  return db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.companyId, companyId), eq(outbox.kind, kind)))
+    .orderBy(outbox.id);
+}
+
+/** Until everything due has gone out: an alert's messages are queued by its own delivery. */
+async function settle() {
+  await outboxIdle();
+  await drainOutbox();
+}
+
+describe("alerts by email through a real SMTP server", () => {
+  let smtp: SmtpStandIn;
+  let restore: () => void;
+  beforeAll(async () => {
+    smtp = await startSmtp({ user: "portal", pass: "s3cret" });
+    restore = changeSettings({
+      SMTP_URL: smtp.url,
+      MAIL_FROM: "Lead alerts <alerts@clearview.example>",
+      PUBLIC_URL,
+      OUTBOX_BACKOFF_SECONDS: "0.005",
+    });
+  });
+  afterAll(async () => {
+    restore();
+    await smtp.close();
+  });
+  afterEach(() => setClock(null));
+
+  it("a new lead reaches the admins within the request's own delivery, with the facts and two links", async () => {
+    const { slug, admin, member, company } = await setUp();
+    const response = await post(slug, {
+      name: "Dana Whitfield",
+      phone: "(612) 555-0142",
+      email: "dana@example.com",
+      address_city: "Minneapolis",
+      address_street1: "12 Elm St",
+      service_type: "Window cleaning",
+      notes: "Two storeys, about 20 windows",
+    });
+    expect(response.status).toBe(201);
+    const mail = await smtp.waitForMail((m) => m.to.includes(admin.email));
+    const [lead] = await (await getDb()).select().from(leads).where(eq(leads.companyId, company.id));
+    expect(mail.subject).toBe("New lead: Dana Whitfield — Window cleaning");
+    expect(mail.from).toContain("alerts@clearview.example");
+    expect(mail.envelopeFrom).toBe("alerts@clearview.example");
+    expect(mail.text).toContain("Window cleaning · Minneapolis");
+    expect(mail.text).toContain("“Two storeys, about 20 windows”");
+    expect(mail.text).toContain("Call: (612) 555-0142 (tel:+16125550142)");
+    expect(mail.text).toContain(`Open the lead: ${PUBLIC_URL}/admin/leads/${lead!.id}`);
+    expect(mail.html).toContain('href="tel:+16125550142"');
+    expect(mail.html).toContain(`href="${PUBLIC_URL}/admin/leads/${lead!.id}"`);
+    // Only what an alert may carry: not the street, not the email address.
+    expect(mail.text).not.toContain("12 Elm St");
+    expect(mail.text).not.toContain("dana@example.com");
+    // A member hears only of leads assigned to them.
+    await settle();
+    expect(smtp.mails.filter((m) => m.to.includes(member.email))).toEqual([]);
+  });
+
+  it("a known person's new submission alerts too, and the assignee hears of it", async () => {
+    const { slug, admin, member, company } = await setUp();
+    await post(slug, { name: "Sam Ortiz", phone: "(612) 555-0150", service_type: "Gutters" });
+    await settle();
+    const db = await getDb();
+    await db.update(leads).set({ assignedTo: member.id }).where(eq(leads.companyId, company.id));
+    await post(slug, { name: "Sam Ortiz", phone: "612-555-0150", notes: "Also the skylight please" });
+    const toMember = await smtp.waitForMail((m) => m.to.includes(member.email));
+    expect(toMember.subject).toBe("Sam Ortiz sent another request — Gutters");
+    expect(toMember.text).toContain("“Also the skylight please”");
+    await smtp.waitForMail((m) => m.to.includes(admin.email) && m.subject.includes("another request"));
+  });
+
+  it("each alert goes once per person however often its item is handled", async () => {
+    const { slug, admin, company } = await setUp();
+    await post(slug, { name: "Once Only", email: "once@example.com" });
+    await settle();
+    const [alert] = await itemsOf(company.id, "alert");
+    expect(alert!.status).toBe("delivered");
+    // As if a worker died after queueing the messages and another took the alert over.
+    const db = await getDb();
+    await db
+      .update(outbox)
+      .set({ status: "pending", nextAttemptAt: new Date(0) })
+      .where(eq(outbox.id, alert!.id));
+    await drainOutbox();
+    await settle();
+    const emails = await itemsOf(company.id, "email");
+    expect(emails.map((e) => e.status)).toEqual(["delivered"]);
+    expect(smtp.mails.filter((m) => m.to.includes(admin.email))).toHaveLength(1);
+  });
+
+  it("a mail server that refuses for now is tried again; one that refuses for good is shown as failed, and the lead is kept either way", async () => {
+    const { slug, admin, company } = await setUp();
+    smtp.refuse(421, 2);
+    const first = await post(slug, { name: "Retry Rita", phone: "(612) 555-0160" });
+    expect(first.status).toBe(201);
+    // What a long-running server's timer does: deliver what is due again.
+    await waitFor(
+      "the alert after two refusals",
+      async () => {
+        await settle();
+        return smtp.mails.some((m) => m.to.includes(admin.email) && m.subject.includes("Retry Rita"));
+      },
+      15_000,
+    );
+    const [retried] = await itemsOf(company.id, "email");
+    expect(retried!.attempts).toBe(3);
+
+    smtp.refuse(550, 1);
+    const second = await post(slug, { name: "Never Nate", phone: "(612) 555-0161" });
+    expect(second.status).toBe(201);
+    await settle();
+    const failed = (await itemsOf(company.id, "email")).find((e) => e.status === "failed")!;
+    expect(failed.lastStatus).toBe(550);
+    const log = await listOutbox(company.id, { status: "failed", page: 1 });
+    expect(log.entries.map((e) => [e.kind, e.target, e.lastError])).toEqual([
+      ["email", `Alert to ${admin.email}`, "The mail server refused it (550)"],
+    ]);
+    const db = await getDb();
+    const kept = await db.select().from(leads).where(eq(leads.companyId, company.id));
+    expect(kept.map((l) => l.name).sort()).toEqual(["Never Nate", "Retry Rita"]);
+  });
+
+  it("each user chooses: no email, only some forms, or quiet hours with a morning digest instead", async () => {
+    const { slug, form, admin, company, cookie } = await setUp();
+    const other = await createForm(company.id, {
+      ...CONTACT_FORM,
+      slug: `${slug}-b`,
+      settings: { ...CONTACT_FORM.settings, consent: null },
+    });
+    const choose = (prefs: Record<string, unknown>) =>
+      call(alertsRoute, "/api/admin/account/alerts", {
+        method: "PUT",
+        cookie,
+        body: { ...DEFAULT_PREFERENCES, ...prefs },
+      });
+    expect((await choose({ forms: [form.id] })).status).toBe(200);
+    await post(other.slug, { name: "Other Form", phone: "(612) 555-0170" });
+    await post(slug, { name: "This Form", phone: "(612) 555-0171" });
+    await settle();
+    const subjects = smtp.mails.filter((m) => m.to.includes(admin.email)).map((m) => m.subject);
+    expect(subjects).toEqual(["New lead: This Form"]);
+
+    const refused = await choose({ sms: true, smsPhone: null, quiet: { from: "25:00", to: "07:00" } });
+    expect(refused.status).toBe(400);
+    const body = await json<{ errors: { field: string }[] }>(refused);
+    expect(body.errors.map((e) => e.field).sort()).toEqual(["quiet", "smsPhone"]);
+
+    // 23:30 in Chicago, inside 21:00–07:00.
+    setClock(() => new Date("2026-12-08T05:30:00Z"));
+    expect((await choose({ forms: null, quiet: { from: "21:00", to: "07:00" } })).status).toBe(200);
+    await post(slug, { name: "Night Owl", phone: "(612) 555-0172", service_type: "Skylights" });
+    await settle();
+    expect(smtp.mails.filter((m) => m.subject.includes("Night Owl"))).toEqual([]);
+    const [digest] = await itemsOf(company.id, "digest");
+    expect(digest!.nextAttemptAt.toISOString()).toBe("2026-12-08T13:00:00.000Z");
+    const db = await getDb();
+    await db
+      .update(leads)
+      .set({ followUpDate: new Date("2026-12-07T15:00:00Z") })
+      .where(and(eq(leads.companyId, company.id), eq(leads.name, "This Form")));
+
+    setClock(() => new Date("2026-12-08T13:00:01Z"));
+    await drainOutbox();
+    const morning = await smtp.waitForMail(
+      (m) => m.to.includes(admin.email) && m.subject.startsWith("Clearview Windows:"),
+    );
+    expect(morning.subject).toBe("Clearview Windows: 3 waiting, 1 follow-ups due");
+    expect(morning.text).toContain("Night Owl · Skylights · (612) 555-0172");
+    expect(morning.text).toMatch(/Follow-ups due \(1\)\n- This Form/);
+  });
+
+  it("Mark contacted records the first response once; the dashboard's figures and waiting list follow", async () => {
+    const { slug, company, cookie, admin } = await setUp();
+    const start = new Date("2026-12-09T15:00:00Z");
+    setClock(() => start);
+    await post(slug, { name: "Quick Answer", phone: "(612) 555-0180" });
+    await post(slug, { name: "Slow Answer", phone: "(612) 555-0181" });
+    await post(slug, { name: "No Answer", phone: "(612) 555-0182" });
+    await settle();
+    const db = await getDb();
+    const byName = Object.fromEntries(
+      (await db.select().from(leads).where(eq(leads.companyId, company.id))).map((l) => [l.name, l]),
+    );
+    const contact = (id: string) =>
+      call(contactedRoute, `/api/admin/leads/${id}/contacted`, { method: "POST", cookie, params: { id } });
+    setClock(() => new Date(start.getTime() + 4 * 60_000));
+    expect((await contact(byName["Quick Answer"]!.id)).status).toBe(200);
+    setClock(() => new Date(start.getTime() + 40 * 60_000));
+    expect((await contact(byName["Slow Answer"]!.id)).status).toBe(200);
+    // Again later: still the first response.
+    setClock(() => new Date(start.getTime() + 90 * 60_000));
+    const again = await contact(byName["Quick Answer"]!.id);
+    expect((await json<{ data: { first_response_at: string } }>(again)).data.first_response_at).toBe(
+      new Date(start.getTime() + 4 * 60_000).toISOString(),
+    );
+    const stats = await responseStats({ companyId: company.id }, "America/Chicago");
+    expect(stats.thisWeek).toEqual({ answered: 2, medianMinutes: 22, p90Minutes: 36.4 });
+    expect(stats.lastWeek).toEqual({ answered: 0, medianMinutes: null, p90Minutes: null });
+    expect(stats.waiting.map((l) => l.name)).toEqual(["No Answer"]);
+    expect(stats.waitingCount).toBe(1);
+    const [quick] = await db.select().from(leads).where(eq(leads.id, byName["Quick Answer"]!.id));
+    expect(quick!.firstResponseBy).toBe(admin.id);
+    // Another company's lead is as absent as a missing one.
+    const stranger = await newTenant();
+    const outsider = await newUser(stranger.company.id, "admin");
+    const refused = await call(contactedRoute, `/api/admin/leads/${byName["No Answer"]!.id}/contacted`, {
+      method: "POST",
+      cookie: await sessionCookie(outsider),
+      params: { id: byName["No Answer"]!.id },
+    });
+    expect(refused.status).toBe(404);
+  });
+
+  it("a form's auto-reply answers the visitor once, with the business's hours, and says when they will hear back", async () => {
+    const { slug, company, cookie } = await setUp();
+    const saved = await call(formRoute, `/api/admin/forms/${slug}`, {
+      method: "PATCH",
+      cookie,
+      params: { slug },
+      body: {
+        auto_reply: {
+          email: true,
+          sms: false,
+          template: "We got your request, {first_name}. {reply} {call}",
+        },
+      },
+    });
+    expect(saved.status).toBe(200);
+    // Tuesday 10:00 in Chicago: open.
+    setClock(() => new Date("2026-12-08T16:00:00Z"));
+    await post(slug, { name: "Dana Whitfield", email: "dana@example.com" });
+    const open = await smtp.waitForMail((m) => m.to.includes("dana@example.com"));
+    expect(open.subject).toBe("We got your request — Clearview Windows");
+    expect(open.from).toContain('"Clearview Windows" <alerts@clearview.example>');
+    expect(open.replyTo).toContain("office@clearview.example");
+    expect(open.text).toContain(
+      "We got your request, Dana. We reply within 2 hours during business hours: Mon–Fri 8–6. Call (612) 555-0100 if it is urgent.",
+    );
+    // Saturday 20:00: closed until Monday.
+    setClock(() => new Date("2026-12-13T02:00:00Z"));
+    await post(slug, { name: "Lee Park", email: "lee@example.com" });
+    const closed = await smtp.waitForMail((m) => m.to.includes("lee@example.com"));
+    expect(closed.text).toContain(
+      "We got your request, Lee. We're closed right now and will get back to you Monday at 8 am (hours: Mon–Fri 8–6).",
+    );
+    await settle();
+    const replies = (await itemsOf(company.id, "email")).filter(
+      (e) => (e.payload as { purpose: string }).purpose === "reply",
+    );
+    expect(replies).toHaveLength(2);
+  });
+});
