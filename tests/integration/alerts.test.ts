@@ -1,15 +1,21 @@
 import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import { globalAgent } from "node:https";
+import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as alertsRoute from "@/app/api/admin/account/alerts/route";
+import * as pushRoute from "@/app/api/admin/account/push/route";
+import * as inboundRoute from "@/app/api/sms/inbound/route";
 import * as contactedRoute from "@/app/api/admin/leads/[id]/contacted/route";
 import * as formRoute from "@/app/api/admin/forms/[slug]/route";
 import * as settingsRoute from "@/app/api/admin/settings/route";
 import * as intake from "@/app/api/intake/[slug]/route";
 import { DEFAULT_PREFERENCES } from "@/lib/alerts/preferences";
+import { userSubscriptions, vapidKeys } from "@/lib/alerts/push";
 import { setClock } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
-import { leads, outbox } from "@/lib/db/schema";
+import { leads, outbox, smsOptOuts } from "@/lib/db/schema";
 import { CONTACT_FORM } from "@/lib/forms/schema";
 import { createForm } from "@/lib/forms/repository";
 import { responseStats } from "@/lib/leads/response";
@@ -18,7 +24,9 @@ import { drainOutbox } from "@/lib/outbox/worker";
 import { listOutbox } from "@/lib/outbox/log";
 import { newTenant } from "../support/fixtures";
 import { changeSettings } from "../support/settings";
+import { type PushService, startPushService, verifyVapid } from "../support/push-service";
 import { startSmtp, type SmtpStandIn } from "../support/smtp";
+import { signTwilioRequest, startTwilio, type TwilioStandIn } from "../support/twilio";
 import { call, json, newUser, sessionCookie } from "../support/staff";
 import { waitFor } from "../support/wait-for";
 
@@ -327,5 +335,258 @@ describe("alerts by email through a real SMTP server", () => {
       (e) => (e.payload as { purpose: string }).purpose === "reply",
     );
     expect(replies).toHaveLength(2);
+  });
+});
+
+describe("alerts through Resend's API", () => {
+  const requests: {
+    headers: Record<string, string | string[] | undefined>;
+    body: Record<string, unknown>;
+  }[] = [];
+  let server: Server;
+  let restore: () => void;
+  let status = 200;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", () => {
+        if (req.url === "/emails" && req.method === "POST") {
+          requests.push({ headers: req.headers, body: JSON.parse(body) as Record<string, unknown> });
+        }
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(status === 200 ? { id: randomUUID() } : { name: "rate_limit_exceeded" }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    restore = changeSettings({
+      RESEND_API_KEY: "re_test_key",
+      RESEND_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      MAIL_FROM: "alerts@clearview.example",
+      PUBLIC_URL,
+      OUTBOX_BACKOFF_SECONDS: "0.005",
+    });
+  });
+  afterAll(async () => {
+    restore();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("posts the alert with the key, and the same idempotency key on a retry", async () => {
+    const { slug, admin } = await setUp();
+    status = 429;
+    await post(slug, { name: "Resend Rae", phone: "(612) 555-0190", service_type: "Roof repair" });
+    await outboxIdle();
+    status = 200;
+    await waitFor("the alert through Resend", async () => {
+      await settle();
+      return requests.some(
+        (r) =>
+          (r.body.to as string[]).includes(admin.email) &&
+          r.body.subject === "New lead: Resend Rae — Roof repair",
+      );
+    });
+    const mine = requests.filter((r) => (r.body.to as string[]).includes(admin.email));
+    expect(mine.length).toBeGreaterThanOrEqual(2);
+    expect(mine.every((r) => r.headers.authorization === "Bearer re_test_key")).toBe(true);
+    expect(new Set(mine.map((r) => r.headers["idempotency-key"])).size).toBe(1);
+    expect(mine.at(-1)!.body).toMatchObject({ from: "alerts@clearview.example" });
+    expect(mine.at(-1)!.body.text).toContain(`${PUBLIC_URL}/admin/leads/`);
+  });
+});
+
+describe("texts through Twilio, and STOP", () => {
+  const account = {
+    accountSid: "AC0123456789abcdef0123456789abcdef",
+    authToken: "twilio-auth-token-for-tests",
+  };
+  let twilio: TwilioStandIn;
+  let restore: () => void;
+  beforeAll(async () => {
+    twilio = await startTwilio(account);
+    restore = changeSettings({
+      TWILIO_ACCOUNT_SID: account.accountSid,
+      TWILIO_AUTH_TOKEN: account.authToken,
+      TWILIO_FROM: "+16125550100",
+      TWILIO_API_URL: twilio.origin,
+      PUBLIC_URL,
+      OUTBOX_BACKOFF_SECONDS: "0.005",
+    });
+  });
+  afterAll(async () => {
+    restore();
+    await twilio.close();
+  });
+
+  function inbound(params: Record<string, string>, signature: string) {
+    return inboundRoute.POST(
+      new Request(`${PORTAL}/api/sms/inbound`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
+        body: new URLSearchParams(params),
+      }),
+    );
+  }
+
+  it("texts staff who asked for it, answers a consenting visitor, retries Twilio's 500, and honours STOP", async () => {
+    const { slug, cookie } = await setUp();
+    const chose = await call(alertsRoute, "/api/admin/account/alerts", {
+      method: "PUT",
+      cookie,
+      body: { ...DEFAULT_PREFERENCES, email: false, sms: true, smsPhone: "(612) 555-0199" },
+    });
+    expect(chose.status).toBe(200);
+    const form = await call(formRoute, `/api/admin/forms/${slug}`, {
+      method: "PATCH",
+      cookie,
+      params: { slug },
+      body: {
+        settings: {
+          ...CONTACT_FORM.settings,
+          consent: { text: "You may text me about my request", required: false },
+        },
+        auto_reply: {
+          email: false,
+          sms: true,
+          template: "Thanks {first_name}, {business} got your request.",
+        },
+      },
+    });
+    expect(form.status).toBe(200);
+
+    twilio.failNext(500, 1);
+    await post(slug, {
+      name: "Casey Jones",
+      phone: "(612) 555-0140",
+      consent: "on",
+      service_type: "Gutters",
+    });
+    await waitFor("the staff text and the reply", async () => {
+      await settle();
+      return twilio.messages.length >= 2;
+    });
+    const toStaff = twilio.messages.find((m) => m.to === "+16125550199")!;
+    expect(toStaff.from).toBe("+16125550100");
+    expect(toStaff.body).toMatch(
+      /^New lead: Casey Jones, Gutters\. Call \(612\) 555-0140\. https:\/\/leads\.example\.com\/admin\/leads\/[0-9a-f-]{36}$/,
+    );
+    const reply = twilio.messages.find((m) => m.to === "+16125550140")!;
+    expect(reply.body).toBe(
+      "Clearview Windows: Thanks Casey, Clearview Windows got your request. Reply STOP to opt out.",
+    );
+
+    // Without consent, no text to the visitor.
+    await post(slug, { name: "No Consent", phone: "(612) 555-0141" });
+    await settle();
+    expect(twilio.messages.filter((m) => m.to === "+16125550141")).toEqual([]);
+
+    // STOP, signed as Twilio signs; a forged one is refused.
+    const params = { From: "+16125550140", To: "+16125550100", Body: "STOP", MessageSid: "SM1" };
+    const url = `${PORTAL}/api/sms/inbound`;
+    expect((await inbound(params, "forged")).status).toBe(403);
+    const stopped = await inbound(params, signTwilioRequest(account.authToken, url, params));
+    expect(stopped.status).toBe(200);
+    expect(await stopped.text()).toContain("<Response></Response>");
+    const before = twilio.messages.length;
+    await post(slug, { name: "Casey Jones", phone: "(612) 555-0140", consent: "on", notes: "Any news?" });
+    await waitFor("the staff text of the second request", async () => {
+      await settle();
+      return twilio.messages.length > before;
+    });
+    await settle();
+    expect(twilio.messages.slice(before).map((m) => m.to)).toEqual(["+16125550199"]);
+  });
+
+  it("a number Twilio says has opted out is marked, and the text is given up, not retried", async () => {
+    const { slug, cookie, company } = await setUp();
+    await call(formRoute, `/api/admin/forms/${slug}`, {
+      method: "PATCH",
+      cookie,
+      params: { slug },
+      body: { auto_reply: { email: false, sms: true, template: "Thanks {first_name}." } },
+    });
+    await call(alertsRoute, "/api/admin/account/alerts", {
+      method: "PUT",
+      cookie,
+      body: { ...DEFAULT_PREFERENCES, scope: "none" },
+    });
+    twilio.failNext(400, 1);
+    await post(slug, { name: "Opted Out", phone: "(612) 555-0143" });
+    await settle();
+    const [text] = await itemsOf(company.id, "sms");
+    expect(text).toMatchObject({ status: "failed", lastStatus: 400, attempts: 1 });
+    expect(text!.lastError).toBe("The number has opted out of texts (STOP)");
+    const db = await getDb();
+    const marked = await db.select().from(smsOptOuts).where(eq(smsOptOuts.companyId, company.id));
+    expect(marked.map((m) => m.phone)).toEqual(["+16125550143"]);
+  });
+});
+
+describe("web push to staff devices", () => {
+  let push: PushService;
+  let restore: () => void;
+  beforeAll(async () => {
+    push = await startPushService();
+    // The stand-in's certificate is this test's own: the process trusts it as it would a real CA.
+    globalAgent.options.ca = push.ca;
+    restore = changeSettings({ PUBLIC_URL, OUTBOX_BACKOFF_SECONDS: "0.005" });
+  });
+  afterAll(async () => {
+    restore();
+    delete globalAgent.options.ca;
+    await push.close();
+  });
+
+  it("a device turned on gets the alert, encrypted for it and signed with the portal's VAPID key; a gone device is removed", async () => {
+    const { slug, cookie, admin, company } = await setUp();
+    const device = push.subscription();
+    const refused = await call(pushRoute, "/api/admin/account/push", {
+      method: "POST",
+      cookie,
+      body: { endpoint: "http://push.example.com/x", keys: device.keys },
+    });
+    expect(refused.status).toBe(400);
+    const on = await call(pushRoute, "/api/admin/account/push", {
+      method: "POST",
+      cookie,
+      body: { endpoint: device.endpoint, keys: device.keys, label: "Chrome on Android" },
+    });
+    expect(on.status).toBe(201);
+
+    await post(slug, {
+      name: "Pat Lee",
+      phone: "(612) 555-0130",
+      email: "pat@example.com",
+      service_type: "Pressure washing",
+      address_city: "St Paul",
+      notes: "Driveway and deck",
+    });
+    await waitFor("the push", async () => {
+      await settle();
+      return push.received.length > 0;
+    });
+    const [request] = push.received;
+    const payload = JSON.parse(device.decrypt(request!.body)) as Record<string, string>;
+    const [lead] = await (await getDb()).select().from(leads).where(eq(leads.companyId, company.id));
+    expect(payload).toEqual({
+      title: "New lead: Pat Lee",
+      body: "Pressure washing · St Paul — Driveway and deck",
+      url: `${PUBLIC_URL}/admin/leads/${lead!.id}`,
+      tag: `lead-${lead!.id}`,
+      call: "tel:+16125550130",
+    });
+    expect(JSON.stringify(payload)).not.toContain("pat@example.com");
+    const vapid = verifyVapid(request!.headers, device.endpoint);
+    expect(vapid.publicKey).toBe((await vapidKeys()).publicKey);
+    expect(request!.headers.urgency).toBe("high");
+
+    // The service says the subscription is gone: it is dropped, not retried.
+    push.answer(device.endpoint, 410);
+    await post(slug, { name: "Pat Lee", phone: "(612) 555-0130", notes: "Also the fence" });
+    await settle();
+    const pushes = await itemsOf(company.id, "push");
+    expect(pushes.map((p) => p.status)).toEqual(["delivered", "failed"]);
+    expect(pushes[1]!.lastStatus).toBe(410);
+    expect(await userSubscriptions(admin.id)).toEqual([]);
   });
 });
