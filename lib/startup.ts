@@ -40,14 +40,22 @@ export async function startServer(): Promise<void> {
         });
     };
     setInterval(tick, OUTBOX_INTERVAL_SECONDS * 1000).unref();
-    // Spam past its retention goes once an hour.
-    const purge = () => {
+    // Once an hour: spam past its retention goes, and each user's next morning digest is queued.
+    const hourly = () => {
       import("@/lib/forms/review")
         .then(({ purgeOldSpam }) => purgeOldSpam())
         .catch((error: unknown) => {
           console.error(`[review] spam purge failed: ${error instanceof Error ? error.name : typeof error}`);
         });
+      import("@/lib/alerts/digest")
+        .then(({ scheduleDigests }) => scheduleDigests())
+        .catch((error: unknown) => {
+          console.error(
+            `[alerts] digest scheduling failed: ${error instanceof Error ? error.name : typeof error}`,
+          );
+        });
     };
-    setInterval(purge, 3_600_000).unref();
+    setInterval(hourly, 3_600_000).unref();
+    setTimeout(hourly, 60_000).unref();
   }
 }

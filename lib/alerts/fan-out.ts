@@ -53,6 +53,22 @@ export async function queueMessages(companyId: string, messages: QueuedMessage[]
   return inserted.length;
 }
 
+/** What a submission says of its person, standing in for a lead this database does not hold. */
+function leadOfSubmission(id: string, fields: unknown) {
+  const sent = withKnownNames((fields ?? {}) as Record<string, unknown>);
+  const text = (name: string) => fieldText(sent[name])?.trim() || null;
+  const phone = text("phone");
+  return {
+    id,
+    name: text("name"),
+    phone: phone ? toE164(phone) : null,
+    serviceType: text("service_type"),
+    addressCity: text("address_city"),
+    notes: text("notes"),
+    assignedTo: null,
+  };
+}
+
 interface Staff {
   id: string;
   role: "admin" | "member";
@@ -89,17 +105,19 @@ export function digestMessage(user: { id: string }, profile: CompanyProfile, at:
 export async function fanOutAlert(item: OutboxRow): Promise<number> {
   const db = await getDb();
   const leadId = item.leadId!;
-  const [lead] = /^[0-9a-f-]{36}$/i.test(leadId)
+  const [local] = /^[0-9a-f-]{36}$/i.test(leadId)
     ? await db
         .select()
         .from(leads)
         .where(and(eq(leads.id, leadId), eq(leads.companyId, item.companyId)))
     : [];
-  // An erased lead (or one of Rotor's, this database holds no copy of) has nothing to alert about.
-  if (!lead) return 0;
   const [submission] = item.submissionId
     ? await db.select().from(submissions).where(eq(submissions.id, item.submissionId))
     : [];
+  // A lead of Rotor's (upstream mode) is known here by its submission; an erased one, with its
+  // submissions, not at all, and has nothing to alert about.
+  const lead = local ?? (submission ? leadOfSubmission(leadId, submission.fields) : null);
+  if (!lead) return 0;
   const [form] = submission?.formId
     ? await db.select().from(forms).where(eq(forms.id, submission.formId))
     : [];

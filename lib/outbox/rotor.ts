@@ -1,10 +1,11 @@
+import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { eq } from "drizzle-orm";
-import { outbox, type OutboxRow, submissions } from "@/lib/db/schema";
+import { outbox, type OutboxRow } from "@/lib/db/schema";
 import { invalidateLeadLists } from "@/lib/leads/cache";
 import type { ApiLead } from "@/lib/leads/schema";
 import { RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
 import { rotorClient } from "@/lib/rotor/upstream";
+import { kickOutbox } from "./kick";
 import { heldBy } from "./leases";
 import type { DeliveryOutcome } from "./outcome";
 import { queueLeadEvent, type RotorSubmission } from "./queue";
@@ -20,14 +21,25 @@ function retryAfterMs(error: RotorRejectedError): number | undefined {
   return Number.isFinite(seconds) ? seconds * 1000 : undefined;
 }
 
-/** The intake's record of the submission, once Rotor took it: a new lead, or attached to one. */
-async function settleSubmission(item: OutboxRow, created: boolean): Promise<void> {
+/**
+ * The intake's record of the submission, once Rotor took it: a new lead, or attached to one; and
+ * its alert, queued as the local database's writes queue theirs (once per submission).
+ */
+async function settleSubmission(item: OutboxRow, created: boolean, leadId: string): Promise<void> {
   if (!item.submissionId) return;
   const db = await getDb();
-  await db
-    .update(submissions)
-    .set({ status: created ? "lead" : "attached" })
-    .where(eq(submissions.id, item.submissionId));
+  const { rows } = (await db.execute(sql`
+    with settled as (
+      update submissions set status = ${created ? "lead" : "attached"}
+      where id = ${item.submissionId} returning id
+    )
+    insert into outbox (company_id, kind, sequence, event, payload, lead_id, submission_id, dedupe_key)
+    select ${item.companyId}::uuid, 'alert', ${`alert:${leadId}`}, ${created ? "lead.created" : "submission"},
+      '{}'::jsonb, ${leadId}, s.id, 'alert:' || s.id::text
+    from settled s
+    on conflict (dedupe_key) where dedupe_key is not null do nothing
+    returning id`)) as unknown as { rows: unknown[] };
+  if (rows.length > 0) kickOutbox();
 }
 
 /**
@@ -64,7 +76,7 @@ export async function deliverToRotor(item: OutboxRow): Promise<DeliveryOutcome> 
     await Promise.all([
       invalidateLeadLists(item.companyId),
       queueLeadEvent(item.companyId, lead!, created),
-      settleSubmission(item, created),
+      settleSubmission(item, created, lead!.id),
     ]);
     return { result: "delivered", status: created ? 201 : 200, leadId: lead!.id, created };
   } catch (error) {

@@ -17,6 +17,7 @@ import * as cronRoute from "@/app/api/cron/outbox/route";
 import { newTenant } from "../support/fixtures";
 import { type Fault, startRotorStandIn } from "../support/rotor-standin";
 import { changeSettings } from "../support/settings";
+import { startSmtp } from "../support/smtp";
 import { type AppProcess, apiKeyFor, spawnApp } from "../support/spawn-app";
 import { call, json, newUser, sessionCookie } from "../support/staff";
 import { embeddedDataDir } from "../support/stores";
@@ -457,6 +458,26 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     expect((await rotorLeads(bot)).data).toEqual([]);
   });
 
+  it("a submission that reaches Rotor alerts the admins, with a link to Rotor's lead in the admin", async () => {
+    const smtp = await startSmtp();
+    const restore = changeSettings({ SMTP_URL: smtp.url, MAIL_FROM: "alerts@example.com" });
+    try {
+      const tenant = await upstreamTenant();
+      const admin = await newUser(tenant.company.id, "admin");
+      const slug = await contactForm(tenant.company.id);
+      const name = `Upstream ${randomUUID().slice(0, 6)}`;
+      expect((await submit(slug, { name, phone: "+16125550177" })).status).toBe(201);
+      const mail = await smtp.waitForMail((m) => m.to.includes(admin.email) && m.subject.includes(name));
+      const [inRotor] = (await rotorLeads(name)).data;
+      expect(mail.subject).toBe(`New lead: ${name}`);
+      expect(mail.text).toContain(`/admin/leads/${String(inRotor!.id)}`);
+      expect(mail.text).toContain("Call: (612) 555-0177 (tel:+16125550177)");
+    } finally {
+      restore();
+      await smtp.close();
+    }
+  });
+
   it("a parked submission is not sent again once a newer one of the same person reached Rotor", async () => {
     const tenant = await upstreamTenant();
     const slug = await contactForm(tenant.company.id);
@@ -537,6 +558,7 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
           delivered: expect.any(Number),
           retried: expect.any(Number),
           failed: 0,
+          digests_queued: expect.any(Number),
           purged_spam: expect.any(Number),
         });
         delivered += report.delivered!;

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { jsonResponse } from "@/lib/api/respond";
+import { scheduleDigests } from "@/lib/alerts/digest";
 import { env } from "@/lib/env";
 import { purgeOldSpam } from "@/lib/forms/review";
 import { drainOutbox } from "@/lib/outbox/worker";
@@ -17,8 +18,8 @@ function authorised(req: Request): boolean {
 }
 
 /**
- * Vercel Cron (vercel.json) delivers what the outbox holds (Rotor submissions and webhooks), and
- * purges spam past its retention.
+ * Vercel Cron (vercel.json) delivers what the outbox holds (Rotor submissions, webhooks, alerts),
+ * queues each user's next morning digest, and purges spam past its retention.
  */
 export async function GET(req: Request): Promise<Response> {
   if (!authorised(req)) {
@@ -27,7 +28,8 @@ export async function GET(req: Request): Promise<Response> {
       401,
     );
   }
+  const digests = await scheduleDigests();
   const report = await drainOutbox({ budgetMs: 30_000, prune: true });
   const purgedSpam = await purgeOldSpam();
-  return jsonResponse({ status: "success", ...report, purged_spam: purgedSpam });
+  return jsonResponse({ status: "success", ...report, digests_queued: digests, purged_spam: purgedSpam });
 }
