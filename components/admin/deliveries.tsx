@@ -7,6 +7,7 @@ import { DateTime } from "@/components/ui/date-time";
 import { Field } from "@/components/ui/field";
 import { SecretOnce } from "@/components/ui/secret-once";
 import type { EndpointView, endpointUpdateSchema } from "@/lib/webhooks";
+import type { WebhookFormat } from "@/lib/db/schema";
 import { fetchJson, RequestFailed } from "./fetch-json";
 
 type EndpointChange = z.input<typeof endpointUpdateSchema>;
@@ -23,9 +24,17 @@ function changesOf(endpoint: EndpointView): { label: string; body: EndpointChang
  * The company's webhook endpoints: add one (its secret shown once), turn one off or on, resume one
  * its failures paused, remove one. An endpoint's pausedUntil is given only while its pause lasts.
  */
+const FORMAT_LABELS: Record<WebhookFormat, string> = {
+  json: "Signed JSON events",
+  slack: "Slack",
+  discord: "Discord",
+  teams: "Microsoft Teams",
+};
+
 export function WebhookEndpoints({ endpoints }: { endpoints: EndpointView[] }) {
   const router = useRouter();
   const [url, setUrl] = useState("");
+  const [format, setFormat] = useState<WebhookFormat>("json");
   const [error, setError] = useState<string | undefined>();
   const [secret, setSecret] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -46,7 +55,7 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointView[] }) {
     try {
       const created = await fetchJson<{ secret: string }>("/api/admin/webhooks", {
         method: "POST",
-        body: { url },
+        body: { url, format },
       });
       setSecret(created.secret);
       setError(undefined);
@@ -82,14 +91,37 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointView[] }) {
           void create();
         }}
       >
-        <Field
-          id="webhook-url"
-          label="Endpoint URL"
-          hint="https://… receiving a POST per lead event"
-          error={error}
-        >
-          {(aria) => <input {...aria} type="url" value={url} onChange={(e) => setUrl(e.target.value)} />}
-        </Field>
+        <div className="grid-2">
+          <Field
+            id="webhook-url"
+            label="Endpoint URL"
+            hint={
+              format === "json"
+                ? "https://… receiving a POST per lead event"
+                : `The incoming webhook's address that ${FORMAT_LABELS[format]} gave you`
+            }
+            error={error}
+          >
+            {(aria) => <input {...aria} type="url" value={url} onChange={(e) => setUrl(e.target.value)} />}
+          </Field>
+          <Field
+            id="webhook-format"
+            label="Sends"
+            hint={
+              format === "json" ? undefined : "A message per new lead, with a call link and the lead's page"
+            }
+          >
+            {(aria) => (
+              <select {...aria} value={format} onChange={(e) => setFormat(e.target.value as WebhookFormat)}>
+                {Object.entries(FORMAT_LABELS).map(([value, label]) => (
+                  <option key={value} value={value}>
+                    {value === "json" ? label : `A message in ${label}`}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
         <button type="submit" className="primary" disabled={busy}>
           Add endpoint
         </button>
@@ -102,6 +134,7 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointView[] }) {
             <thead>
               <tr>
                 <th scope="col">URL</th>
+                <th scope="col">Sends</th>
                 <th scope="col">Secret</th>
                 <th scope="col">State</th>
                 <th scope="col">
@@ -115,6 +148,7 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointView[] }) {
                   <td>
                     <code>{e.url}</code>
                   </td>
+                  <td>{e.format === "json" ? "Signed JSON" : FORMAT_LABELS[e.format]}</td>
                   <td>
                     <code>{e.secretHint}</code>
                   </td>

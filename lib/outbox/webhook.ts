@@ -2,7 +2,10 @@ import { eq } from "drizzle-orm";
 import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { type OutboxRow, webhookEndpoints } from "@/lib/db/schema";
+import { companyProfile, portalOrigin } from "@/lib/company/profile";
 import { recordAttempt } from "@/lib/webhooks/breaker";
+import { chatBody } from "@/lib/webhooks/chat";
+import { payloadLead } from "@/lib/webhooks/event";
 import { postWebhook } from "@/lib/webhooks/send";
 import type { DeliveryOutcome } from "./outcome";
 
@@ -21,7 +24,12 @@ export async function deliverWebhook(item: OutboxRow): Promise<DeliveryOutcome> 
     .from(webhookEndpoints)
     .where(eq(webhookEndpoints.id, item.endpointId!));
   if (!endpoint?.active) return { result: "failed", status: null, error: "The endpoint is turned off" };
-  const sent = await postWebhook(endpoint, item);
+  let message: string | undefined;
+  if (endpoint.format !== "json") {
+    const profile = await companyProfile(item.companyId);
+    message = chatBody(endpoint.format, payloadLead(item.payload), profile.name, portalOrigin(profile));
+  }
+  const sent = await postWebhook(endpoint, item, undefined, message);
   const pausedUntil = await recordAttempt(endpoint.id, sent.ok);
   if (sent.ok) return { result: "delivered", status: sent.status };
   if (item.attempts >= WEBHOOK_MAX_ATTEMPTS) {

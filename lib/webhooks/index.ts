@@ -3,7 +3,12 @@ import { and, count, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { fail } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
-import { webhookEndpoints, type WebhookEndpointRow } from "@/lib/db/schema";
+import {
+  WEBHOOK_FORMATS,
+  webhookEndpoints,
+  type WebhookEndpointRow,
+  type WebhookFormat,
+} from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { refusedHost } from "./address";
 import { resumeEndpoint } from "./breaker";
@@ -34,6 +39,8 @@ export const endpointInputSchema = z.object({
       const refused = refusedHost(new URL(v), env().WEBHOOK_ALLOWED_HOSTS);
       if (refused) ctx.addIssue({ code: "custom", message: refused });
     }),
+  /** The signed JSON event (json), or a readable message for a chat app's incoming webhook. */
+  format: z.enum(WEBHOOK_FORMATS, { error: "Must be json, slack, discord or teams" }).default("json"),
 });
 
 export type EndpointView = Omit<WebhookEndpointRow, "secret" | "companyId"> & { secretHint: string };
@@ -62,7 +69,7 @@ export async function listEndpoints(companyId: string): Promise<EndpointView[]> 
 /** A new endpoint; its signing secret is in the answer, the one time it is shown. */
 export async function createEndpoint(
   companyId: string,
-  { url }: z.output<typeof endpointInputSchema>,
+  { url, format = "json" }: Omit<z.output<typeof endpointInputSchema>, "format"> & { format?: WebhookFormat },
 ): Promise<{ endpoint: EndpointView; secret: string }> {
   const secret = SECRET_PREFIX + randomBytes(24).toString("base64url");
   const limit = env().WEBHOOK_ENDPOINTS_PER_COMPANY;
@@ -81,7 +88,7 @@ export async function createEndpoint(
         `A company may have at most ${limit} webhook endpoints: remove one before adding another`,
       );
     }
-    const [added] = await tx.insert(webhookEndpoints).values({ companyId, url, secret }).returning();
+    const [added] = await tx.insert(webhookEndpoints).values({ companyId, url, secret, format }).returning();
     return added!;
   });
   return { endpoint: view(row), secret };

@@ -41,6 +41,8 @@ export async function postWebhook(
   endpoint: Pick<WebhookEndpointRow, "url" | "secret">,
   item: Pick<OutboxRow, "id" | "event" | "createdAt" | "payload" | "sequence">,
   policy: AddressPolicy = addressPolicy(),
+  /** The body instead of the event's JSON: a chat app's message (lib/webhooks/chat.ts). */
+  message?: string,
 ): Promise<SendOutcome> {
   const url = new URL(endpoint.url);
   const host = bareHost(url.hostname);
@@ -48,7 +50,7 @@ export async function postWebhook(
   // A literal address is connected to without a lookup, so it is judged here.
   const literal = parseAddress(host);
   if (!allowed && literal && !isPublicAddress(literal)) return { ok: false, error: NOT_ALLOWED };
-  const body = webhookBody(item);
+  const body = message ?? webhookBody(item);
   const timestamp = Math.floor(now().getTime() / 1000);
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve) => {

@@ -165,6 +165,73 @@ describe("webhooks", () => {
     expect(refused.status).toBe(403);
   });
 
+  it("Slack, Discord and Teams endpoints get a readable message per new lead, not raw JSON, and no message per edit", async () => {
+    const tenant = await newTenant();
+    const cookie = await sessionCookie(await newUser(tenant.company.id, "admin"));
+    for (const format of ["slack", "discord", "teams"]) {
+      const added = await call(webhooksRoute, "/api/admin/webhooks", {
+        method: "POST",
+        cookie,
+        body: { url: `http://127.0.0.1:${receiver.port}/chat/${format}`, format },
+      });
+      expect(added.status).toBe(201);
+    }
+    const refused = await call(webhooksRoute, "/api/admin/webhooks", {
+      method: "POST",
+      cookie,
+      body: { url: `http://127.0.0.1:${receiver.port}/chat/irc`, format: "irc" },
+    });
+    expect(refused.status).toBe(400);
+    const before = receiver.received.length;
+    const created = await tenant.api.post({
+      name: "Morgan *Bold* <b>",
+      phone: "(612) 555-0123",
+      email: "morgan@example.com",
+      service_type: "Roof repair",
+      address_city: "Edina",
+      notes: "Leak over the kitchen @everyone",
+    });
+    expect(created.status).toBe(201);
+    const id = (created.body as { id: string }).id;
+    expect((await tenant.api.post({ id, stage: "Quoted" })).status).toBe(200);
+    await deliverAll();
+    const chats = receiver.received.slice(before).filter((r) => r.path.startsWith("/chat/"));
+    expect(chats.map((r) => r.path).sort()).toEqual(["/chat/discord", "/chat/slack", "/chat/teams"]);
+    const body = (path: string) =>
+      JSON.parse(chats.find((r) => r.path === path)!.body) as Record<string, unknown>;
+    const link = `http://127.0.0.1:3000/admin/leads/${id}`;
+    expect(body("/chat/slack")).toEqual({
+      text: [
+        `*New lead for ${tenant.company.name}: Morgan *Bold* &lt;b&gt;*`,
+        "Roof repair · Edina",
+        "> Leak over the kitchen @everyone",
+        `Call (612) 555-0123 · <${link}|Open the lead>`,
+      ].join("\n"),
+    });
+    expect(body("/chat/discord")).toEqual({
+      content: [
+        `**New lead for ${tenant.company.name}: Morgan \\*Bold\\* <b\\>**`,
+        "Roof repair · Edina",
+        "> Leak over the kitchen \\@everyone",
+        `Call (612) 555-0123 · [Open the lead](<${link}>)`,
+      ].join("\n"),
+      allowed_mentions: { parse: [] },
+    });
+    const card = (
+      body("/chat/teams").attachments as {
+        content: { body: { text: string }[]; actions: { url: string }[] };
+      }[]
+    )[0]!.content;
+    expect(card.body.map((b) => b.text)).toEqual([
+      `New lead for ${tenant.company.name}: Morgan *Bold* <b>`,
+      "Roof repair · Edina",
+      "Leak over the kitchen @everyone",
+      "Phone: (612) 555-0123",
+    ]);
+    expect(card.actions.map((a) => a.url)).toEqual([link, "tel:+16125550123"]);
+    expect(JSON.stringify(chats.map((r) => r.body))).not.toContain("morgan@example.com");
+  });
+
   it("refuses an endpoint that is not an http(s) address, with the contract's 400", async () => {
     const tenant = await newTenant();
     const cookie = await sessionCookie(await newUser(tenant.company.id, "admin"));

@@ -262,7 +262,9 @@ const FRAGMENTS: Record<string, Fragment> = {
       "SELECT ev.company_id, 'webhook', e.id::text || ':' || ev.lead_id, e.id, ev.event, ev.payload,",
       "  ev.lead_id",
       `FROM ${required("queue_lead_events", events)} AS ev`,
+      // A chat app's channel hears of new leads, not of every edit.
       "JOIN webhook_endpoints AS e ON e.company_id = ev.company_id AND e.active",
+      "  AND (e.format = 'json' OR ev.event = 'lead.created')",
       "RETURNING lead_id",
     ].join(`\n${indent}`),
 };
