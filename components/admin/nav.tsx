@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-export function AdminNav({ admin }: { admin: boolean }) {
+export function AdminNav({ admin, devMail = false }: { admin: boolean; devMail?: boolean }) {
   const pathname = usePathname();
   const links = [
     { href: "/admin", label: "Dashboard" },
@@ -16,6 +16,7 @@ export function AdminNav({ admin }: { admin: boolean }) {
           { href: "/admin/deliveries", label: "Deliveries" },
           { href: "/admin/users", label: "Users" },
           { href: "/admin/settings", label: "Settings" },
+          ...(devMail ? [{ href: "/admin/mail", label: "Mail (dev)" }] : []),
         ]
       : []),
   ];

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import { globalAgent } from "node:https";
 import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import * as alertsRoute from "@/app/api/admin/account/alerts/route";
 import * as pushRoute from "@/app/api/admin/account/push/route";
 import * as inboundRoute from "@/app/api/sms/inbound/route";
@@ -11,6 +11,7 @@ import * as contactedRoute from "@/app/api/admin/leads/[id]/contacted/route";
 import * as formRoute from "@/app/api/admin/forms/[slug]/route";
 import * as settingsRoute from "@/app/api/admin/settings/route";
 import * as intake from "@/app/api/intake/[slug]/route";
+import { devMailbox, devMailboxOn } from "@/lib/alerts/dev-mail";
 import { DEFAULT_PREFERENCES } from "@/lib/alerts/preferences";
 import { userSubscriptions, vapidKeys } from "@/lib/alerts/push";
 import { setClock } from "@/lib/clock";
@@ -588,5 +589,31 @@ describe("web push to staff devices", () => {
     expect(pushes.map((p) => p.status)).toEqual(["delivered", "failed"]);
     expect(pushes[1]!.lastStatus).toBe(410);
     expect(await userSubscriptions(admin.id)).toEqual([]);
+  });
+});
+
+describe("email on a developer's machine, with no SMTP server or Resend key", () => {
+  it("each email is printed in the terminal and kept for the admin's Mail page, which exists only there", async () => {
+    expect(devMailboxOn()).toBe(false);
+    const restore = changeSettings({ NODE_ENV: "development", PUBLIC_URL });
+    const printed: string[] = [];
+    const spy = vi
+      .spyOn(console, "info")
+      .mockImplementation((text: unknown) => void printed.push(String(text)));
+    try {
+      expect(devMailboxOn()).toBe(true);
+      const { slug, admin, company } = await setUp();
+      await post(slug, { name: "Dev Dana", phone: "(612) 555-0110", service_type: "Windows" });
+      await settle();
+      const [mail] = await devMailbox(company.id);
+      expect(mail).toMatchObject({ status: "delivered", purpose: "alert" });
+      expect(mail!.message).toMatchObject({ to: admin.email, subject: "New lead: Dev Dana — Windows" });
+      expect(printed.join("\n")).toContain(
+        `[mail] To: ${admin.email}\n[mail] Subject: New lead: Dev Dana — Windows`,
+      );
+    } finally {
+      spy.mockRestore();
+      restore();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { AdminNav } from "@/components/admin/nav";
 import { UpstreamBar } from "@/components/admin/upstream-bar";
+import { devMailboxOn } from "@/lib/alerts/dev-mail";
 import { signOutAction } from "@/lib/auth/actions";
 import { currentUser, SESSION_ENDED } from "@/lib/auth/admin-page";
 import { leadStore } from "@/lib/leads/store";
@@ -14,7 +15,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
     <>
       <header className="admin-bar">
         <strong>Leads portal</strong>
-        <AdminNav admin={user.role === "admin"} />
+        <AdminNav admin={user.role === "admin"} devMail={devMailboxOn()} />
         <div className="who">
           <Link href="/admin/account">
             {user.name ?? user.email} · {user.role}
