@@ -4,7 +4,8 @@ import Link from "next/link";
 import { useState } from "react";
 import useSWR from "swr";
 import { fetchJson, RequestFailed } from "@/components/admin/fetch-json";
-import { DateTime } from "@/components/ui/date-time";
+import { Ago } from "@/components/ui/date-time";
+import { displayPhone } from "@/components/ui/phone";
 import type { ListResponse } from "@/lib/leads/schema";
 import type { LeadCapabilities } from "@/lib/leads/store";
 import { BulkBar } from "./bulk-bar";
@@ -50,6 +51,7 @@ export function LeadsTable({ stages, capabilities }: { stages: string[]; capabil
   }
 
   const rows = data?.data ?? [];
+  const now = new Date();
   const pagination = data?.pagination;
   const pages = pagination ? Math.max(1, Math.ceil(pagination.total / pagination.limit)) : 1;
   const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
@@ -219,7 +221,7 @@ export function LeadsTable({ stages, capabilities }: { stages: string[]; capabil
                       <Link href={`/admin/leads/${lead.id}`}>{lead.name || "(no name)"}</Link>
                       {lead.archived ? <span className="muted"> · archived</span> : null}
                     </td>
-                    <td>{lead.phone}</td>
+                    <td style={{ whiteSpace: "nowrap" }}>{lead.phone ? displayPhone(lead.phone) : null}</td>
                     <td>{lead.email}</td>
                     <td>{lead.stage}</td>
                     <td>
@@ -230,8 +232,8 @@ export function LeadsTable({ stages, capabilities }: { stages: string[]; capabil
                       ))}
                     </td>
                     <td>{lead.source}</td>
-                    <td>
-                      <DateTime value={lead.created_at} />
+                    <td style={{ whiteSpace: "nowrap" }}>
+                      <Ago value={lead.created_at} now={now} />
                     </td>
                     <td>{lead.value_score}</td>
                   </tr>

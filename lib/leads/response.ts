@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
 import type { SessionUser } from "@/lib/auth/users";
 import { now } from "@/lib/clock";
 import { localParts, zonedTime } from "@/lib/company/hours";
@@ -136,4 +136,43 @@ export async function latestMessage(lead: { id: string; notes: string | null }):
     rows: { message: string | null }[];
   };
   return rows[0]?.message?.trim() || lead.notes;
+}
+
+export interface DueLead {
+  id: string;
+  name: string | null;
+  phone: string | null;
+  serviceType: string | null;
+  stage: string | null;
+  followUpDate: Date;
+  createdAt: Date;
+}
+
+/** Open leads whose follow-up date is today (in the business's time zone) or past, most overdue first. */
+export async function dueFollowUps(scope: ListScope, timeZone: string, limit = 200): Promise<DueLead[]> {
+  const db = await getDb();
+  const endOfToday = zonedTime(localParts(now(), timeZone).date, 24 * 60 - 1, timeZone);
+  return db
+    .select({
+      id: leads.id,
+      name: leads.name,
+      phone: leads.phone,
+      serviceType: leads.serviceType,
+      stage: leads.stage,
+      followUpDate: sql<Date>`${leads.followUpDate}`.mapWith(leads.followUpDate),
+      createdAt: leads.createdAt,
+    })
+    .from(leads)
+    .where(
+      and(
+        eq(leads.companyId, scope.companyId),
+        scope.memberId
+          ? sql`(${leads.assignedTo} = ${scope.memberId} or ${leads.createdBy} = ${scope.memberId})`
+          : undefined,
+        eq(leads.archived, false),
+        lte(leads.followUpDate, endOfToday),
+      ),
+    )
+    .orderBy(asc(leads.followUpDate))
+    .limit(limit);
 }

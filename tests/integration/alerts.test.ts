@@ -19,7 +19,7 @@ import { getDb } from "@/lib/db/client";
 import { leads, outbox, smsOptOuts } from "@/lib/db/schema";
 import { CONTACT_FORM } from "@/lib/forms/schema";
 import { createForm } from "@/lib/forms/repository";
-import { responseStats } from "@/lib/leads/response";
+import { dueFollowUps, responseStats } from "@/lib/leads/response";
 import { outboxIdle } from "@/lib/outbox/kick";
 import { drainOutbox } from "@/lib/outbox/worker";
 import { listOutbox } from "@/lib/outbox/log";
@@ -297,6 +297,33 @@ describe("alerts by email through a real SMTP server", () => {
       params: { id: byName["No Answer"]!.id },
     });
     expect(refused.status).toBe(404);
+  });
+
+  it("the Due view lists open follow-ups dated today (the business's day) or before, most overdue first", async () => {
+    const { slug, company, member } = await setUp();
+    // Tuesday 20:00 in Chicago: already Wednesday in UTC.
+    setClock(() => new Date("2026-12-09T02:00:00Z"));
+    const people = ["Overdue", "Today Late", "Tomorrow", "Archived Due", "Not Mine"];
+    for (const [i, name] of people.entries()) await post(slug, { name, phone: `(612) 555-012${i}` });
+    const db = await getDb();
+    const set = (name: string, changes: Partial<typeof leads.$inferInsert>) =>
+      db
+        .update(leads)
+        .set(changes)
+        .where(and(eq(leads.companyId, company.id), eq(leads.name, name)));
+    await set("Overdue", { followUpDate: new Date("2026-12-01T00:00:00Z"), assignedTo: member.id });
+    await set("Today Late", { followUpDate: new Date("2026-12-09T05:00:00Z"), assignedTo: member.id });
+    await set("Tomorrow", { followUpDate: new Date("2026-12-09T06:30:00Z"), assignedTo: member.id });
+    await set("Archived Due", {
+      followUpDate: new Date("2026-12-02T00:00:00Z"),
+      archived: true,
+      assignedTo: member.id,
+    });
+    await set("Not Mine", { followUpDate: new Date("2026-12-03T00:00:00Z") });
+    const names = async (memberId?: string) =>
+      (await dueFollowUps({ companyId: company.id, memberId }, "America/Chicago")).map((l) => l.name);
+    expect(await names()).toEqual(["Overdue", "Not Mine", "Today Late"]);
+    expect(await names(member.id)).toEqual(["Overdue", "Today Late"]);
   });
 
   it("a form's auto-reply answers the visitor once, with the business's hours, and says when they will hear back", async () => {

@@ -11,9 +11,16 @@ export default adminPage({}, async (user) => {
     <>
       <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
         <h1>Leads</h1>
-        <Link className="button primary" href="/admin/leads/new">
-          New lead
-        </Link>
+        <span style={{ display: "flex", gap: "0.5rem" }}>
+          {store.capabilities.history ? (
+            <Link className="button" href="/admin/leads/due">
+              Follow-ups due
+            </Link>
+          ) : null}
+          <Link className="button primary" href="/admin/leads/new">
+            New lead
+          </Link>
+        </span>
       </div>
       <Suspense fallback={<p>Loading leads…</p>}>
         <LeadsTable stages={await store.stagesInUse(scopeOf(user))} capabilities={store.capabilities} />
