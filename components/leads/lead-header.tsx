@@ -37,6 +37,7 @@ export function LeadHeader({
   actions?: ReactNode;
 }) {
   const address = addressLine(lead);
+  const what = [lead.service_type, lead.address_city].filter(Boolean).join(" · ");
   const answeredIn =
     lead.first_response_at && lead.created_at
       ? (Date.parse(lead.first_response_at) - Date.parse(lead.created_at)) / 60_000
@@ -45,11 +46,8 @@ export function LeadHeader({
     <section className="lead-header" aria-labelledby="lead-name">
       <h1 id="lead-name">{lead.name || lead.email || (lead.phone && formatPhone(lead.phone)) || "Lead"}</h1>
       <p className="lead-what">
-        {[lead.service_type, lead.address_city].filter(Boolean).join(" · ") || "No service given"}
-        {" · "}
-        <span>
-          Came in <Ago value={lead.created_at} now={now} />
-        </span>
+        {what ? `${what} · came in ` : "Came in "}
+        <Ago value={lead.created_at} now={now} />
       </p>
       {message ? <blockquote className="lead-message">{message}</blockquote> : null}
       <div className="contact-actions">
@@ -113,7 +111,7 @@ export function LeadHeader({
               <>after {formatMinutes(answeredIn)}</>
             ) : (
               <>
-                none yet, waiting since <Ago value={lead.created_at} now={now} />
+                none yet: waiting since <Ago value={lead.created_at} now={now} />
               </>
             )}
           </dd>

@@ -75,6 +75,8 @@ function headline(entry: TimelineEntry): string {
       return `${entry.created ? "New lead from" : "Sent again through"} ${entry.submission?.form ?? "a form"}`;
     case "note":
       return `${who} added a note`;
+    case "contacted":
+      return `${who} marked the lead contacted${entry.firstResponse ? ": its first response" : ""}`;
     case "proposal":
       return `${who} ${entry.decision?.accepted ? "accepted" : "dismissed"} a proposed change`;
     case "delivery": {

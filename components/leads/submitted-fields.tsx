@@ -3,13 +3,22 @@ import { labelOf, shown } from "./field-labels";
 /** The form's own hidden fields, which a submission's record keeps but people need not read. */
 const HIDDEN_FIELDS = new Set(["_page", "_ref"]);
 
-/** Every field a submission sent, as sent, under the name staff know it by where there is one. */
+/**
+ * A field left empty, not worth a row: the form's honeypot among them, unless a bot filled it
+ * (then it shows, as the reason the submission was caught).
+ */
+const emptyValue = (value: unknown) => value === null || value === undefined || value === "";
+
+/**
+ * Every field a submission sent, as sent, under the name staff know it by where there is one;
+ * fields left empty are not listed.
+ */
 export function SubmittedFields({ fields }: { fields: Record<string, unknown> }) {
   return (
     <table className="data fields">
       <tbody>
         {Object.entries(fields)
-          .filter(([name]) => !HIDDEN_FIELDS.has(name))
+          .filter(([name, value]) => !HIDDEN_FIELDS.has(name) && !emptyValue(value))
           .map(([name, value]) => (
             <tr key={name}>
               <th scope="row">{labelOf(name)}</th>

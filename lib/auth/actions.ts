@@ -1,7 +1,10 @@
 "use server";
 
 import { AuthError } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { notePortalUrl } from "@/lib/company/profile";
+import { originOf } from "@/lib/http/origin";
 import { fieldErrors } from "@/lib/validation";
 import { findCompany } from "@/lib/db/companies";
 import { signIn, signOut } from "./auth";
@@ -73,6 +76,8 @@ export async function setUpFirstAdmin(_previous: SetupState, formData: FormData)
   const company = await findCompany();
   if (!company) throw new Error("The default company is missing");
   if (!(await createFirstAdmin(company.id, parsed.data))) redirect("/admin/sign-in");
+  // Where alerts link until PUBLIC_URL says otherwise: the address the first admin used.
+  await notePortalUrl(company.id, originOf(await headers()));
   await signIn("credentials", { email: parsed.data.email, password, redirectTo: "/admin" });
   return { values, errors: {} };
 }

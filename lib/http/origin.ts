@@ -7,9 +7,16 @@
  * Null when the parts do not make an origin.
  */
 export function requestOrigin(req: Request): string | null {
-  const url = new URL(req.url);
+  return originOf(req.headers, new URL(req.url));
+}
+
+/** The same, from a request's headers alone (a server action or page's), `url` filling what they lack. */
+export function originOf(
+  headers: Pick<Headers, "get">,
+  url: URL = new URL("http://localhost"),
+): string | null {
   // A chain of proxies may list several values; the first is the one the client reached.
-  const first = (name: string) => req.headers.get(name)?.split(",")[0]?.trim() || undefined;
+  const first = (name: string) => headers.get(name)?.split(",")[0]?.trim() || undefined;
   const host = first("x-forwarded-host") ?? first("host") ?? url.host;
   const scheme = (first("x-forwarded-proto") ?? url.protocol.replace(/:$/, "")).toLowerCase();
   // A host with a path, credentials or a query in it is not a host.

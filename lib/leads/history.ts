@@ -47,6 +47,8 @@ export interface TimelineEntry {
   decision: { field: string; value: unknown; accepted: boolean } | null;
   /** A webhook delivery's end: the event, the receiver's host, and what came of it. */
   delivery: { event: string; to: string; result: "delivered" | "failed"; status: number | null } | null;
+  /** "Mark contacted": whether it was the lead's first response. */
+  firstResponse: boolean;
   submission: TimelineSubmission | null;
 }
 
@@ -117,6 +119,7 @@ export async function timelineOf(
       note?: string;
       decision?: TimelineEntry["decision"];
       delivery?: TimelineEntry["delivery"];
+      first?: boolean;
     };
     const s = row.submission;
     const actor =
@@ -138,6 +141,7 @@ export async function timelineOf(
       note: data.note ?? null,
       decision: data.decision ?? null,
       delivery: data.delivery ?? null,
+      firstResponse: data.first ?? false,
       submission: s
         ? {
             id: s.id,

@@ -8,6 +8,8 @@ import * as alertsRoute from "@/app/api/admin/account/alerts/route";
 import * as pushRoute from "@/app/api/admin/account/push/route";
 import * as inboundRoute from "@/app/api/sms/inbound/route";
 import * as contactedRoute from "@/app/api/admin/leads/[id]/contacted/route";
+import * as notesRoute from "@/app/api/admin/leads/[id]/notes/route";
+import * as leadRoute from "@/app/api/admin/leads/[id]/route";
 import * as formRoute from "@/app/api/admin/forms/[slug]/route";
 import * as settingsRoute from "@/app/api/admin/settings/route";
 import * as intake from "@/app/api/intake/[slug]/route";
@@ -16,7 +18,7 @@ import { DEFAULT_PREFERENCES } from "@/lib/alerts/preferences";
 import { userSubscriptions, vapidKeys } from "@/lib/alerts/push";
 import { setClock } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
-import { leads, outbox, smsOptOuts } from "@/lib/db/schema";
+import { leadHistory, leads, outbox, smsOptOuts } from "@/lib/db/schema";
 import { CONTACT_FORM } from "@/lib/forms/schema";
 import { createForm } from "@/lib/forms/repository";
 import { dueFollowUps, responseStats } from "@/lib/leads/response";
@@ -288,6 +290,47 @@ describe("alerts by email through a real SMTP server", () => {
     expect(stats.waitingCount).toBe(1);
     const [quick] = await db.select().from(leads).where(eq(leads.id, byName["Quick Answer"]!.id));
     expect(quick!.firstResponseBy).toBe(admin.id);
+    const marks = await db
+      .select()
+      .from(leadHistory)
+      .where(and(eq(leadHistory.leadId, quick!.id), eq(leadHistory.kind, "contacted")))
+      .orderBy(leadHistory.id);
+    expect(marks.map((m) => [m.actorUserId, m.data])).toEqual([
+      [admin.id, { first: true }],
+      [admin.id, { first: false }],
+    ]);
+    // A note answers a lead nobody had answered; a stage change by staff too (lead_upsert).
+    const noted = byName["No Answer"]!.id;
+    expect(
+      (
+        await call(notesRoute, `/api/admin/leads/${noted}/notes`, {
+          method: "POST",
+          cookie,
+          params: { id: noted },
+          body: { note: "Left a voicemail" },
+        })
+      ).status,
+    ).toBe(201);
+    const [afterNote] = await db.select().from(leads).where(eq(leads.id, noted));
+    expect(afterNote!.firstResponseAt).toEqual(new Date(start.getTime() + 90 * 60_000));
+    await post(slug, { name: "Staged", phone: "(612) 555-0183" });
+    const [staged] = await db
+      .select()
+      .from(leads)
+      .where(and(eq(leads.companyId, company.id), eq(leads.name, "Staged")));
+    setClock(() => new Date(start.getTime() + 100 * 60_000));
+    const moved = await call(leadRoute, `/api/admin/leads/${staged!.id}`, {
+      method: "PATCH",
+      cookie,
+      params: { id: staged!.id },
+      body: { stage: "Contacted" },
+    });
+    expect(moved.status).toBe(200);
+    const [afterStage] = await db.select().from(leads).where(eq(leads.id, staged!.id));
+    expect([afterStage!.firstResponseAt, afterStage!.firstResponseBy]).toEqual([
+      new Date(start.getTime() + 100 * 60_000),
+      admin.id,
+    ]);
     // Another company's lead is as absent as a missing one.
     const stranger = await newTenant();
     const outsider = await newUser(stranger.company.id, "admin");
