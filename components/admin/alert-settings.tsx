@@ -68,7 +68,7 @@ export function AlertSettings({
 
   return (
     <form
-      className="card"
+      className="card alert-settings"
       noValidate
       onSubmit={(e) => {
         e.preventDefault();

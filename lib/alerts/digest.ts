@@ -43,7 +43,7 @@ export async function scheduleDigests(): Promise<number> {
       .map((person) => ({ person, prefs: parsePreferences(person.alerts) }))
       .filter(({ prefs }) => prefs.digest && prefs.scope !== "none")
       .map(({ person, prefs }) => digestMessage(person, profile, digestTime(prefs, profile, at)));
-    queued += await queueMessages(companyId, messages);
+    queued += (await queueMessages(companyId, messages)).length;
   }
   return queued;
 }

@@ -1,16 +1,17 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { now } from "@/lib/clock";
 import { inQuietHours, localParts, nextLocalTime } from "@/lib/company/hours";
-import { type CompanyProfile, companyProfile, portalOrigin } from "@/lib/company/profile";
+import { type CompanyProfile, portalOrigin, recentProfile } from "@/lib/company/profile";
 import { getDb } from "@/lib/db/client";
-import { forms, leads, type OutboxRow, pushSubscriptions, submissions, users } from "@/lib/db/schema";
+import { outbox, type OutboxRow } from "@/lib/db/schema";
 import { toE164 } from "@/lib/leads/phone";
 import { fieldText, withKnownNames } from "@/lib/forms/aliases";
 import { parseAutoReply, replyEmail, replySms, replyText } from "./auto-reply";
 import { mailTransport } from "./mail";
 import { alertEmail, alertFacts, alertPush, alertSms } from "./message";
-import { type AlertPreferences, parsePreferences, wantsLead } from "./preferences";
-import { smsEnabled, optedOut } from "./sms";
+import { type AlertPreferences, wantsLead } from "./preferences";
+import { optedOut, smsEnabled } from "./sms";
+import { alertStaff } from "./staff";
 
 /**
  * A lead's alert (queued by lead_upsert in the submission's own transaction) becomes the messages
@@ -30,31 +31,54 @@ export interface QueuedMessage {
   at?: Date;
 }
 
-/** Queues messages, each once per key ever; answers how many are new. */
-export async function queueMessages(companyId: string, messages: QueuedMessage[]): Promise<number> {
-  if (messages.length === 0) return 0;
+/**
+ * Queues messages, each once per key ever; answers those that are new. With `claimUntil`, those due
+ * now are queued already held by the caller until then (their first attempt counted), for it to send
+ * at once without another worker taking them first.
+ */
+export async function queueMessages(
+  companyId: string,
+  messages: QueuedMessage[],
+  claimUntil?: Date,
+): Promise<OutboxRow[]> {
+  if (messages.length === 0) return [];
   const db = await getDb();
-  const at = now().toISOString();
-  const rows = messages.map((m) => ({
-    kind: m.kind,
-    key: m.key,
-    payload: m.payload,
-    user: m.userId,
-    lead: m.leadId,
-    at: (m.at ?? now()).toISOString(),
-  }));
-  const { rows: inserted } = (await db.execute(sql`
-    insert into outbox (company_id, kind, sequence, payload, user_id, lead_id, dedupe_key, next_attempt_at, created_at)
-    select ${companyId}::uuid, r.kind, r.key, r.payload, r.user::uuid, r.lead, r.key, r.at::timestamptz, ${at}::timestamptz
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      as r(kind text, key text, payload jsonb, "user" text, lead text, at text)
-    on conflict (dedupe_key) where dedupe_key is not null do nothing
-    returning id`)) as unknown as { rows: unknown[] };
-  return inserted.length;
+  const at = now();
+  return db
+    .insert(outbox)
+    .values(
+      messages.map((m) => {
+        const due = !m.at || m.at <= at;
+        return {
+          companyId,
+          kind: m.kind,
+          sequence: m.key,
+          dedupeKey: m.key,
+          payload: m.payload,
+          userId: m.userId,
+          leadId: m.leadId,
+          nextAttemptAt: m.at ?? at,
+          createdAt: at,
+          ...(claimUntil && due ? { lockedUntil: claimUntil, attempts: 1 } : {}),
+        };
+      }),
+    )
+    .onConflictDoNothing({ target: outbox.dedupeKey, where: sql`dedupe_key is not null` })
+    .returning();
+}
+
+interface AlertLead {
+  id: string;
+  name: string | null;
+  phone: string | null;
+  serviceType: string | null;
+  addressCity: string | null;
+  notes: string | null;
+  assignedTo: string | null;
 }
 
 /** What a submission says of its person, standing in for a lead this database does not hold. */
-function leadOfSubmission(id: string, fields: unknown) {
+function leadOfSubmission(id: string, fields: unknown): AlertLead {
   const sent = withKnownNames((fields ?? {}) as Record<string, unknown>);
   const text = (name: string) => fieldText(sent[name])?.trim() || null;
   const phone = text("phone");
@@ -69,20 +93,68 @@ function leadOfSubmission(id: string, fields: unknown) {
   };
 }
 
-interface Staff {
-  id: string;
-  role: "admin" | "member";
-  email: string;
-  prefs: AlertPreferences;
+interface AlertContext {
+  lead: AlertLead | null;
+  submission: { id: string; fields: Record<string, unknown> } | null;
+  form: { id: string; title: string; autoReply: unknown; consentAsked: boolean } | null;
 }
 
-async function companyStaff(companyId: string): Promise<Staff[]> {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface ContextRow {
+  lead_id: string | null;
+  name: string | null;
+  phone: string | null;
+  service_type: string | null;
+  address_city: string | null;
+  notes: string | null;
+  assigned_to: string | null;
+  submission_id: string | null;
+  fields: Record<string, unknown> | null;
+  form_id: string | null;
+  form_title: string | null;
+  auto_reply: unknown;
+  consent_asked: boolean | null;
+}
+
+/** The alert's lead, submission and form, in one round trip. */
+async function alertContext(item: OutboxRow): Promise<AlertContext> {
   const db = await getDb();
-  const rows = await db
-    .select({ id: users.id, role: users.role, email: users.email, alerts: users.alerts })
-    .from(users)
-    .where(eq(users.companyId, companyId));
-  return rows.map((r) => ({ id: r.id, role: r.role, email: r.email, prefs: parsePreferences(r.alerts) }));
+  const leadId = item.leadId && UUID.test(item.leadId) ? item.leadId : null;
+  const { rows } = (await db.execute(sql`
+    select l.id as lead_id, l.name, l.phone, l.service_type, l.address_city, l.notes, l.assigned_to,
+      s.id as submission_id, s.fields, f.id as form_id, f.title as form_title, f.auto_reply,
+      coalesce(f.settings->'consent', 'null') <> 'null' as consent_asked
+    from (select 1) as one
+    left join leads l on l.id = ${leadId}::uuid and l.company_id = ${item.companyId}
+    left join submissions s on s.id = ${item.submissionId}::uuid
+    left join forms f on f.id = s.form_id`)) as unknown as { rows: ContextRow[] };
+  const row = rows[0]!;
+  const submission = row.submission_id ? { id: row.submission_id, fields: row.fields ?? {} } : null;
+  // A lead of Rotor's (upstream mode) is known here by its submission; an erased one, with its
+  // submissions, not at all, and has nothing to alert about.
+  const lead: AlertLead | null = row.lead_id
+    ? {
+        id: row.lead_id,
+        name: row.name,
+        phone: row.phone,
+        serviceType: row.service_type,
+        addressCity: row.address_city,
+        notes: row.notes,
+        assignedTo: row.assigned_to,
+      }
+    : submission && item.leadId
+      ? leadOfSubmission(item.leadId, submission.fields)
+      : null;
+  const form = row.form_id
+    ? {
+        id: row.form_id,
+        title: row.form_title ?? "",
+        autoReply: row.auto_reply,
+        consentAsked: Boolean(row.consent_asked),
+      }
+    : null;
+  return { lead, submission, form };
 }
 
 /** When someone in quiet hours hears of what they missed: the end of those hours. */
@@ -101,30 +173,20 @@ export function digestMessage(user: { id: string }, profile: CompanyProfile, at:
   };
 }
 
-/** Handles one alert item: queues what it causes, and answers how many messages that was. */
-export async function fanOutAlert(item: OutboxRow): Promise<number> {
-  const db = await getDb();
-  const leadId = item.leadId!;
-  const [local] = /^[0-9a-f-]{36}$/i.test(leadId)
-    ? await db
-        .select()
-        .from(leads)
-        .where(and(eq(leads.id, leadId), eq(leads.companyId, item.companyId)))
-    : [];
-  const [submission] = item.submissionId
-    ? await db.select().from(submissions).where(eq(submissions.id, item.submissionId))
-    : [];
-  // A lead of Rotor's (upstream mode) is known here by its submission; an erased one, with its
-  // submissions, not at all, and has nothing to alert about.
-  const lead = local ?? (submission ? leadOfSubmission(leadId, submission.fields) : null);
-  if (!lead) return 0;
-  const [form] = submission?.formId
-    ? await db.select().from(forms).where(eq(forms.id, submission.formId))
-    : [];
-  const profile = await companyProfile(item.companyId);
+/**
+ * Handles one alert item: queues what it causes, and answers those messages (held for the caller
+ * until `claimUntil`, to send at once).
+ */
+export async function fanOutAlert(item: OutboxRow, claimUntil?: Date): Promise<OutboxRow[]> {
+  const [{ lead, submission, form }, profile, everyone] = await Promise.all([
+    alertContext(item),
+    recentProfile(item.companyId),
+    alertStaff(item.companyId),
+  ]);
+  if (!lead) return [];
   const origin = portalOrigin(profile);
   const at = now();
-  const fields = (submission?.fields as Record<string, unknown> | undefined) ?? null;
+  const fields = submission?.fields ?? null;
   const facts = alertFacts({
     lead,
     submissionFields: fields,
@@ -138,21 +200,9 @@ export async function fanOutAlert(item: OutboxRow): Promise<number> {
   const email = mailTransport() !== null;
   const sms = smsEnabled();
 
-  const staff = (await companyStaff(item.companyId)).filter((s) =>
+  const staff = everyone.filter((s) =>
     wantsLead(s.prefs, s, { assignedTo: lead.assignedTo, formId: form?.id ?? null }),
   );
-  const devices =
-    staff.length > 0
-      ? await db
-          .select()
-          .from(pushSubscriptions)
-          .where(
-            inArray(
-              pushSubscriptions.userId,
-              staff.filter((s) => s.prefs.push).map((s) => s.id),
-            ),
-          )
-      : [];
   for (const person of staff) {
     if (person.prefs.quiet && inQuietHours(person.prefs.quiet, profile.timeZone, at)) {
       if (person.prefs.digest)
@@ -176,7 +226,7 @@ export async function fanOutAlert(item: OutboxRow): Promise<number> {
         ...base,
       });
     }
-    for (const device of devices.filter((d) => d.userId === person.id)) {
+    for (const device of person.prefs.push ? person.devices : []) {
       messages.push({
         kind: "push",
         key: `${alertKey}:push:${device.id}`,
@@ -201,8 +251,7 @@ export async function fanOutAlert(item: OutboxRow): Promise<number> {
       });
     }
     const visitorPhone = fieldText(sent.phone) ? toE164(fieldText(sent.phone)!) : null;
-    const consentAsked = Boolean((form.settings as { consent?: unknown } | null)?.consent);
-    const consented = !consentAsked || Boolean(fieldText(sent.consent));
+    const consented = !form.consentAsked || Boolean(fieldText(sent.consent));
     if (
       reply.sms &&
       sms &&
@@ -219,5 +268,5 @@ export async function fanOutAlert(item: OutboxRow): Promise<number> {
       });
     }
   }
-  return queueMessages(item.companyId, messages);
+  return queueMessages(item.companyId, messages, claimUntil);
 }

@@ -48,7 +48,7 @@ const holder = globalThis as typeof globalThis & {
 function smtpTransporter(url: string): Promise<Transporter> {
   if (holder.__leadPortalSmtp?.url !== url) {
     const transporter = import("nodemailer").then((nodemailer) =>
-      nodemailer.createTransport(url.includes("?") ? url : `${url}?pool=true&maxConnections=4`),
+      nodemailer.createTransport(url.includes("?") ? url : `${url}?pool=true&maxConnections=8`),
     );
     holder.__leadPortalSmtp = { url, transporter };
   }

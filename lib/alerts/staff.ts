@@ -2,12 +2,49 @@ import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import type { SessionUser } from "@/lib/auth/users";
 import { getDb } from "@/lib/db/client";
-import { users } from "@/lib/db/schema";
+import { pushSubscriptions, type Role, users } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { refusedHost } from "@/lib/webhooks/address";
 import { type AlertPreferences, parsePreferences, type preferencesInput } from "./preferences";
 
-/** A staff member's own alert settings, as their account page shows and saves them. */
+/**
+ * Staff as alerts see them: each one's choices and push devices; and a staff member's own alert
+ * settings, as their account page shows and saves them.
+ */
+
+export interface AlertStaff {
+  id: string;
+  role: Role;
+  email: string;
+  prefs: AlertPreferences;
+  devices: { id: string; endpoint: string }[];
+}
+
+/** The company's staff as an alert needs them: read for each alert, so none added is missed. */
+export async function alertStaff(companyId: string): Promise<AlertStaff[]> {
+  const db = await getDb();
+  const [people, devices] = await Promise.all([
+    db
+      .select({ id: users.id, role: users.role, email: users.email, alerts: users.alerts })
+      .from(users)
+      .where(eq(users.companyId, companyId)),
+    db
+      .select({
+        id: pushSubscriptions.id,
+        userId: pushSubscriptions.userId,
+        endpoint: pushSubscriptions.endpoint,
+      })
+      .from(pushSubscriptions)
+      .where(eq(pushSubscriptions.companyId, companyId)),
+  ]);
+  return people.map((p) => ({
+    id: p.id,
+    role: p.role,
+    email: p.email,
+    prefs: parsePreferences(p.alerts),
+    devices: devices.filter((d) => d.userId === p.id).map(({ id, endpoint }) => ({ id, endpoint })),
+  }));
+}
 
 export async function userPreferences(userId: string): Promise<AlertPreferences> {
   const db = await getDb();

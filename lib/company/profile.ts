@@ -53,7 +53,27 @@ export async function companyProfile(companyId: string): Promise<CompanyProfile>
   const db = await getDb();
   const [row] = await db.select().from(companies).where(eq(companies.id, companyId)).limit(1);
   if (!row) throw fail.notFound();
-  return fromRow(row);
+  const profile = fromRow(row);
+  recentProfiles.set(companyId, { profile, until: Date.now() + PROFILE_CACHE_MS });
+  return profile;
+}
+
+/**
+ * Alerts read the profile for every lead, and it changes rarely: each process keeps it a few
+ * seconds (a change made in this process applies at once, one made elsewhere within seconds).
+ */
+const PROFILE_CACHE_MS = 5_000;
+// On globalThis: Next.js bundles each route apart, and a change saved through one must reach all.
+const holder = globalThis as typeof globalThis & {
+  __leadPortalProfiles?: Map<string, { profile: CompanyProfile; until: number }>;
+};
+const recentProfiles = (holder.__leadPortalProfiles ??= new Map());
+
+/** The profile as read within the last few seconds, or afresh. */
+export async function recentProfile(companyId: string): Promise<CompanyProfile> {
+  const kept = recentProfiles.get(companyId);
+  if (kept && kept.until > Date.now()) return kept.profile;
+  return companyProfile(companyId);
 }
 
 /** Where alerts and emails link: PUBLIC_URL, Vercel's production address, or where admins work. */
@@ -73,6 +93,7 @@ export async function notePortalUrl(companyId: string, origin: string | null): P
   if (!origin) return;
   const db = await getDb();
   await db.update(companies).set({ portalUrl: origin }).where(eq(companies.id, companyId));
+  recentProfiles.delete(companyId);
 }
 
 const LOGO_BYTES = 150_000;
@@ -184,5 +205,6 @@ export async function updateProfile(companyId: string, input: ProfileInput): Pro
       ? await db.update(companies).set(changes).where(eq(companies.id, companyId)).returning()
       : await db.select().from(companies).where(eq(companies.id, companyId));
   if (!row) throw fail.notFound();
+  recentProfiles.delete(companyId);
   return fromRow(row);
 }

@@ -12,6 +12,11 @@ import { upstreamMode } from "@/lib/rotor/upstream";
  */
 const LEASE_MS = 2 * 60_000;
 
+/** Until when an item taken now is held (for items queued already held: lib/outbox/notify.ts). */
+export function leaseFrom(at: Date): Date {
+  return new Date(at.getTime() + LEASE_MS);
+}
+
 /**
  * Deliveries under way at once, over every worker of every instance: a company's and an
  * endpoint's. Receivers that hang hold their places until they time out; with these caps they
@@ -49,7 +54,7 @@ export async function claim(options: { id?: number; limit: number }): Promise<Ou
   noteOutboxClaim();
   return db
     .update(outbox)
-    .set({ lockedUntil: new Date(at.getTime() + LEASE_MS), attempts: sql`${outbox.attempts} + 1` })
+    .set({ lockedUntil: leaseFrom(at), attempts: sql`${outbox.attempts} + 1` })
     .where(inArray(outbox.id, taken))
     .returning();
 }

@@ -3,8 +3,9 @@ import { fanOutAlert } from "@/lib/alerts/fan-out";
 import { type MailMessage, sendMail } from "@/lib/alerts/mail";
 import { dropSubscription, type PushPayload, sendPush, userSubscriptions } from "@/lib/alerts/push";
 import { sendSms } from "@/lib/alerts/sms";
+import { now } from "@/lib/clock";
 import type { OutboxRow } from "@/lib/db/schema";
-import { kickOutbox } from "./kick";
+import { leaseFrom } from "./leases";
 import type { DeliveryOutcome } from "./outcome";
 
 /**
@@ -32,10 +33,12 @@ function outcomeOf(item: OutboxRow, sent: Sent): DeliveryOutcome {
   return { result: "retry", status: sent.status, error: sent.error };
 }
 
+/**
+ * An alert becomes its messages, queued held for this worker, which sends them at once (`then`):
+ * no claim stands between a lead and its alert.
+ */
 export async function deliverAlert(item: OutboxRow): Promise<DeliveryOutcome> {
-  const queued = await fanOutAlert(item);
-  if (queued > 0) kickOutbox();
-  return { result: "delivered", status: null };
+  return { result: "delivered", status: null, then: await fanOutAlert(item, leaseFrom(now())) };
 }
 
 export async function deliverEmail(item: OutboxRow): Promise<DeliveryOutcome> {

@@ -36,6 +36,10 @@ function backoffMs(attempts: number): number {
   return Math.min(MAX_BACKOFF_MS, base) * (0.5 + Math.random() / 2);
 }
 
+/** What a delivered item queued, already held for this worker, to deliver next (lib/outbox/notify.ts). */
+const heldNext = (outcome: DeliveryOutcome): OutboxRow[] =>
+  outcome.result === "delivered" ? (outcome.then ?? []).filter((next) => next.lockedUntil !== null) : [];
+
 /** Delivers one claimed item and records what came of it. */
 async function deliver(item: OutboxRow): Promise<DeliveryOutcome> {
   let outcome: DeliveryOutcome;
@@ -105,6 +109,7 @@ export async function deliverNow(id: number): Promise<DeliveryOutcome | null> {
   const [item] = await claim({ id, limit: 1 });
   if (!item) return null;
   const outcome = await deliver(item);
+  await Promise.all(heldNext(outcome).map(deliver));
   // The next of its sequence may be waiting for it.
   kickOutbox();
   return outcome;
@@ -142,9 +147,14 @@ export async function drainOutbox(
   let again = false;
   let open = true;
 
+  // An item's delivery may hand over what it queued, held for this drain (an alert's messages):
+  // each goes at once in a place of its own, the alert's place freed for the next alert.
   const start = (item: OutboxRow) => {
     const delivery: Promise<void> = deliver(item)
-      .then((outcome) => void report[outcome.result === "retry" ? "retried" : outcome.result]++)
+      .then((outcome) => {
+        report[outcome.result === "retry" ? "retried" : outcome.result]++;
+        for (const next of heldNext(outcome)) start(next);
+      })
       .catch((error: unknown) => void faults.push(error))
       .finally(() => {
         deliveries.delete(delivery);

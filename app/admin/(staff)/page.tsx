@@ -42,7 +42,8 @@ function Breakdown({
 
 function weekLine(week: ResponseWeek): string {
   if (week.medianMinutes === null || week.p90Minutes === null) return "no lead answered yet";
-  return `half within ${formatMinutes(week.medianMinutes)}, 90% within ${formatMinutes(week.p90Minutes)} (${week.answered} answered)`;
+  if (week.answered === 1) return `1 lead, answered after ${formatMinutes(week.medianMinutes)}`;
+  return `half answered within ${formatMinutes(week.medianMinutes)}, 90% within ${formatMinutes(week.p90Minutes)} (${week.answered} leads)`;
 }
 
 /** How fast leads were answered, and who is still waiting (speed to lead). */
