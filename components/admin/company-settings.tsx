@@ -176,7 +176,9 @@ export function CompanySettings({ profile, zones }: { profile: ProfileView; zone
             const value = hours[i] ?? null;
             return (
               <tr key={day}>
-                <th scope="row">{day}</th>
+                <th scope="row">
+                  <abbr title={day}>{day.slice(0, 3)}</abbr>
+                </th>
                 <td>
                   <input
                     type="checkbox"
