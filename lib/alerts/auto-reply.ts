@@ -26,6 +26,16 @@ export function parseAutoReply(value: unknown): AutoReply | null {
   return parsed.success && (parsed.data.email || parsed.data.sms) ? parsed.data : null;
 }
 
+/**
+ * The visitor's first name as an answer may use it: the first word they typed, if it is a name
+ * (letters, with an apostrophe, hyphen or dot), else "there". Anyone may type anything in a form,
+ * and the answer goes out under the business's name: a link or a sentence is never echoed.
+ */
+export function firstNameOf(typed: string | undefined): string {
+  const word = typed?.trim().split(/\s+/)[0] ?? "";
+  return /^\p{L}[\p{L}\p{M}'’.-]{0,29}$/u.test(word) ? word : "there";
+}
+
 /** The template with its placeholders written out for this visitor, at this moment. */
 export function replyText(
   template: string,
@@ -34,7 +44,7 @@ export function replyText(
   at: Date,
 ): string {
   const sent = withKnownNames(fields);
-  const firstName = fieldText(sent.name)?.trim().split(/\s+/)[0] || "there";
+  const firstName = firstNameOf(fieldText(sent.name));
   const hours = describeHours(profile.businessHours);
   const open = isOpen(profile.businessHours, profile.timeZone, at);
   const next = nextOpening(profile.businessHours, profile.timeZone, at);
@@ -60,6 +70,10 @@ export function replyText(
 
 export function replyEmail(body: string, to: string, profile: CompanyProfile): MailMessage {
   const accent = profile.color ?? "#0f766e";
+  // An uploaded logo (a data: URL) is not shown: mail programs block those; an https one is.
+  const logo = profile.logo?.startsWith("https://")
+    ? `<p style="margin:0 0 8px"><img src="${escapeHtml(profile.logo)}" alt="${escapeHtml(profile.name)}" height="40"></p>`
+    : "";
   const paragraphs = body
     .split(/\n{2,}/)
     .map((p) => `<p style="margin:0 0 12px">${escapeHtml(p).replace(/\n/g, "<br>")}</p>`)
@@ -68,7 +82,7 @@ export function replyEmail(body: string, to: string, profile: CompanyProfile): M
     to,
     subject: `We got your request — ${profile.name}`,
     text: `${body}\n\n— ${profile.name}`,
-    html: `<div style="font-family:system-ui,sans-serif;max-width:560px;color:#111"><p style="margin:0 0 16px;font-weight:700;color:${accent}">${escapeHtml(profile.name)}</p>${paragraphs}<p style="margin:16px 0 0;color:#555">— ${escapeHtml(profile.name)}</p></div>`,
+    html: `<div style="font-family:system-ui,sans-serif;max-width:560px;color:#111">${logo}<p style="margin:0 0 16px;font-weight:700;color:${accent}">${escapeHtml(profile.name)}</p>${paragraphs}<p style="margin:16px 0 0;color:#555">— ${escapeHtml(profile.name)}</p></div>`,
     replyTo: profile.replyTo,
     fromName: profile.name,
   };

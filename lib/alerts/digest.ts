@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
 import { now } from "@/lib/clock";
-import { localParts, zonedTime } from "@/lib/company/hours";
+import { endOfLocalDay } from "@/lib/company/hours";
 import { type CompanyProfile, companyProfile, portalOrigin } from "@/lib/company/profile";
 import { getDb } from "@/lib/db/client";
 import { leads, type OutboxRow, users } from "@/lib/db/schema";
@@ -27,8 +27,12 @@ interface DigestLead {
 
 const LIMIT = 25;
 
-/** Queues tomorrow's (or today's, if still ahead) digest of every user who wants one. */
+/**
+ * Queues the next digest (today's if still ahead, else tomorrow's) of every user who wants one and
+ * can get it: email on, and email set up here.
+ */
 export async function scheduleDigests(): Promise<number> {
+  if (mailTransport() === null) return 0;
   const db = await getDb();
   const rows = await db
     .select({ id: users.id, companyId: users.companyId, alerts: users.alerts })
@@ -41,7 +45,7 @@ export async function scheduleDigests(): Promise<number> {
     const profile = await companyProfile(companyId);
     const messages = people
       .map((person) => ({ person, prefs: parsePreferences(person.alerts) }))
-      .filter(({ prefs }) => prefs.digest && prefs.scope !== "none")
+      .filter(({ prefs }) => prefs.digest && prefs.email && prefs.scope !== "none")
       .map(({ person, prefs }) => digestMessage(person, profile, digestTime(prefs, profile, at)));
     queued += (await queueMessages(companyId, messages)).length;
   }
@@ -85,13 +89,13 @@ export async function composeDigest(item: OutboxRow): Promise<DigestOutcome> {
   const [user] = await db.select().from(users).where(eq(users.id, item.userId!));
   if (!user || mailTransport() === null) return { sent: false };
   const prefs = parsePreferences(user.alerts);
-  if (!prefs.digest || !prefs.email || prefs.scope === "none") return { sent: false };
+  // Quiet hours always end with one: what came in meanwhile was never sent.
+  if (!(prefs.digest || prefs.quiet) || !prefs.email || prefs.scope === "none") return { sent: false };
   const profile = await companyProfile(item.companyId);
   const everyone = prefs.scope === "all" || (prefs.scope === "default" && user.role === "admin");
   const theirs = everyone ? sql`true` : eq(leads.assignedTo, user.id);
   const at = now();
-  const local = localParts(at, profile.timeZone);
-  const endOfToday = zonedTime(local.date, 24 * 60 - 1, profile.timeZone);
+  const endOfToday = endOfLocalDay(at, profile.timeZone);
   const columns = {
     id: leads.id,
     name: leads.name,

@@ -1,10 +1,12 @@
+import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { now } from "@/lib/clock";
 import { inQuietHours, localParts, nextLocalTime } from "@/lib/company/hours";
 import { type CompanyProfile, portalOrigin, recentProfile } from "@/lib/company/profile";
 import { getDb } from "@/lib/db/client";
 import { outbox, type OutboxRow } from "@/lib/db/schema";
-import { toE164 } from "@/lib/leads/phone";
+import { kv } from "@/lib/kv";
+import { inHomeCountry, toE164 } from "@/lib/leads/phone";
 import { fieldText, withKnownNames } from "@/lib/forms/aliases";
 import { parseAutoReply, replyEmail, replySms, replyText } from "./auto-reply";
 import { mailTransport } from "./mail";
@@ -157,6 +159,18 @@ async function alertContext(item: OutboxRow): Promise<AlertContext> {
   return { lead, submission, form };
 }
 
+/**
+ * Auto-replies a day to one address or number: a form is public, and anyone may type someone
+ * else's address into it (or a thousand numbers, to run up the business's texting bill).
+ */
+export const REPLIES_PER_DAY = 3;
+
+async function withinReplyLimit(companyId: string, channel: "email" | "sms", to: string): Promise<boolean> {
+  // Keyed by a digest: the KV store holds no one's address.
+  const who = createHash("sha256").update(`${companyId} ${channel} ${to}`).digest("base64url");
+  return (await kv().incr(`reply:${who}`, 86_400)) <= REPLIES_PER_DAY;
+}
+
 /** When someone in quiet hours hears of what they missed: the end of those hours. */
 export function digestTime(prefs: AlertPreferences, profile: CompanyProfile, after: Date): Date {
   return nextLocalTime(prefs.quiet?.to ?? prefs.digestAt, profile.timeZone, after);
@@ -204,9 +218,9 @@ export async function fanOutAlert(item: OutboxRow, claimUntil?: Date): Promise<O
     wantsLead(s.prefs, s, { assignedTo: lead.assignedTo, formId: form?.id ?? null }),
   );
   for (const person of staff) {
+    // Quiet hours: nothing now, and what came in waits for the digest at their end.
     if (person.prefs.quiet && inQuietHours(person.prefs.quiet, profile.timeZone, at)) {
-      if (person.prefs.digest)
-        messages.push(digestMessage(person, profile, digestTime(person.prefs, profile, at)));
+      messages.push(digestMessage(person, profile, digestTime(person.prefs, profile, at)));
       continue;
     }
     const base = { userId: person.id, leadId: lead.id };
@@ -241,7 +255,12 @@ export async function fanOutAlert(item: OutboxRow, claimUntil?: Date): Promise<O
     const sent = withKnownNames(fields);
     const body = replyText(reply.template, fields, profile, at);
     const visitorEmail = fieldText(sent.email)?.trim();
-    if (reply.email && email && visitorEmail && visitorEmail.includes("@")) {
+    if (
+      reply.email &&
+      email &&
+      visitorEmail?.includes("@") &&
+      (await withinReplyLimit(item.companyId, "email", visitorEmail.toLowerCase()))
+    ) {
       messages.push({
         kind: "email",
         key: `reply:${submission.id}:email`,
@@ -250,19 +269,22 @@ export async function fanOutAlert(item: OutboxRow, claimUntil?: Date): Promise<O
         leadId: lead.id,
       });
     }
-    const visitorPhone = fieldText(sent.phone) ? toE164(fieldText(sent.phone)!) : null;
+    const typedPhone = fieldText(sent.phone);
+    const visitorPhone = typedPhone ? toE164(typedPhone)?.split(";")[0] : undefined;
     const consented = !form.consentAsked || Boolean(fieldText(sent.consent));
     if (
       reply.sms &&
       sms &&
       visitorPhone &&
       consented &&
-      !(await optedOut(item.companyId, visitorPhone.split(";")[0]!))
+      inHomeCountry(visitorPhone) &&
+      !(await optedOut(item.companyId, visitorPhone)) &&
+      (await withinReplyLimit(item.companyId, "sms", visitorPhone))
     ) {
       messages.push({
         kind: "sms",
         key: `reply:${submission.id}:sms`,
-        payload: { purpose: "reply", to: visitorPhone.split(";")[0], body: replySms(body, profile) },
+        payload: { purpose: "reply", to: visitorPhone, body: replySms(body, profile) },
         userId: null,
         leadId: lead.id,
       });

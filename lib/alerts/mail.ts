@@ -1,5 +1,6 @@
 import type { Transporter } from "nodemailer";
 import { env } from "@/lib/env";
+import { refusedForGood, type Sent } from "./sent";
 
 /**
  * Sending one email: through an SMTP server (SMTP_URL, with nodemailer), through Resend's API
@@ -18,9 +19,7 @@ export interface MailMessage {
   fromName?: string | null;
 }
 
-export type MailSent =
-  | { ok: true; status: number | null }
-  | { ok: false; permanent: boolean; status: number | null; error: string };
+export type MailSent = Sent;
 
 export type MailTransport = "smtp" | "resend" | "dev";
 
@@ -32,23 +31,45 @@ export function mailTransport(): MailTransport | null {
   return settings.NODE_ENV === "development" ? "dev" : null;
 }
 
+/** MAIL_FROM's address alone (`leads@example.com` of `Leads <leads@example.com>`), or null. */
+export function mailFromAddress(): string | null {
+  const from = env().MAIL_FROM;
+  return from ? (/<([^>]+)>/.exec(from)?.[1] ?? from) : null;
+}
+
 /** MAIL_FROM, with the given display name instead of its own when one is given. */
 function fromAddress(name: string | null | undefined): string {
   const from = env().MAIL_FROM ?? "Lead portal <leads@localhost>";
   if (!name) return from;
-  const address = /<([^>]+)>/.exec(from)?.[1] ?? from;
-  return `"${name.replace(/["\\\r\n]/g, "")}" <${address}>`;
+  return `"${name.replace(/["\\\r\n]/g, "")}" <${mailFromAddress() ?? "leads@localhost"}>`;
 }
 
 const holder = globalThis as typeof globalThis & {
   __leadPortalSmtp?: { url: string; transporter: Promise<Transporter> };
 };
 
-/** One pooled connection set per SMTP_URL for the process: alerts come in bursts. */
+/**
+ * What the SMTP connection does unless SMTP_URL's own query says otherwise: a pool (alerts come in
+ * bursts), and timeouts well within an outbox item's lease, so that a mail server that stops
+ * answering fails the attempt (to be retried) before another worker may take the item over.
+ */
+const SMTP_DEFAULTS: Record<string, string> = {
+  pool: "true",
+  maxConnections: "8",
+  connectionTimeout: "10000",
+  greetingTimeout: "10000",
+  socketTimeout: "30000",
+};
+
+/** One pooled connection set per SMTP_URL for the process. */
 function smtpTransporter(url: string): Promise<Transporter> {
   if (holder.__leadPortalSmtp?.url !== url) {
+    const configured = new URL(url);
+    for (const [name, value] of Object.entries(SMTP_DEFAULTS)) {
+      if (!configured.searchParams.has(name)) configured.searchParams.set(name, value);
+    }
     const transporter = import("nodemailer").then((nodemailer) =>
-      nodemailer.createTransport(url.includes("?") ? url : `${url}?pool=true&maxConnections=8`),
+      nodemailer.createTransport(configured.href),
     );
     holder.__leadPortalSmtp = { url, transporter };
   }
@@ -120,8 +141,12 @@ async function viaResend(message: MailMessage, key: string, idempotencyKey: stri
   }
   await response.body?.cancel();
   if (response.ok) return { ok: true, status: response.status };
-  const permanent = response.status >= 400 && response.status < 500 && response.status !== 429;
-  return { ok: false, permanent, status: response.status, error: `Resend answered ${response.status}` };
+  return {
+    ok: false,
+    permanent: refusedForGood(response.status),
+    status: response.status,
+    error: `Resend answered ${response.status}`,
+  };
 }
 
 /** Sends one message; `key` names it once for all its attempts. */

@@ -22,7 +22,7 @@ export interface AlertPreferences {
   quiet: QuietHours;
   /** A morning message: leads that came in overnight, follow-ups due, leads still waiting. */
   digest: boolean;
-  /** When the digest comes, unless quiet hours end later ("HH:MM", the business's time). */
+  /** When the digest comes ("HH:MM", the business's time); with quiet hours, at their end instead. */
   digestAt: string;
 }
 
@@ -58,7 +58,8 @@ export const preferencesInput = z
           ctx.addIssue({ code: "custom", message: "That is not a phone number" });
           return z.NEVER;
         }
-        return e164;
+        // A text reaches the number, not an extension.
+        return e164.split(";ext=")[0]!;
       }),
     forms: z.array(z.uuid()).max(200).nullable(),
     quiet: z

@@ -5,7 +5,9 @@ import { getDb } from "@/lib/db/client";
 import { pushSubscriptions, type PushSubscriptionRow } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { appSecret } from "@/lib/secret";
-import { addressPolicy, hostAllowed, publicOnlyLookup } from "@/lib/webhooks/address";
+import { addressPolicy, hostAllowed, publicOnlyLookup, refusedHost } from "@/lib/webhooks/address";
+import { mailFromAddress } from "./mail";
+import { refusedForGood, type Sent } from "./sent";
 
 /**
  * Web push to staff devices (RFC 8030, payloads encrypted per RFC 8291, signed with VAPID per RFC
@@ -53,8 +55,7 @@ export function vapidKeys(): Promise<VapidKeys> {
 
 /** Who the push services may contact about this sender (VAPID's subject). */
 function vapidSubject(origin: string): string {
-  const from = env().MAIL_FROM;
-  const address = from ? (/<([^>]+)>/.exec(from)?.[1] ?? from) : null;
+  const address = mailFromAddress();
   if (address) return `mailto:${address}`;
   return origin.startsWith("https://") ? origin : "mailto:alerts@lead-portal.invalid";
 }
@@ -67,15 +68,19 @@ export interface PushPayload {
   tag: string;
 }
 
-export type PushSent =
-  | { ok: true; status: number }
-  | { ok: false; permanent: boolean; gone: boolean; status: number | null; error: string };
+/** A push's answer; `gone` when the device's subscription no longer exists. */
+export type PushSent = Sent & { gone?: boolean };
 
 export async function sendPush(
   subscription: Pick<PushSubscriptionRow, "endpoint" | "p256dh" | "auth">,
   payload: PushPayload,
   origin: string,
 ): Promise<PushSent> {
+  // A literal address is connected to without a lookup, so it is judged here, on every attempt (an
+  // endpoint saved while its host was allowed may be no longer).
+  if (refusedHost(new URL(subscription.endpoint), env().WEBHOOK_ALLOWED_HOSTS)) {
+    return { ok: false, permanent: true, status: null, error: "The push service's address is not allowed" };
+  }
   const { default: webpush } = await import("web-push");
   const keys = await vapidKeys();
   try {
@@ -103,10 +108,9 @@ export async function sendPush(
         error: "The device turned alerts off (subscription gone)",
       };
     }
-    const permanent = status !== null && status >= 400 && status < 500 && status !== 429;
     const error_ =
       status === null ? `The push service could not be reached` : `The push service answered ${status}`;
-    return { ok: false, permanent, gone: false, status, error: error_ };
+    return { ok: false, permanent: refusedForGood(status), status, error: error_ };
   }
 }
 

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { refusedForGood, type Sent } from "./sent";
 
 /**
  * Text messages through Twilio's REST API: staff alerts to the number a user gave, and visitors'
@@ -13,7 +14,7 @@ import { env } from "@/lib/env";
 export type SmsSent =
   { ok: true; status: number } | { ok: false; permanent: boolean; status: number | null; error: string };
 
-/** Whether texts can be sent here (all three Twilio settings are set). */
+/** Whether texts can be sent here (the settings require all three Twilio settings together). */
 export function smsEnabled(): boolean {
   return Boolean(env().TWILIO_ACCOUNT_SID);
 }
@@ -21,7 +22,7 @@ export function smsEnabled(): boolean {
 /** Twilio's error for a number that has opted out of this sender's texts. */
 const UNSUBSCRIBED = 21610;
 
-export async function sendSms(to: string, body: string): Promise<SmsSent> {
+export async function sendSms(to: string, body: string): Promise<Sent> {
   const settings = env();
   const sid = settings.TWILIO_ACCOUNT_SID;
   if (!sid || !settings.TWILIO_AUTH_TOKEN || !settings.TWILIO_FROM) {
@@ -60,8 +61,12 @@ export async function sendSms(to: string, body: string): Promise<SmsSent> {
       error: "The number has opted out of texts (STOP)",
     };
   }
-  const permanent = response.status >= 400 && response.status < 500 && response.status !== 429;
-  return { ok: false, permanent, status: response.status, error: `Twilio answered ${response.status}` };
+  return {
+    ok: false,
+    permanent: refusedForGood(response.status),
+    status: response.status,
+    error: `Twilio answered ${response.status}`,
+  };
 }
 
 /**

@@ -229,8 +229,7 @@ export function nextLocalTime(hhmm: string, timeZone: string, after: Date): Date
   }
 }
 
-/** "HH:MM" as people say it: "08:00" → "8 am", "13:30" → "1:30 pm"; text that is no time stays as it is. */
-export function formatClock(hhmm: string): string {
-  const minutes = clockMinutes(hhmm);
-  return minutes === null ? hhmm : clockText(minutes);
+/** The last minute of the local day `at` falls on (23:59 there), for "today or before". */
+export function endOfLocalDay(at: Date, timeZone: string): Date {
+  return zonedTime(localParts(at, timeZone).date, 24 * 60 - 1, timeZone);
 }

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { companies, type Company } from "@/lib/db/schema";
@@ -86,13 +86,18 @@ export function portalOrigin(profile: Pick<CompanyProfile, "portalUrl">): string
 }
 
 /**
- * Remembers the address an admin reaches the portal at (setup, Settings): a signed-in admin's own
- * request names it, where a stranger's Host header could name anything.
+ * Remembers the address the portal was set up at (the first admin's, or the first admin to save
+ * Settings): an admin's own request names it, where a stranger's Host header could name anything.
+ * It is kept once known, so that one visit from another address (a tunnel, an internal name) does
+ * not move every alert's links; PUBLIC_URL sets it for good.
  */
 export async function notePortalUrl(companyId: string, origin: string | null): Promise<void> {
   if (!origin) return;
   const db = await getDb();
-  await db.update(companies).set({ portalUrl: origin }).where(eq(companies.id, companyId));
+  await db
+    .update(companies)
+    .set({ portalUrl: origin })
+    .where(and(eq(companies.id, companyId), isNull(companies.portalUrl)));
   recentProfiles.delete(companyId);
 }
 

@@ -271,8 +271,8 @@ export const outbox = pgTable(
     leadId: text("lead_id"),
     // The intake submission a Rotor item carries.
     submissionId: uuid("submission_id"),
-    // One item per key, ever: an alert per submission, a message per alert and person and channel,
-    // a digest per person and day. Queueing one twice is a no-op (never sent twice).
+    // One item per key while the log keeps it (30 days): an alert per submission, a message per
+    // alert and person and channel, a digest per person and day. Queueing one twice is a no-op.
     dedupeKey: text("dedupe_key"),
     // The staff member a message goes to (the Deliveries page says whose alert failed).
     userId: uuid("user_id"),

@@ -1,4 +1,4 @@
-import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
+import { type CountryCode, getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js";
 import { env } from "@/lib/env";
 
 // Validation and normalisation both parse the same number; the last few answers are kept.
@@ -47,4 +47,10 @@ export function telHref(e164: string): string {
 /** A text-message link to the number (without its extension, which texts cannot reach). */
 export function smsHref(e164: string): string {
   return `sms:${e164.split(";ext=")[0]}`;
+}
+
+/** Whether a stored number shares the portal's own country calling code (DEFAULT_PHONE_REGION's). */
+export function inHomeCountry(e164: string, region: string = env().DEFAULT_PHONE_REGION): boolean {
+  const parsed = parsePhoneNumberFromString(e164.split(";ext=")[0]!);
+  return parsed !== undefined && parsed.countryCallingCode === getCountryCallingCode(region as CountryCode);
 }

@@ -1,9 +1,10 @@
-import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lte, sql } from "drizzle-orm";
 import type { SessionUser } from "@/lib/auth/users";
 import { now } from "@/lib/clock";
-import { localParts, zonedTime } from "@/lib/company/hours";
+import { endOfLocalDay, localParts, zonedTime } from "@/lib/company/hours";
 import { getDb } from "@/lib/db/client";
-import { leadHistory, leads } from "@/lib/db/schema";
+import { leadHistory, leads, submissions } from "@/lib/db/schema";
+import { fieldText, withKnownNames } from "@/lib/forms/aliases";
 import { invalidateLeadLists } from "./cache";
 import { staffActor } from "./actor";
 import type { ListScope } from "./list";
@@ -66,12 +67,17 @@ export interface WaitingLead {
 export interface ResponseStats {
   thisWeek: ResponseWeek;
   lastWeek: ResponseWeek;
-  /** Open leads nobody has answered for over an hour, oldest first (the first 10), and how many. */
+  /**
+   * Open leads of the last two weeks nobody has answered for over an hour, oldest first (the first
+   * 10), and how many. (Older ones are no longer a race to call back, and leads from before first
+   * responses were recorded would all be there.)
+   */
   waiting: WaitingLead[];
   waitingCount: number;
 }
 
 const WAIT_MS = 3_600_000;
+const WAITING_WINDOW_MS = 14 * 86_400_000;
 
 /** The start of this week (Monday 00:00) in the business's time zone, and of the one before. */
 function weekStarts(timeZone: string, at: Date): [Date, Date] {
@@ -108,6 +114,7 @@ export async function responseStats(scope: ListScope, timeZone: string): Promise
     isNull(leads.firstResponseAt),
     eq(leads.archived, false),
     sql`${leads.createdAt} < ${before.toISOString()}`,
+    sql`${leads.createdAt} > ${new Date(at.getTime() - WAITING_WINDOW_MS).toISOString()}`,
   );
   const [waiting, [counted]] = await Promise.all([
     db
@@ -126,16 +133,19 @@ export async function responseStats(scope: ListScope, timeZone: string): Promise
 
 /**
  * What the person last asked, for the top of the lead page: the message of their latest
- * submission (a returning customer's words stay in the history, not in notes), else the notes.
+ * submission, under whichever name its form gave it (a returning customer's words stay in the
+ * history, not in notes), else the notes.
  */
 export async function latestMessage(lead: { id: string; notes: string | null }): Promise<string | null> {
   const db = await getDb();
-  const { rows } = (await db.execute(sql`
-    select coalesce(fields->>'notes', fields->>'message', fields->>'comments', fields->>'details') as message
-    from submissions where lead_id = ${lead.id} order by received_at desc limit 1`)) as unknown as {
-    rows: { message: string | null }[];
-  };
-  return rows[0]?.message?.trim() || lead.notes;
+  const [latest] = await db
+    .select({ fields: submissions.fields })
+    .from(submissions)
+    .where(eq(submissions.leadId, lead.id))
+    .orderBy(desc(submissions.receivedAt))
+    .limit(1);
+  const sent = latest ? withKnownNames(latest.fields as Record<string, unknown>) : {};
+  return fieldText(sent.notes)?.trim() || lead.notes;
 }
 
 export interface DueLead {
@@ -151,7 +161,7 @@ export interface DueLead {
 /** Open leads whose follow-up date is today (in the business's time zone) or past, most overdue first. */
 export async function dueFollowUps(scope: ListScope, timeZone: string, limit = 200): Promise<DueLead[]> {
   const db = await getDb();
-  const endOfToday = zonedTime(localParts(now(), timeZone).date, 24 * 60 - 1, timeZone);
+  const endOfToday = endOfLocalDay(now(), timeZone);
   return db
     .select({
       id: leads.id,

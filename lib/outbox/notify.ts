@@ -2,6 +2,7 @@ import { composeDigest } from "@/lib/alerts/digest";
 import { fanOutAlert } from "@/lib/alerts/fan-out";
 import { type MailMessage, sendMail } from "@/lib/alerts/mail";
 import { dropSubscription, type PushPayload, sendPush, userSubscriptions } from "@/lib/alerts/push";
+import type { Sent } from "@/lib/alerts/sent";
 import { sendSms } from "@/lib/alerts/sms";
 import { now } from "@/lib/clock";
 import type { OutboxRow } from "@/lib/db/schema";
@@ -14,11 +15,7 @@ import type { DeliveryOutcome } from "./outcome";
  * says "never" or after MESSAGE_MAX_ATTEMPTS.
  */
 
-export const MESSAGE_MAX_ATTEMPTS = 8;
-
-type Sent =
-  | { ok: true; status: number | null }
-  | { ok: false; permanent: boolean; status: number | null; error: string };
+const MESSAGE_MAX_ATTEMPTS = 8;
 
 function outcomeOf(item: OutboxRow, sent: Sent): DeliveryOutcome {
   if (sent.ok) return { result: "delivered", status: sent.status };

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
+import { expandFragments } from "@/lib/db/functions/fragments";
 import { outbox, type OutboxRow } from "@/lib/db/schema";
 import { invalidateLeadLists } from "@/lib/leads/cache";
 import type { ApiLead } from "@/lib/leads/schema";
@@ -32,15 +33,17 @@ async function settleSubmission(item: OutboxRow, created: boolean, leadId: strin
     with settled as (
       update submissions set status = ${created ? "lead" : "attached"}
       where id = ${item.submissionId} returning id
-    )
-    insert into outbox (company_id, kind, sequence, event, payload, lead_id, submission_id, dedupe_key)
-    select ${item.companyId}::uuid, 'alert', ${`alert:${leadId}`}, ${created ? "lead.created" : "submission"},
-      '{}'::jsonb, ${leadId}, s.id, 'alert:' || s.id::text
-    from settled s
-    on conflict (dedupe_key) where dedupe_key is not null do nothing
-    returning id`)) as unknown as { rows: unknown[] };
-  if (rows.length > 0) kickOutbox();
+    ), written as (
+      select ${item.companyId}::uuid as company_id, ${leadId}::text as lead_id,
+        ${created}::boolean as created, jsonb_build_object('submission', jsonb_build_object('id', s.id)) as write
+      from settled s
+    ), alerted as (${sql.raw(QUEUE_ALERTS)})
+    select count(*)::integer as queued from alerted`)) as unknown as { rows: { queued: number }[] };
+  if (rows[0]!.queued > 0) kickOutbox();
 }
+
+// lead_upsert's own statement (lib/db/functions/fragments.ts), over the row above.
+const QUEUE_ALERTS = expandFragments("{{queue_alerts written}}");
 
 /**
  * One attempt at an item, resuming where the last one stopped: the upsert, then the new lead's

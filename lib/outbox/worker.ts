@@ -109,7 +109,6 @@ export async function deliverNow(id: number): Promise<DeliveryOutcome | null> {
   const [item] = await claim({ id, limit: 1 });
   if (!item) return null;
   const outcome = await deliver(item);
-  await Promise.all(heldNext(outcome).map(deliver));
   // The next of its sequence may be waiting for it.
   kickOutbox();
   return outcome;
@@ -148,12 +147,19 @@ export async function drainOutbox(
   let open = true;
 
   // An item's delivery may hand over what it queued, held for this drain (an alert's messages):
-  // each goes at once in a place of its own, the alert's place freed for the next alert.
+  // each goes at once in a place of its own, the alert's place freed for the next alert. Past the
+  // drain's places they are let go at once for any worker to claim, rather than held while they
+  // wait here, where their lease could run out before they are sent.
   const start = (item: OutboxRow) => {
     const delivery: Promise<void> = deliver(item)
-      .then((outcome) => {
+      .then(async (outcome) => {
         report[outcome.result === "retry" ? "retried" : outcome.result]++;
-        for (const next of heldNext(outcome)) start(next);
+        const later: OutboxRow[] = [];
+        for (const next of heldNext(outcome)) {
+          if (deliveries.size < concurrency) start(next);
+          else later.push(next);
+        }
+        await Promise.all(later.map((next) => release(next, { attempts: next.attempts - 1 })));
       })
       .catch((error: unknown) => void faults.push(error))
       .finally(() => {

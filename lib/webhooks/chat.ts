@@ -17,11 +17,22 @@ interface ChatFacts {
   url: string;
 }
 
+/**
+ * What a visitor typed, unable to become a link: chat apps make any web address a link, and Teams
+ * reads `[text](address)` as one, so a zero-width space breaks each (the text reads the same).
+ */
+export function defang(text: string): string {
+  return text
+    .replace(/:\/\//g, ":\u200B//")
+    .replace(/\bwww\./gi, (www) => `${www.slice(0, 3)}\u200B.`)
+    .replace(/\]\(/g, "]\u200B(");
+}
+
 function factsOf(lead: ApiLead, business: string, origin: string): ChatFacts {
   return {
-    title: `New lead for ${business}: ${lead.name ?? lead.email ?? "someone"}`,
-    detail: [lead.service_type, lead.address_city].filter(Boolean).join(" · "),
-    message: lead.notes ? lead.notes.replace(/\s+/g, " ").trim().slice(0, 500) : null,
+    title: `New lead for ${business}: ${defang(lead.name ?? "someone")}`,
+    detail: defang([lead.service_type, lead.address_city].filter(Boolean).join(" · ")),
+    message: lead.notes ? defang(lead.notes.replace(/\s+/g, " ").trim().slice(0, 500)) : null,
     phone: lead.phone ? formatPhone(lead.phone) : null,
     call: lead.phone ? telHref(lead.phone) : null,
     url: `${origin}/admin/leads/${lead.id}`,

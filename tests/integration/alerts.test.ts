@@ -568,6 +568,41 @@ describe("texts through Twilio, and STOP", () => {
     expect(twilio.messages.slice(before).map((m) => m.to)).toEqual(["+16125550199"]);
   });
 
+  it("a stranger cannot make the form text anyone: the portal's own country only, three a day per number, and a name that is a name", async () => {
+    const { slug, cookie } = await setUp();
+    await call(formRoute, `/api/admin/forms/${slug}`, {
+      method: "PATCH",
+      cookie,
+      params: { slug },
+      body: { auto_reply: { email: false, sms: true, template: "Hi {first_name}." } },
+    });
+    await call(alertsRoute, "/api/admin/account/alerts", {
+      method: "PUT",
+      cookie,
+      body: { ...DEFAULT_PREFERENCES, scope: "none" },
+    });
+    const before = twilio.messages.length;
+    await post(slug, { name: "Abroad", phone: "+44 20 7946 0958" });
+    await post(slug, { name: "https://evil.example/login now", phone: "(612) 555-0145" });
+    for (let i = 0; i < 3; i++) await post(slug, { name: `Zoë-Anne ${i}`, phone: "(612) 555-0145" });
+    await waitFor("the texts", async () => {
+      await settle();
+      return twilio.messages.length >= before + 3;
+    });
+    await settle();
+    // Sent side by side, so in any order.
+    expect(
+      twilio.messages
+        .slice(before)
+        .map((m) => `${m.to} ${m.body}`)
+        .sort(),
+    ).toEqual([
+      "+16125550145 Clearview Windows: Hi Zoë-Anne. Reply STOP to opt out.",
+      "+16125550145 Clearview Windows: Hi Zoë-Anne. Reply STOP to opt out.",
+      "+16125550145 Clearview Windows: Hi there. Reply STOP to opt out.",
+    ]);
+  });
+
   it("a number Twilio says has opted out is marked, and the text is given up, not retried", async () => {
     const { slug, cookie, company } = await setUp();
     await call(formRoute, `/api/admin/forms/${slug}`, {

@@ -189,7 +189,8 @@ describe("webhooks", () => {
       email: "morgan@example.com",
       service_type: "Roof repair",
       address_city: "Edina",
-      notes: "Leak over the kitchen @everyone",
+      notes:
+        "Leak over the kitchen @everyone, photos at https://evil.example/x and [here](https://evil.example)",
     });
     expect(created.status).toBe(201);
     const id = (created.body as { id: string }).id;
@@ -204,7 +205,7 @@ describe("webhooks", () => {
       text: [
         `*New lead for ${tenant.company.name}: Morgan *Bold* &lt;b&gt;*`,
         "Roof repair · Edina",
-        "> Leak over the kitchen @everyone",
+        "> Leak over the kitchen @everyone, photos at https:\u200B//evil.example/x and [here]\u200B(https:\u200B//evil.example)",
         `Call (612) 555-0123 · <${link}|Open the lead>`,
       ].join("\n"),
     });
@@ -212,7 +213,7 @@ describe("webhooks", () => {
       content: [
         `**New lead for ${tenant.company.name}: Morgan \\*Bold\\* <b\\>**`,
         "Roof repair · Edina",
-        "> Leak over the kitchen \\@everyone",
+        "> Leak over the kitchen \\@everyone, photos at https:\u200B//evil.example/x and \\[here\\]\u200B\\(https:\u200B//evil.example\\)",
         `Call (612) 555-0123 · [Open the lead](<${link}>)`,
       ].join("\n"),
       allowed_mentions: { parse: [] },
@@ -225,7 +226,7 @@ describe("webhooks", () => {
     expect(card.body.map((b) => b.text)).toEqual([
       `New lead for ${tenant.company.name}: Morgan *Bold* <b>`,
       "Roof repair · Edina",
-      "Leak over the kitchen @everyone",
+      "Leak over the kitchen @everyone, photos at https:\u200B//evil.example/x and [here]\u200B(https:\u200B//evil.example)",
       "Phone: (612) 555-0123",
     ]);
     expect(card.actions.map((a) => a.url)).toEqual([link, "tel:+16125550123"]);
@@ -385,11 +386,17 @@ describe("webhooks", () => {
     const failing = await startReceiver();
     let clock = Date.now();
     setClock(() => new Date(clock));
-    /** Drains, a minute later each time (past every backoff), until the condition holds. */
+    /**
+     * Drains, a minute later each time (past every backoff), until the condition holds. The clock
+     * moves only once no delivery is under way: moved past a lease, it would let a second drain take
+     * an item the first is still sending.
+     */
     const drainUntil = (what: string, condition: () => Promise<boolean>) =>
       waitFor(what, async () => {
+        await outboxIdle();
         await drainOutbox();
         if (await condition()) return true;
+        await outboxIdle();
         clock += 60_000;
         return false;
       });
@@ -412,6 +419,7 @@ describe("webhooks", () => {
       // While paused nothing goes to it; what waits says when it will go.
       expect((await tenant.api.post({ name: "Breaker Two", phone: "+16125550306" })).status).toBe(201);
       await drainOutbox();
+      await outboxIdle();
       clock += BREAKER_PAUSE_MS / 2;
       await drainOutbox();
       expect(failing.received).toHaveLength(BREAKER_FAILURES);
@@ -422,6 +430,7 @@ describe("webhooks", () => {
 
       // When the pause is over the next deliveries go out; failing again, they pause it again.
       failing.failNext(500, 500);
+      await outboxIdle();
       clock += BREAKER_PAUSE_MS / 2;
       await drainUntil("two more attempts", async () => failing.received.length === BREAKER_FAILURES + 2);
       expect(await endpointState()).toMatchObject({

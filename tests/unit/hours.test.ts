@@ -3,7 +3,6 @@ import {
   DEFAULT_HOURS,
   describeHours,
   describeWhen,
-  formatClock,
   inQuietHours,
   isOpen,
   localParts,
@@ -426,21 +425,5 @@ describe("nextLocalTime", () => {
 
   it("refuses text that is not a time", () => {
     expect(() => nextLocalTime("7am", NY, at("2026-03-05T03:00:00Z"))).toThrow(RangeError);
-  });
-});
-
-describe("formatClock", () => {
-  it("writes a time as people say it", () => {
-    expect(formatClock("08:00")).toBe("8 am");
-    expect(formatClock("13:30")).toBe("1:30 pm");
-    expect(formatClock("12:00")).toBe("12 pm");
-    expect(formatClock("00:00")).toBe("12 am");
-    expect(formatClock("00:05")).toBe("12:05 am");
-    expect(formatClock("23:59")).toBe("11:59 pm");
-  });
-
-  it("leaves text that is not a time as it is", () => {
-    expect(formatClock("noon")).toBe("noon");
-    expect(formatClock("25:00")).toBe("25:00");
   });
 });

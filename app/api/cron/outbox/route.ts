@@ -28,8 +28,8 @@ export async function GET(req: Request): Promise<Response> {
       401,
     );
   }
-  const digests = await scheduleDigests();
   const report = await drainOutbox({ budgetMs: 30_000, prune: true });
   const purgedSpam = await purgeOldSpam();
+  const digests = await scheduleDigests();
   return jsonResponse({ status: "success", ...report, digests_queued: digests, purged_spam: purgedSpam });
 }

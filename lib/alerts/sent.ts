@@ -1,0 +1,9 @@
+/** What one attempt at a message (email, text, push) came to, whichever way it went. */
+export type Sent =
+  | { ok: true; status: number | null }
+  | { ok: false; permanent: boolean; status: number | null; error: string };
+
+/** An HTTP answer that trying again will not change: a 4xx other than 429 (too many, for now). */
+export function refusedForGood(status: number | null): boolean {
+  return status !== null && status >= 400 && status < 500 && status !== 429;
+}
