@@ -4,22 +4,17 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Field } from "@/components/ui/field";
 import type { BusinessHours } from "@/lib/company/hours";
+import type { CompanyProfile } from "@/lib/company/profile";
 import { fetchJson } from "./fetch-json";
 import { failure, FormStatus } from "./form-state";
 
 const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
-export interface ProfileView {
-  name: string;
+/** The profile as the page edits it: the phone as people write it, empty texts for none. */
+export type ProfileView = Omit<CompanyProfile, "id" | "slug" | "portalUrl" | "phone" | "replyTo"> & {
   phone: string;
   replyTo: string;
-  logo: string | null;
-  color: string | null;
-  timeZone: string;
-  timeZoneChosen: boolean;
-  businessHours: BusinessHours;
-  replyWithin: string;
-}
+};
 
 /** Reads a picked image as a data: URL; the server checks its bytes and size. */
 function readImage(file: File): Promise<string> {

@@ -10,7 +10,7 @@ import { inHomeCountry, toE164 } from "@/lib/leads/phone";
 import { fieldText, withKnownNames } from "@/lib/forms/aliases";
 import { parseAutoReply, replyEmail, replySms, replyText } from "./auto-reply";
 import { mailTransport } from "./mail";
-import { alertEmail, alertFacts, alertPush, alertSms } from "./message";
+import { alertEmail, alertFacts, alertPush, alertSms, type LeadLike } from "./message";
 import { type AlertPreferences, wantsLead } from "./preferences";
 import { optedOut, smsEnabled } from "./sms";
 import { alertStaff } from "./staff";
@@ -69,15 +69,7 @@ export async function queueMessages(
     .returning();
 }
 
-interface AlertLead {
-  id: string;
-  name: string | null;
-  phone: string | null;
-  serviceType: string | null;
-  addressCity: string | null;
-  notes: string | null;
-  assignedTo: string | null;
-}
+type AlertLead = LeadLike & { assignedTo: string | null };
 
 /** What a submission says of its person, standing in for a lead this database does not hold. */
 function leadOfSubmission(id: string, fields: unknown): AlertLead {

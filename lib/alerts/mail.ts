@@ -1,6 +1,6 @@
 import type { Transporter } from "nodemailer";
 import { env } from "@/lib/env";
-import { refusedForGood, type Sent } from "./sent";
+import { answeredWith, type Sent } from "./sent";
 
 /**
  * Sending one email: through an SMTP server (SMTP_URL, with nodemailer), through Resend's API
@@ -141,12 +141,7 @@ async function viaResend(message: MailMessage, key: string, idempotencyKey: stri
   }
   await response.body?.cancel();
   if (response.ok) return { ok: true, status: response.status };
-  return {
-    ok: false,
-    permanent: refusedForGood(response.status),
-    status: response.status,
-    error: `Resend answered ${response.status}`,
-  };
+  return answeredWith("Resend", response.status);
 }
 
 /** Sends one message; `key` names it once for all its attempts. */

@@ -25,7 +25,8 @@ export interface AlertFacts {
   color: string | null;
 }
 
-interface LeadLike {
+/** The lead's fields an alert reads. */
+export interface LeadLike {
   id: string;
   name: string | null;
   phone: string | null;

@@ -7,7 +7,7 @@ import { env } from "@/lib/env";
 import { appSecret } from "@/lib/secret";
 import { addressPolicy, hostAllowed, publicOnlyLookup, refusedHost } from "@/lib/webhooks/address";
 import { mailFromAddress } from "./mail";
-import { refusedForGood, type Sent } from "./sent";
+import { answeredWith, type Sent } from "./sent";
 
 /**
  * Web push to staff devices (RFC 8030, payloads encrypted per RFC 8291, signed with VAPID per RFC
@@ -108,9 +108,8 @@ export async function sendPush(
         error: "The device turned alerts off (subscription gone)",
       };
     }
-    const error_ =
-      status === null ? `The push service could not be reached` : `The push service answered ${status}`;
-    return { ok: false, permanent: refusedForGood(status), status, error: error_ };
+    if (status !== null) return answeredWith("The push service", status);
+    return { ok: false, permanent: false, status: null, error: "The push service could not be reached" };
   }
 }
 

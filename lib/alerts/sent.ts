@@ -7,3 +7,8 @@ export type Sent =
 export function refusedForGood(status: number | null): boolean {
   return status !== null && status >= 400 && status < 500 && status !== 429;
 }
+
+/** A service's answer other than a 2xx, as what came of the attempt. */
+export function answeredWith(service: string, status: number): Sent {
+  return { ok: false, permanent: refusedForGood(status), status, error: `${service} answered ${status}` };
+}

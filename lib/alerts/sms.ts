@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { refusedForGood, type Sent } from "./sent";
+import { answeredWith, type Sent } from "./sent";
 
 /**
  * Text messages through Twilio's REST API: staff alerts to the number a user gave, and visitors'
@@ -61,12 +61,7 @@ export async function sendSms(to: string, body: string): Promise<Sent> {
       error: "The number has opted out of texts (STOP)",
     };
   }
-  return {
-    ok: false,
-    permanent: refusedForGood(response.status),
-    status: response.status,
-    error: `Twilio answered ${response.status}`,
-  };
+  return answeredWith("Twilio", response.status);
 }
 
 /**

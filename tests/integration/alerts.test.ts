@@ -12,7 +12,6 @@ import * as notesRoute from "@/app/api/admin/leads/[id]/notes/route";
 import * as leadRoute from "@/app/api/admin/leads/[id]/route";
 import * as formRoute from "@/app/api/admin/forms/[slug]/route";
 import * as settingsRoute from "@/app/api/admin/settings/route";
-import * as intake from "@/app/api/intake/[slug]/route";
 import { devMailbox, devMailboxOn } from "@/lib/alerts/dev-mail";
 import { DEFAULT_PREFERENCES } from "@/lib/alerts/preferences";
 import { userSubscriptions, vapidKeys } from "@/lib/alerts/push";
@@ -26,6 +25,7 @@ import { outboxIdle } from "@/lib/outbox/kick";
 import { drainOutbox } from "@/lib/outbox/worker";
 import { listOutbox } from "@/lib/outbox/log";
 import { newTenant } from "../support/fixtures";
+import { submitJson, tenantWithForm } from "../support/forms";
 import { changeSettings } from "../support/settings";
 import { type PushService, startPushService, verifyVapid } from "../support/push-service";
 import { startSmtp, type SmtpStandIn } from "../support/smtp";
@@ -36,29 +36,13 @@ import { waitFor } from "../support/wait-for";
 const PORTAL = "http://127.0.0.1:3000";
 const PUBLIC_URL = "https://leads.example.com";
 
-function post(slug: string, body: Record<string, unknown>) {
-  return intake.POST(
-    new Request(`${PORTAL}/api/intake/${slug}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    }),
-    { params: Promise.resolve({ slug }) },
-  );
-}
+const post = submitJson;
 
 /** A company with a profile, its contact form, an admin (with a session) and a member. */
 async function setUp() {
-  const tenant = await newTenant();
-  const slug = `f-${randomUUID().slice(0, 10)}`;
-  const form = await createForm(tenant.company.id, {
-    ...CONTACT_FORM,
-    slug,
-    settings: { ...CONTACT_FORM.settings, consent: null },
-  });
-  const admin = await newUser(tenant.company.id, "admin");
-  const member = await newUser(tenant.company.id, "member");
-  const cookie = await sessionCookie(admin);
+  const tenant = await tenantWithForm();
+  const { company, cookie } = tenant;
+  const member = await newUser(company.id, "member");
   const saved = await call(settingsRoute, "/api/admin/settings", {
     method: "PATCH",
     cookie,
@@ -79,7 +63,7 @@ async function setUp() {
     },
   });
   expect(saved.status).toBe(200);
-  return { ...tenant, form, slug, admin, member, cookie };
+  return { ...tenant, member };
 }
 
 async function itemsOf(companyId: string, kind: "alert" | "email" | "sms" | "push" | "digest") {

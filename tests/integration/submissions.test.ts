@@ -14,12 +14,10 @@ import { setClock } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { outboxIdle } from "@/lib/outbox/kick";
 import { erasures, leadHistory, leadProposals, outbox, submissions, webhookEndpoints } from "@/lib/db/schema";
-import { CONTACT_FORM } from "@/lib/forms/schema";
-import { createForm } from "@/lib/forms/repository";
 import type { TimelineEntry } from "@/lib/leads/history";
 import { type ReviewItem, reviewCounts } from "@/lib/forms/review";
 import { kv } from "@/lib/kv";
-import { newTenant } from "../support/fixtures";
+import { submitJson, tenantWithForm } from "../support/forms";
 import { changeSettings } from "../support/settings";
 import { call, fromAddress, json, newUser, sessionCookie } from "../support/staff";
 
@@ -39,30 +37,8 @@ interface Lead {
 
 const PORTAL = "http://127.0.0.1:3000";
 
-/** A company with its contact form (phone or email, consent not required), an admin and a session. */
-async function setUp() {
-  const tenant = await newTenant();
-  const slug = `f-${randomUUID().slice(0, 10)}`;
-  const form = await createForm(tenant.company.id, {
-    ...CONTACT_FORM,
-    slug,
-    settings: { ...CONTACT_FORM.settings, consent: null },
-  });
-  const admin = await newUser(tenant.company.id, "admin");
-  const cookie = await sessionCookie(admin);
-  return { ...tenant, form, slug, cookie };
-}
-
-function post(slug: string, body: unknown, headers: Record<string, string> = {}) {
-  return intake.POST(
-    new Request(`${PORTAL}/api/intake/${slug}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...headers },
-      body: typeof body === "string" ? body : JSON.stringify(body),
-    }),
-    { params: Promise.resolve({ slug }) },
-  );
-}
+const setUp = tenantWithForm;
+const post = submitJson;
 
 function postForm(slug: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
   return intake.POST(
