@@ -62,6 +62,11 @@ export async function listOutbox(
         eq(outbox.companyId, companyId),
         query.status ? eq(outbox.status, query.status) : undefined,
         query.kind ? eq(outbox.kind, query.kind) : undefined,
+        // An alert that became its messages is bookkeeping: its messages are the deliveries. One
+        // that has not (waiting, or failed) is shown.
+        query.kind === "alert"
+          ? undefined
+          : sql`not (${outbox.kind} = 'alert' and ${outbox.status} = 'delivered')`,
       ),
     )
     .orderBy(desc(outbox.id))
@@ -80,7 +85,7 @@ export async function listOutbox(
       case "webhook":
         return url ?? "(removed endpoint)";
       case "alert":
-        return "Staff alerts and auto-reply";
+        return "Alerts of a new submission";
       case "digest":
         return `Morning digest to ${staff ?? "(removed user)"}`;
       case "push":

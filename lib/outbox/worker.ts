@@ -191,14 +191,16 @@ export async function drainOutbox(
       }
     } catch (error) {
       faults.push(error);
-    } finally {
-      claiming = null;
     }
   };
   function look(): boolean {
     if (!open || now().getTime() >= until) return false;
     again = true;
-    claiming ??= claimFree();
+    // Cleared once the claims are over, never by claimFree itself: with no place free it ends
+    // without waiting, before this assignment, and would leave a finished claim here for good.
+    claiming ??= claimFree().finally(() => {
+      claiming = null;
+    });
     return true;
   }
 

@@ -2,13 +2,22 @@ import Link from "next/link";
 import { ReplayButton, WebhookEndpoints } from "@/components/admin/deliveries";
 import { DateTime } from "@/components/ui/date-time";
 import { adminPage } from "@/lib/auth/admin-page";
-import { listOutbox, outboxCounts, outboxQuerySchema } from "@/lib/outbox/log";
+import { listOutbox, outboxCounts, type OutboxEntry, outboxQuerySchema } from "@/lib/outbox/log";
 import { leadStore } from "@/lib/leads/store";
 import { now } from "@/lib/clock";
 import { listEndpoints } from "@/lib/webhooks";
 import { BREAKER_FAILURES, BREAKER_PAUSE_MS } from "@/lib/webhooks/breaker";
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
+
+/** What an item is, where its event does not say it. */
+const KIND_LABELS: Partial<Record<OutboxEntry["kind"], string>> = {
+  rotor: "Form submission",
+  email: "Email",
+  sms: "Text message",
+  push: "Push",
+  digest: "Morning digest",
+};
 
 const FILTERS = [
   { label: "All", status: undefined },
@@ -60,8 +69,8 @@ export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (u
       <h2>Log</h2>
       <p>
         {store.capabilities.queuedSubmissions
-          ? "Submissions waiting for Rotor and webhook deliveries. A submission Rotor refused (for a reason such as a field it does not accept) waits here as failed: fix the cause, then send it again. "
-          : "Webhook deliveries. "}
+          ? "Submissions waiting for Rotor, webhook deliveries, and alerts and auto-replies by email, text and push. A submission Rotor refused (for a reason such as a field it does not accept) waits here as failed: fix the cause, then send it again. "
+          : "Webhook deliveries, and alerts and auto-replies by email, text and push (whom each was for, never what it said). "}
         <strong>{counts.pending}</strong> waiting, <strong>{counts.failed}</strong> failed.
       </p>
       <nav aria-label="Filter the log" className="toolbar">
@@ -103,7 +112,7 @@ export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (u
                     <code>{e.target}</code>
                   </td>
                   <td>
-                    {e.kind === "rotor" ? "Form submission" : e.event}
+                    {KIND_LABELS[e.kind] ?? e.event}
                     {e.leadId ? (
                       <>
                         {" "}
