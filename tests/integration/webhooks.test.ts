@@ -233,6 +233,11 @@ describe("webhooks", () => {
     expect(JSON.stringify(chats.map((r) => r.body))).not.toContain("morgan@example.com");
   });
 
+  it("a drain that finds no free place when it looks for work ends, rather than waiting on itself", async () => {
+    // Every place taken is what a busy server meets; no place at all makes it certain.
+    await expect(drainOutbox({ concurrency: 0 })).resolves.toEqual({ delivered: 0, retried: 0, failed: 0 });
+  });
+
   it("refuses an endpoint that is not an http(s) address, with the contract's 400", async () => {
     const tenant = await newTenant();
     const cookie = await sessionCookie(await newUser(tenant.company.id, "admin"));
