@@ -1,7 +1,9 @@
 import { composeDigest } from "@/lib/alerts/digest";
 import { fanOutAlert } from "@/lib/alerts/fan-out";
-import { type MailMessage, sendMail } from "@/lib/alerts/mail";
-import { dropSubscription, type PushPayload, sendPush, userSubscriptions } from "@/lib/alerts/push";
+import type { MailMessage } from "@/lib/alerts/mail";
+import { dropSubscription, type PushPayload, userSubscriptions } from "@/lib/alerts/push";
+import { sendMail } from "@/lib/alerts/send-mail";
+import { sendPush } from "@/lib/alerts/send-push";
 import type { Sent } from "@/lib/alerts/sent";
 import { sendSms } from "@/lib/alerts/sms";
 import { now } from "@/lib/clock";
