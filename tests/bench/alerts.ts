@@ -48,9 +48,12 @@ async function startMailbox(): Promise<{
       });
       stream.on("end", () => {
         const at = performance.now();
-        const subject = /^Subject: (.*)$/m.exec(head)?.[1] ?? "";
-        // A subject with a non-ASCII character is Q-encoded, its spaces written as underscores.
-        const number = /Bench[ _](\d+)/.exec(subject)?.[1];
+        // A subject with a non-ASCII character arrives as an RFC 2047 encoded word.
+        const subject = (/^Subject: (.*)$/m.exec(head)?.[1] ?? "").replace(
+          /=\?UTF-8\?B\?([^?]*)\?=/gi,
+          (_word, text: string) => Buffer.from(text, "base64").toString("utf8"),
+        );
+        const number = /Bench (\d+)/.exec(subject)?.[1];
         const name = number === undefined ? undefined : `Bench ${number}`;
         if (name && !arrived.has(name)) arrived.set(name, at);
         callback();
