@@ -144,60 +144,125 @@ export function mimeMessage(envelope: Envelope, at: Date = new Date()): string {
   ].join("\r\n");
 }
 
-/** Sends one message through the server of an smtp:// or smtps:// URL. */
-export async function sendSmtp(url: string, envelope: Envelope): Promise<void> {
+interface Session {
+  url: string;
+  socket: Socket;
+  replies: Replies;
+  command(line: string, codes: number[], what?: string): Promise<{ code: number; text: string }>;
+  idle?: ReturnType<typeof setTimeout>;
+}
+
+/** Connections left open between messages, per URL: alerts come in bursts. */
+const MAX_IDLE = 8;
+const IDLE_MS = 10_000;
+const holder = globalThis as typeof globalThis & { __leadPortalSmtpIdle?: Map<string, Session[]> };
+const idle: Map<string, Session[]> = (holder.__leadPortalSmtpIdle ??= new Map());
+
+function close(session: Session): void {
+  clearTimeout(session.idle);
+  session.replies.detach();
+  session.socket.end();
+  session.socket.destroy();
+}
+
+/** A connection through its greeting, EHLO, STARTTLS when offered, and AUTH when the URL has a user. */
+async function open(url: string): Promise<Session> {
   const server = new URL(url);
   const secure = server.protocol === "smtps:";
   const host = server.hostname;
   const port = Number(server.port) || (secure ? 465 : 587);
-  let socket: Socket = await new Promise((resolve, reject) => {
+  const session = { url } as Session;
+  session.socket = await new Promise((resolve, reject) => {
     const opened = secure
       ? tlsConnect({ host, port, servername: host }, () => resolve(opened))
       : netConnect({ host, port }, () => resolve(opened));
     opened.once("error", reject);
-    opened.setTimeout(TIMEOUT_MS, () =>
-      opened.destroy(new SmtpError("The mail server did not answer", null)),
-    );
   });
-  const replies = new Replies(socket);
+  session.replies = new Replies(session.socket);
   const expect = async (codes: number[], what: string) => {
-    const reply = await replies.next();
+    const reply = await session.replies.next();
     if (!codes.includes(reply.code)) throw new SmtpError(`${what}: ${reply.text}`, reply.code);
     return reply;
   };
-  const command = async (line: string, codes: number[], what = line.split(" ")[0]!) => {
-    socket.write(`${line}\r\n`);
+  session.command = async (line, codes, what = line.split(" ")[0]!) => {
+    session.socket.write(`${line}\r\n`);
     return expect(codes, what);
   };
   try {
     await expect([220], "greeting");
     const name = "lead-portal.localhost";
-    let hello = await command(`EHLO ${name}`, [250]);
+    const hello = await session.command(`EHLO ${name}`, [250]);
     if (!secure && /\bSTARTTLS\b/i.test(hello.text)) {
-      await command("STARTTLS", [220]);
-      replies.detach();
-      socket = await new Promise((resolve, reject) => {
-        const upgraded = tlsConnect({ socket, servername: host }, () => resolve(upgraded));
+      await session.command("STARTTLS", [220]);
+      session.replies.detach();
+      const plain = session.socket;
+      session.socket = await new Promise((resolve, reject) => {
+        const upgraded = tlsConnect({ socket: plain, servername: host }, () => resolve(upgraded));
         upgraded.once("error", reject);
       });
-      replies.attach(socket);
-      hello = await command(`EHLO ${name}`, [250]);
+      session.replies.attach(session.socket);
+      await session.command(`EHLO ${name}`, [250]);
     }
     if (server.username) {
       const user = decodeURIComponent(server.username);
       const pass = decodeURIComponent(server.password);
-      await command(`AUTH PLAIN ${Buffer.from(`\0${user}\0${pass}`).toString("base64")}`, [235], "AUTH");
+      await session.command(
+        `AUTH PLAIN ${Buffer.from(`\0${user}\0${pass}`).toString("base64")}`,
+        [235],
+        "AUTH",
+      );
     }
-    await command(`MAIL FROM:<${envelope.mailFrom}>`, [250], "MAIL FROM");
-    await command(`RCPT TO:<${envelope.to.replace(/^.*<([^>]+)>$/, "$1")}>`, [250, 251], "RCPT TO");
-    await command("DATA", [354]);
-    // A line of a base64 body or of a header never starts with a dot: nothing to stuff.
-    socket.write(mimeMessage(envelope));
-    await command(".", [250], "the message");
-    socket.write("QUIT\r\n");
-  } finally {
-    replies.detach();
-    socket.end();
-    socket.destroy();
+    return session;
+  } catch (error) {
+    close(session);
+    throw error;
   }
+}
+
+async function deliver(session: Session, envelope: Envelope): Promise<void> {
+  await session.command(`MAIL FROM:<${envelope.mailFrom}>`, [250], "MAIL FROM");
+  await session.command(`RCPT TO:<${envelope.to.replace(/^.*<([^>]+)>$/, "$1")}>`, [250, 251], "RCPT TO");
+  await session.command("DATA", [354]);
+  // A line of a base64 body or of a header never starts with a dot: nothing to stuff.
+  session.socket.write(mimeMessage(envelope));
+  await session.command(".", [250], "the message");
+}
+
+/**
+ * Sends one message through the server of an smtp:// or smtps:// URL, on a connection left open by
+ * an earlier message when there is one (a server may have closed it meanwhile: then on a new one).
+ */
+export async function sendSmtp(url: string, envelope: Envelope): Promise<void> {
+  const waiting = idle.get(url) ?? [];
+  let session = waiting.pop();
+  if (session) clearTimeout(session.idle);
+  let reused = session !== undefined;
+  session ??= await open(url);
+  try {
+    await deliver(session, envelope);
+  } catch (error) {
+    close(session);
+    // A kept connection the server had closed: once more, on a fresh one.
+    if (!reused || (error instanceof SmtpError && error.responseCode !== null)) throw error;
+    reused = false;
+    session = await open(url);
+    try {
+      await deliver(session, envelope);
+    } catch (again) {
+      close(session);
+      throw again;
+    }
+  }
+  if (waiting.length >= MAX_IDLE) return close(session);
+  const kept = session;
+  kept.idle = setTimeout(() => {
+    idle.set(
+      url,
+      (idle.get(url) ?? []).filter((s) => s !== kept),
+    );
+    close(kept);
+  }, IDLE_MS);
+  kept.idle.unref?.();
+  waiting.push(kept);
+  idle.set(url, waiting);
 }
