@@ -1,10 +1,10 @@
-import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { now } from "@/lib/clock";
-import { endOfLocalDay } from "@/lib/company/hours";
 import { type CompanyProfile, companyProfile, portalOrigin } from "@/lib/company/profile";
 import { getDb } from "@/lib/db/client";
 import { leads, type OutboxRow, users } from "@/lib/db/schema";
 import { formatPhone } from "@/lib/leads/phone";
+import { dueFollowUps } from "@/lib/leads/response";
 import { digestMessage, digestTime, queueMessages } from "./fan-out";
 import { type MailMessage, mailTransport } from "./mail";
 import { escapeHtml } from "./message";
@@ -95,7 +95,6 @@ export async function composeDigest(item: OutboxRow): Promise<DigestOutcome> {
   const everyone = prefs.scope === "all" || (prefs.scope === "default" && user.role === "admin");
   const theirs = everyone ? sql`true` : eq(leads.assignedTo, user.id);
   const at = now();
-  const endOfToday = endOfLocalDay(at, profile.timeZone);
   const columns = {
     id: leads.id,
     name: leads.name,
@@ -118,19 +117,12 @@ export async function composeDigest(item: OutboxRow): Promise<DigestOutcome> {
     )
     .orderBy(asc(leads.createdAt))
     .limit(LIMIT);
-  const due = await db
-    .select(columns)
-    .from(leads)
-    .where(
-      and(
-        eq(leads.companyId, item.companyId),
-        eq(leads.archived, false),
-        lte(leads.followUpDate, endOfToday),
-        theirs,
-      ),
-    )
-    .orderBy(asc(leads.followUpDate))
-    .limit(LIMIT);
+  // The Due view's own list (lib/leads/response.ts): their follow-ups, or everyone's.
+  const due = await dueFollowUps(
+    everyone ? { companyId: item.companyId } : { companyId: item.companyId, memberId: user.id },
+    profile.timeZone,
+    LIMIT,
+  );
   if (waiting.length === 0 && due.length === 0) return { sent: false };
   return { sent: true, message: digestEmail(user.email, profile, waiting, due, portalOrigin(profile)) };
 }

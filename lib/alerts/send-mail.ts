@@ -1,6 +1,6 @@
 import { env } from "@/lib/env";
 import { type MailMessage, type MailSent, mailFromAddress, mailTransport } from "./mail";
-import { answeredWith } from "./sent";
+import { answeredWith, unreachable } from "./sent";
 import { SmtpError, sendSmtp } from "./smtp";
 
 /** Sending one email, the way lib/alerts/mail.ts says it goes here. */
@@ -68,12 +68,7 @@ async function viaResend(message: MailMessage, key: string, idempotencyKey: stri
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    return {
-      ok: false,
-      permanent: false,
-      status: null,
-      error: `Resend could not be reached (${error instanceof Error ? error.name : "error"})`,
-    };
+    return unreachable("Resend", error);
   }
   await response.body?.cancel();
   if (response.ok) return { ok: true, status: response.status };

@@ -12,3 +12,9 @@ export function refusedForGood(status: number | null): boolean {
 export function answeredWith(service: string, status: number): Sent {
   return { ok: false, permanent: refusedForGood(status), status, error: `${service} answered ${status}` };
 }
+
+/** A service that could not be reached (no answer, a timeout): worth another try. */
+export function unreachable(service: string, error: unknown): Sent {
+  const reason = error instanceof Error ? error.name : "error";
+  return { ok: false, permanent: false, status: null, error: `${service} could not be reached (${reason})` };
+}

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { answeredWith, type Sent } from "./sent";
+import { answeredWith, unreachable, type Sent } from "./sent";
 
 /**
  * Text messages through Twilio's REST API: staff alerts to the number a user gave, and visitors'
@@ -43,12 +43,7 @@ export async function sendSms(to: string, body: string): Promise<Sent> {
       },
     );
   } catch (error) {
-    return {
-      ok: false,
-      permanent: false,
-      status: null,
-      error: `Twilio could not be reached (${error instanceof Error ? error.name : "error"})`,
-    };
+    return unreachable("Twilio", error);
   }
   const answer = (await response.json().catch(() => null)) as { code?: number } | null;
   if (response.ok) return { ok: true, status: response.status };
