@@ -37,6 +37,8 @@ function valuesOf(lead: AdminLead): Values {
   return values;
 }
 
+const timeOf = (at: string | null) => (at ? Date.parse(at) : 0);
+
 /** Only what changed; an emptied field is cleared (null), as the API's null does. */
 function changes(before: Values, after: Values): Record<string, unknown> {
   const body: Record<string, unknown> = {};
@@ -71,6 +73,18 @@ export function LeadEditor({
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [archived, setArchived] = useState(lead.archived);
+  // The version shown. The editor's own save moves it along, so the page's refresh after it keeps the
+  // "Saved." and the open form; a version from elsewhere (a proposal accepted) starts it afresh.
+  const [version, setVersion] = useState(lead.updated_at);
+  if (lead.updated_at !== version && timeOf(lead.updated_at) > timeOf(version)) {
+    const fresh = valuesOf(lead);
+    setVersion(lead.updated_at);
+    setSaved(fresh);
+    setValues(fresh);
+    setErrors({});
+    setArchived(lead.archived);
+    setStatus(null);
+  }
 
   async function send(body: Record<string, unknown>, done: string) {
     setBusy(true);
@@ -81,6 +95,7 @@ export function LeadEditor({
         body,
       });
       const fresh = valuesOf(data);
+      setVersion(data.updated_at);
       setSaved(fresh);
       setValues(fresh);
       setErrors({});

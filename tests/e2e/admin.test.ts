@@ -272,6 +272,10 @@ describe("the admin in real Chromium", () => {
     await page.fill("#tags", "roof, priority");
     await page.click("text=Save changes");
     await page.waitForSelector("text=Saved.");
+    // The page's refresh after the save brings the new stage into the header, and keeps the form open
+    // with its "Saved." (the editor is not started afresh by its own save).
+    await page.waitForSelector("dd:text-is('booked')");
+    expect(await page.isVisible("text=Saved.")).toBe(true);
     await shot("lead-edited");
 
     await page.goto(`${portal.base}/admin/leads?search=person108`);

@@ -79,9 +79,7 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
       <ProposedChanges leadId={lead.id} proposals={proposals} current={lead} />
       <details className="edit-lead">
         <summary>Edit lead</summary>
-        {/* A new version of the lead (a proposal accepted) starts the editor afresh. */}
         <LeadEditor
-          key={lead.updated_at}
           lead={lead}
           assignees={assignees}
           canAssign={user.role === "admin"}
