@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { describeHours, describeWhen, isOpen, nextOpening } from "@/lib/company/hours";
 import type { CompanyProfile } from "@/lib/company/profile";
+import { replyPromise } from "@/lib/company/reply-promise";
 import { fieldText, withKnownNames } from "@/lib/forms/aliases";
 import { formatPhone } from "@/lib/leads/phone";
 import type { MailMessage } from "./mail";
@@ -45,10 +45,7 @@ export function replyText(
 ): string {
   const sent = withKnownNames(fields);
   const firstName = firstNameOf(fieldText(sent.name));
-  const hours = describeHours(profile.businessHours);
-  const open = isOpen(profile.businessHours, profile.timeZone, at);
-  const next = nextOpening(profile.businessHours, profile.timeZone, at);
-  const nextOpen = next ? describeWhen(next, profile.timeZone, at) : "as soon as we can";
+  const { hours, nextOpen, sentence } = replyPromise(profile, at);
   const phone = profile.phone ? formatPhone(profile.phone) : "";
   const values: Record<string, string> = {
     "{first_name}": firstName,
@@ -57,9 +54,7 @@ export function replyText(
     "{hours}": hours,
     "{reply_within}": profile.replyWithin,
     "{next_open}": nextOpen,
-    "{reply}": open
-      ? `We reply within ${profile.replyWithin} during business hours: ${hours}.`
-      : `We're closed right now and will get back to you ${nextOpen} (hours: ${hours}).`,
+    "{reply}": sentence,
     "{call}": phone ? `Call ${phone} if it is urgent.` : "",
   };
   return template

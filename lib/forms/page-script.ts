@@ -1,15 +1,16 @@
 import { createHash } from "node:crypto";
 
 /**
- * The form page's only script, and an optional one: the form works without it. It tells an
- * embedding page its height (the loader, /embed.js, sizes the frame to it), and sends the form with
+ * The form pages' only script, and an optional one: the form works without it. It tells an
+ * embedding page the height of the content (the loader, /embed.js, sizes the frame to it, and on
+ * the thank-you page, marked done, brings the frame's top into view), and sends the form with
  * fetch so that errors appear inline without a reload and a double click sends once.
  */
 export const PAGE_SCRIPT = `(()=>{
-const f=document.querySelector("form[data-form]");if(!f)return;
-if(parent!==window){const h=()=>parent.postMessage({type:"lead-portal:height",form:f.dataset.form,height:document.documentElement.scrollHeight},"*");
+const f=document.querySelector("form[data-form]");
+if(parent!==window){const h=()=>parent.postMessage({type:"lead-portal:height",done:!f,height:Math.ceil(document.body.getBoundingClientRect().height)},"*");
 new ResizeObserver(h).observe(document.body);h();}
-if(!window.fetch)return;
+if(!f||!window.fetch)return;
 const b=f.querySelector("button[type=submit]");
 const show=es=>{f.querySelectorAll(".error").forEach(p=>p.remove());
 f.querySelectorAll("[aria-invalid]").forEach(i=>{i.removeAttribute("aria-invalid");i.removeAttribute("aria-describedby")});

@@ -4,8 +4,10 @@ import { env } from "@/lib/env";
 import { HSTS } from "@/lib/http/hsts";
 import type { FormAgain } from "./intake";
 import { PAGE_SCRIPT_HASH } from "./page-script";
-import { FormPage, MessagePage, renderHtml, TURNSTILE_ORIGIN } from "./render";
+import { type Brand, formBrand } from "./brand";
+import { FormPage, MessagePage, renderHtml, ThanksPage, TURNSTILE_ORIGIN } from "./render";
 import type { Form } from "./repository";
+import type { VisitContext } from "./context";
 import { visitContext } from "./submit";
 
 /**
@@ -17,9 +19,9 @@ import { visitContext } from "./submit";
 /**
  * The page's policy: its own script only (by hash), inline style, posting to the portal (and
  * following a redirect to the form's thank-you address), framed only by the portal and the form's
- * allowed origins.
+ * allowed origins; images from the portal, or from where the business's logo is hosted.
  */
-function contentSecurityPolicy(form: Form | undefined): string {
+function contentSecurityPolicy(form: Form | undefined, brand: Brand | undefined): string {
   const frameAncestors = ["'self'", ...(form?.allowedOrigins ?? [])].join(" ");
   const formAction = ["'self'", ...(form?.redirectUrl ? [new URL(form.redirectUrl).origin] : [])].join(" ");
   // Cloudflare's widget, when Turnstile is on, loads its script and frame from its own host.
@@ -30,7 +32,7 @@ function contentSecurityPolicy(form: Form | undefined): string {
     `frame-src${turnstile || " 'none'"}`,
     `connect-src 'self'${turnstile}`,
     "style-src 'unsafe-inline'",
-    "img-src 'self' data:",
+    `img-src 'self' data:${brand?.logoOrigin ? ` ${brand.logoOrigin}` : ""}`,
     `form-action ${formAction}`,
     `frame-ancestors ${frameAncestors}`,
     "base-uri 'none'",
@@ -44,12 +46,17 @@ export function formNotFoundPage(): Promise<Response> {
   );
 }
 
-export async function htmlResponse(page: ReactNode, status: number, form?: Form): Promise<Response> {
+export async function htmlResponse(
+  page: ReactNode,
+  status: number,
+  form?: Form,
+  brand?: Brand,
+): Promise<Response> {
   return new Response(await renderHtml(page), {
     status,
     headers: {
       "content-type": "text/html; charset=utf-8",
-      "content-security-policy": contentSecurityPolicy(form),
+      "content-security-policy": contentSecurityPolicy(form, brand),
       "x-content-type-options": "nosniff",
       "referrer-policy": "strict-origin-when-cross-origin",
       "cache-control": "no-store",
@@ -59,12 +66,13 @@ export async function htmlResponse(page: ReactNode, status: number, form?: Form)
 }
 
 /** The form again with everything the visitor typed, and the messages beside their fields. */
-export function formAgainPage(
+export async function formAgainPage(
   form: Form,
   again: FormAgain,
   status: number,
   more: { errors?: FieldError[]; notice?: string },
 ): Promise<Response> {
+  const brand = await formBrand(form);
   const page = createElement(FormPage, {
     form,
     action: `/api/intake/${form.slug}`,
@@ -73,11 +81,34 @@ export function formAgainPage(
     values: again.values,
     errors: more.errors ?? [],
     notice: more.notice,
+    brand,
   });
-  return htmlResponse(page, status, form);
+  return htmlResponse(page, status, form, brand);
+}
+
+/** The form, fresh, under the business's name and colours. */
+export async function formPage(form: Form, token: string, context: VisitContext): Promise<Response> {
+  const brand = await formBrand(form);
+  const page = createElement(FormPage, {
+    form,
+    action: `/api/intake/${form.slug}`,
+    token,
+    context,
+    values: {},
+    errors: [],
+    brand,
+  });
+  return htmlResponse(page, 200, form, brand);
 }
 
 /** A short page with the form's title and one message, such as why a submission was refused. */
-export function messagePage(form: Form, message: string, status: number): Promise<Response> {
-  return htmlResponse(createElement(MessagePage, { title: form.title, message }), status, form);
+export async function messagePage(form: Form, message: string, status: number): Promise<Response> {
+  const brand = await formBrand(form);
+  return htmlResponse(createElement(MessagePage, { title: form.title, message, brand }), status, form, brand);
+}
+
+/** The thank-you page: the form's thanks, what happens next, and the business's phone. */
+export async function thanksPage(form: Form): Promise<Response> {
+  const brand = await formBrand(form);
+  return htmlResponse(createElement(ThanksPage, { form, brand }), 200, form, brand);
 }

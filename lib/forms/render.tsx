@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { FieldError } from "@/lib/errors";
+import { type Brand, brandColors } from "./brand";
 import { env } from "@/lib/env";
 import { PAGE_FIELD, REFERRER_FIELD, type VisitContext } from "./context";
 import { HONEYPOT_FIELD, TOKEN_FIELD } from "./guard";
@@ -10,33 +11,77 @@ import type { SubmittedValues } from "./submit";
 
 // The whole page's style: small enough to inline, so the page is one request and needs no script.
 const CSS = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1a1a1a;background:#fff}
-main{max-width:560px;margin:0 auto;padding:24px 16px}h1{font-size:1.5rem;margin:0 0 8px}p{margin:0 0 16px}
-.field{margin:0 0 16px}label{display:block;font-weight:600;margin:0 0 4px}.opt{font-weight:400;color:#555}
+main{max-width:560px;margin:0 auto;padding:24px 16px;border-top:4px solid var(--a)}h1{font-size:1.5rem;margin:0 0 8px}
+h2{font-size:1.1rem;margin:24px 0 4px}p{margin:0 0 16px}.brand{margin:0 0 16px;font-weight:700}.brand img{display:block;height:48px;width:auto;max-width:100%}
+.field{margin:0 0 16px}label,legend{display:block;font-weight:600;margin:0 0 4px;padding:0}.opt{font-weight:400;color:#555}
+fieldset{border:0;margin:0;padding:0}fieldset label{font-weight:400}fieldset .field:last-child{margin:0}
 input,select,textarea{width:100%;font:inherit;padding:10px;border:1px solid #767676;border-radius:6px}
-textarea{min-height:120px}input:focus,select:focus,textarea:focus,button:focus{outline:3px solid #1d4ed8;outline-offset:1px}
+textarea{min-height:120px}:focus-visible{outline:3px solid var(--f);outline-offset:1px}
 [aria-invalid=true]{border-color:#b91c1c}.error{color:#b91c1c;margin:4px 0 0}
 .summary{border:2px solid #b91c1c;border-radius:6px;padding:12px;margin:0 0 16px}
 .check{display:flex;gap:8px;align-items:flex-start}.check input{width:auto;margin-top:4px}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
-button{font:inherit;font-weight:600;padding:12px 20px;border:0;border-radius:6px;background:#1d4ed8;color:#fff;cursor:pointer}`;
+button,.button{display:inline-block;font:inherit;font-weight:600;padding:12px 20px;border:0;border-radius:6px;background:var(--a);color:var(--t);cursor:pointer;text-decoration:none}
+.call{margin:16px 0 0}.call a{color:inherit}`;
 
 export const TURNSTILE_ORIGIN = "https://challenges.cloudflare.com";
 
-function Page({ title, children, script }: { title: string; children: ReactNode; script?: string }) {
+function Page({
+  title,
+  description,
+  brand,
+  children,
+  script,
+}: {
+  title: string;
+  description?: string;
+  brand?: Brand;
+  children: ReactNode;
+  script?: string;
+}) {
+  const colors = brand?.colors ?? brandColors(null);
   return (
     <html lang="en">
       {/* eslint-disable-next-line @next/next/no-head-element -- a standalone page, not rendered by Next.js */}
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{title}</title>
-        <style>{CSS}</style>
+        <title>{brand ? `${title} · ${brand.name}` : title}</title>
+        {description && <meta name="description" content={description} />}
+        <style>{`:root{--a:${colors.accent};--t:${colors.onAccent};--f:${colors.focus}}${CSS}`}</style>
       </head>
       <body>
-        <main>{children}</main>
+        <main>
+          {brand && <BrandLine brand={brand} />}
+          {children}
+        </main>
         {script && <script dangerouslySetInnerHTML={{ __html: script }} />}
       </body>
     </html>
+  );
+}
+
+/** The business's logo (a fixed height, so nothing moves as it loads), or else its name. */
+function BrandLine({ brand }: { brand: Brand }) {
+  return (
+    <div className="brand">
+      {brand.logo ? (
+        // eslint-disable-next-line @next/next/no-img-element -- a standalone page, not rendered by Next.js
+        <img src={brand.logo} alt={brand.name} height={48} />
+      ) : (
+        brand.name
+      )}
+    </div>
+  );
+}
+
+/** "Rather talk? Call (612) 555-0100", when the business gave a phone. */
+function CallLine({ brand }: { brand?: Brand }) {
+  if (!brand?.phone) return null;
+  return (
+    <p className="call">
+      Rather talk? <a href={brand.phone.href}>{`Call ${brand.phone.text}`}</a>
+    </p>
   );
 }
 
@@ -58,7 +103,18 @@ const AUTOCOMPLETE: Partial<Record<FormField["name"], string>> = {
   address_country: "country-name",
 };
 
-function Field({ field, value, error }: { field: FormField; value: string; error?: string }) {
+function Field({
+  field,
+  value,
+  error,
+  optional = !field.required,
+}: {
+  field: FormField;
+  value: string;
+  error?: string;
+  /** Marked "(optional)": not for a field of a "one of these" group, whose legend says it. */
+  optional?: boolean;
+}) {
   const id = `f-${field.name}`;
   const errorId = `${id}-error`;
   const common = {
@@ -94,7 +150,13 @@ function Field({ field, value, error }: { field: FormField; value: string; error
   return (
     <div className="field">
       <label htmlFor={id}>
-        {field.label} {!field.required && <span className="opt">(optional)</span>}
+        {field.label}
+        {optional && (
+          <>
+            {" "}
+            <span className="opt">(optional)</span>
+          </>
+        )}
       </label>
       {control}
       {error && (
@@ -117,12 +179,27 @@ export function FormPage(props: {
   errors: FieldError[];
   /** A message about the whole submission (it could not be saved just now), above the form. */
   notice?: string;
+  brand?: Brand;
 }) {
-  const { form, action, token, context, values, errors, notice } = props;
+  const { form, action, token, context, values, errors, notice, brand } = props;
   const errorOf = (name: string) => errors.find((e) => e.field === name)?.message;
-  const { consent } = form.settings;
+  const { consent, fields, oneOf } = form.settings;
+  // "Phone or email (one is needed)": the fields of which one must be given, together under one
+  // legend at the first one's place, none of them marked optional.
+  const either = fields.filter((f) => (oneOf as string[]).includes(f.name));
+  const grouped = either.length > 1 ? either : [];
+  const fieldOf = (field: FormField, optional?: boolean) => (
+    <Field
+      key={field.name}
+      field={field}
+      value={values[field.name] ?? ""}
+      error={errorOf(field.name)}
+      optional={optional}
+    />
+  );
+  const description = form.intro ?? (brand ? `${form.title}: ${brand.name}` : undefined);
   return (
-    <Page title={form.title} script={PAGE_SCRIPT}>
+    <Page title={form.title} description={description} brand={brand} script={PAGE_SCRIPT}>
       <h1>{form.title}</h1>
       {form.intro && <p>{form.intro}</p>}
       {notice && (
@@ -167,14 +244,20 @@ export function FormPage(props: {
             defaultValue=""
           />
         </div>
-        {form.settings.fields.map((field) => (
-          <Field
-            key={field.name}
-            field={field}
-            value={values[field.name] ?? ""}
-            error={errorOf(field.name)}
-          />
-        ))}
+        {fields.map((field) => {
+          if (!grouped.includes(field)) return fieldOf(field);
+          if (field !== grouped[0]) return null;
+          const [first, ...rest] = grouped.map((f) => f.label);
+          return (
+            <fieldset key="either" className="field">
+              <legend>
+                {`${first} or ${rest.join(" or ").toLowerCase()} `}
+                <span className="opt">(one is needed)</span>
+              </legend>
+              {grouped.map((f) => fieldOf(f, false))}
+            </fieldset>
+          );
+        })}
         {consent && (
           <div className="field">
             <div className="check">
@@ -203,15 +286,43 @@ export function FormPage(props: {
         )}
         <button type="submit">Send</button>
       </form>
+      <CallLine brand={brand} />
     </Page>
   );
 }
 
-export function MessagePage({ title, message }: { title: string; message: string }) {
+export function MessagePage({ title, message, brand }: { title: string; message: string; brand?: Brand }) {
   return (
-    <Page title={title}>
+    <Page title={title} brand={brand}>
       <h1>{title}</h1>
       <p role="status">{message}</p>
+      <CallLine brand={brand} />
+    </Page>
+  );
+}
+
+/**
+ * After a submission: the form's thanks, what happens next (from the business hours) and a Call
+ * button. Its script tells an embedding page the new, shorter height, so the frame fits the thanks.
+ */
+export function ThanksPage({ form, brand }: { form: Form; brand?: Brand }) {
+  return (
+    <Page title={form.title} brand={brand} script={PAGE_SCRIPT}>
+      <h1>Request sent</h1>
+      <p role="status">{form.thankYouMessage ?? "Thank you! We received your request."}</p>
+      {brand && (
+        <>
+          <h2>What happens next</h2>
+          <p>{brand.reply}</p>
+        </>
+      )}
+      {brand?.phone && (
+        <p>
+          <a className="button" href={brand.phone.href}>
+            {`Call ${brand.phone.text}`}
+          </a>
+        </p>
+      )}
     </Page>
   );
 }

@@ -18,7 +18,8 @@ let browser: Browser;
 let allowedSite: Awaited<ReturnType<typeof hostSite>>;
 let otherSite: Awaited<ReturnType<typeof hostSite>>;
 let readKey: string;
-const embedPage = (port: number) => `<!doctype html><html lang="en"><head><title>Shop ${port}</title></head>
+const embedPage = (port: number) => `<!doctype html><html lang="en"><head><title>Shop ${port}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body><h1>Window cleaning</h1><p>Ask for a quote:</p>
 <script src="${portal.base}/embed.js" data-form="quote" async></script>
 <p id="after">Below the form</p></body></html>`;
@@ -216,6 +217,42 @@ describe("the form in real Chromium", () => {
     expect(lead!.tags).toEqual(expect.arrayContaining(["utm_source:google", "utm_campaign:spring"]));
     expect(lead!.source).toContain(`page ${landing}`);
     expect(lead!.source).toContain("gclid e2e-click");
+    await page.close();
+  });
+
+  it("on a phone, sending through the embed leaves the thank-you in view, the frame fitting it", async () => {
+    const page = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    await page.goto(allowedSite.url);
+    const frame = page.frameLocator("iframe");
+    await frame.locator("[name=name]").waitFor();
+    await page.waitForTimeout(3_100);
+    await frame.locator("[name=name]").fill("Pat Phone");
+    await frame.locator("[name=phone]").fill("612 555 0188");
+    await frame.locator("[name=notes]").fill("Front and back windows, two storeys");
+    // The visitor scrolled down to Send: the frame's top is above the screen.
+    await frame.locator("button[type=submit]").scrollIntoViewIfNeeded();
+    expect(
+      await page.evaluate(() => document.querySelector("iframe")!.getBoundingClientRect().top),
+    ).toBeLessThan(0);
+    await frame.locator("button[type=submit]").click();
+    await frame.locator("h2:text-is('What happens next')").waitFor();
+    await page.waitForFunction(() => {
+      const box = document.querySelector("iframe")!.getBoundingClientRect();
+      return box.top >= 0 && box.height < 640;
+    });
+    const box = await page.evaluate(() => {
+      const { top, bottom, height } = document.querySelector("iframe")!.getBoundingClientRect();
+      return { top, bottom, height, viewport: innerHeight };
+    });
+    const content = await frame.locator("body").evaluate((b) => b.getBoundingClientRect().height);
+    expect(Math.abs(box.height - content)).toBeLessThanOrEqual(2);
+    expect(box.top).toBeGreaterThanOrEqual(0);
+    expect(box.bottom).toBeLessThanOrEqual(box.viewport);
+    await shot(page, "embed-phone-thanks");
     await page.close();
   });
 

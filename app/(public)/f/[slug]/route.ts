@@ -1,23 +1,13 @@
-import { createElement } from "react";
 import { issueToken } from "@/lib/forms/guard";
 import { cleanUrl, type VisitContext } from "@/lib/forms/context";
-import { formNotFoundPage, htmlResponse } from "@/lib/forms/pages";
-import { FormPage } from "@/lib/forms/render";
+import { formNotFoundPage, formPage } from "@/lib/forms/pages";
 import { findForm } from "@/lib/forms/repository";
 
 export async function GET(req: Request, { params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const form = await findForm(slug);
   if (!form) return formNotFoundPage();
-  const page = createElement(FormPage, {
-    form,
-    action: `/api/intake/${form.slug}`,
-    token: await issueToken(form),
-    context: visitOf(req),
-    values: {},
-    errors: [],
-  });
-  return htmlResponse(page, 200, form);
+  return formPage(form, await issueToken(form), visitOf(req));
 }
 
 /**
