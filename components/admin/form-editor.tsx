@@ -10,6 +10,8 @@ import { Field } from "@/components/ui/field";
 import { embedSnippet } from "@/lib/forms/embed-snippet";
 import { FORM_FIELDS, type FormFieldName } from "@/lib/forms/schema";
 import type { FormContent } from "@/lib/forms/repository";
+import type { Stage } from "@/lib/leads/pipeline";
+import { StageSelect } from "@/components/leads/stage-select";
 
 const DEFAULT_LABELS: Record<FormFieldName, string> = {
   name: "Name",
@@ -34,7 +36,16 @@ interface FieldRow {
   choices: string;
 }
 
-export function FormEditor({ form, portal }: { form: FormContent; portal: string }) {
+export function FormEditor({
+  form,
+  portal,
+  stages,
+}: {
+  form: FormContent;
+  portal: string;
+  /** The pipeline, for the stage of the form's new leads. */
+  stages: Stage[];
+}) {
   const router = useRouter();
   const [title, setTitle] = useState(form.title);
   const [intro, setIntro] = useState(form.intro ?? "");
@@ -233,7 +244,15 @@ export function FormEditor({ form, portal }: { form: FormContent; portal: string
           {(aria) => <input {...aria} value={source} onChange={(e) => setSource(e.target.value)} />}
         </Field>
         <Field id="default_stage" label="Stage" error={errors.default_stage}>
-          {(aria) => <input {...aria} value={stage} onChange={(e) => setStage(e.target.value)} />}
+          {(aria) => (
+            <StageSelect
+              {...aria}
+              stages={stages}
+              empty={`The first stage (${stages.find((s) => s.kind === "open")?.name ?? "none"})`}
+              value={stage}
+              onChange={(e) => setStage(e.target.value)}
+            />
+          )}
         </Field>
         <Field id="default_tags" label="Tags" hint="Separated by commas" error={errors.default_tags}>
           {(aria) => <input {...aria} value={tags} onChange={(e) => setTags(e.target.value)} />}

@@ -4,6 +4,8 @@ import { useState } from "react";
 import type { z } from "zod";
 import { fetchJson, RequestFailed } from "@/components/admin/fetch-json";
 import type { bulkSchema } from "@/lib/leads/admin";
+import type { Stage } from "@/lib/leads/pipeline";
+import { StageSelect } from "./stage-select";
 
 type BulkAction = z.input<typeof bulkSchema>["action"];
 
@@ -11,7 +13,16 @@ type BulkAction = z.input<typeof bulkSchema>["action"];
  * Actions on the selected leads: archive, unarchive, add a tag, set the stage. Once one succeeds,
  * the list clears its selection, which closes this bar; only a failure stays to be read.
  */
-export function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => Promise<void> }) {
+export function BulkBar({
+  ids,
+  stages,
+  onDone,
+}: {
+  ids: string[];
+  /** The pipeline, for "Set stage". */
+  stages: Stage[];
+  onDone: () => Promise<void>;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -55,6 +66,7 @@ export function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => Promise<
         button="Set stage"
         busy={busy}
         onRun={(v) => run("set_stage", v)}
+        stages={stages}
       />
       <span aria-live="polite" className="form-error">
         {error}
@@ -71,6 +83,8 @@ function ValueAction(props: {
   button: string;
   busy: boolean;
   onRun: (value: string) => Promise<void>;
+  /** A stage is chosen from the pipeline rather than typed. */
+  stages?: Stage[];
 }) {
   const [value, setValue] = useState("");
   return (
@@ -83,12 +97,22 @@ function ValueAction(props: {
       <label htmlFor={props.id} className="sr-only">
         {props.label}
       </label>
-      <input
-        id={props.id}
-        placeholder={props.placeholder}
-        value={value}
-        onChange={(e) => setValue(e.target.value)}
-      />{" "}
+      {props.stages ? (
+        <StageSelect
+          id={props.id}
+          stages={props.stages}
+          empty={props.placeholder}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+        />
+      ) : (
+        <input
+          id={props.id}
+          placeholder={props.placeholder}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+        />
+      )}{" "}
       <button type="submit" disabled={props.busy || !value.trim()}>
         {props.button}
       </button>

@@ -6,6 +6,8 @@ import { fetchJson } from "@/components/admin/fetch-json";
 import { failure, FormStatus, splitList, useTextFields } from "@/components/admin/form-state";
 import { Field } from "@/components/ui/field";
 import type { AdminLead, assignableUsers } from "@/lib/leads/admin";
+import type { Stage } from "@/lib/leads/pipeline";
+import { StageSelect } from "./stage-select";
 import type { LeadCapabilities } from "@/lib/leads/store";
 
 const TEXT_FIELDS = [
@@ -20,7 +22,6 @@ const TEXT_FIELDS = [
   ["address_country", "Country"],
   ["service_type", "Service"],
   ["source", "Source"],
-  ["stage", "Stage"],
 ] as const;
 
 type Values = Record<string, string>;
@@ -28,6 +29,7 @@ type Values = Record<string, string>;
 function valuesOf(lead: AdminLead): Values {
   const values: Values = {};
   for (const [key] of TEXT_FIELDS) values[key] = lead[key] ?? "";
+  values.stage = lead.stage ?? "";
   values.priority = lead.priority ?? "";
   values.projected_value = lead.projected_value === null ? "" : String(lead.projected_value);
   values.follow_up_date = lead.follow_up_date?.slice(0, 10) ?? "";
@@ -59,8 +61,11 @@ export function LeadEditor({
   assignees,
   canAssign,
   capabilities,
+  stages,
 }: {
   lead: AdminLead;
+  /** The pipeline, for the stage. */
+  stages: Stage[];
   assignees: Awaited<ReturnType<typeof assignableUsers>>;
   canAssign: boolean;
   /** The lead store's: the assignee, archiving and replacing tags are offered where it can do them. */
@@ -135,6 +140,9 @@ export function LeadEditor({
             )}
           </Field>
         ))}
+        <Field id="stage" label="Stage" error={errors.stage}>
+          {(aria) => <StageSelect {...aria} {...bind("stage")} stages={stages} />}
+        </Field>
         <Field id="priority" label="Priority" error={errors.priority}>
           {(aria) => (
             <select {...aria} {...bind("priority")}>

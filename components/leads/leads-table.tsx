@@ -8,7 +8,9 @@ import { Ago } from "@/components/ui/date-time";
 import { displayPhone } from "@/components/ui/phone";
 import type { ListResponse } from "@/lib/leads/schema";
 import type { LeadCapabilities } from "@/lib/leads/store";
+import type { Stage } from "@/lib/leads/pipeline";
 import { BulkBar } from "./bulk-bar";
+import { StageSelect } from "./stage-select";
 import { useListQuery } from "./use-list-query";
 
 type ListBody = Pick<ListResponse, "data" | "pagination">;
@@ -18,7 +20,7 @@ const KEYS = ["search", "stage", "tags", "archived", "limit", "page"] as const;
 const PAGE_SIZES = ["25", "50", "100", "200"];
 
 /** `capabilities`: the lead store's; selecting rows and exporting are offered where it can do them. */
-export function LeadsTable({ stages, capabilities }: { stages: string[]; capabilities: LeadCapabilities }) {
+export function LeadsTable({ stages, capabilities }: { stages: Stage[]; capabilities: LeadCapabilities }) {
   const { params, query: qs, update, term, search: onSearch, clearSearch, pathname } = useListQuery(KEYS);
   const { data, error, isLoading, isValidating, mutate } = useSWR<ListBody>(
     `/api/admin/leads?${qs}`,
@@ -78,18 +80,13 @@ export function LeadsTable({ stages, capabilities }: { stages: string[]; capabil
         </div>
         <div className="field">
           <label htmlFor="stage">Stage</label>
-          <select
+          <StageSelect
             id="stage"
+            stages={stages}
+            empty="Any"
             value={params.get("stage") ?? ""}
             onChange={(e) => update({ stage: e.target.value || null })}
-          >
-            <option value="">Any</option>
-            {[...new Set([...stages, ...(params.get("stage") ? [params.get("stage")!] : [])])].map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
+          />
         </div>
         <TagFilter value={params.get("tags") ?? ""} onChange={(tags) => update({ tags: tags || null })} />
         <div className="field">
@@ -145,6 +142,7 @@ export function LeadsTable({ stages, capabilities }: { stages: string[]; capabil
       {selected.size > 0 && capabilities.bulk ? (
         <BulkBar
           ids={[...selected]}
+          stages={stages}
           onDone={async () => {
             setSelected(new Set());
             await mutate();

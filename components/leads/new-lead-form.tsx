@@ -5,6 +5,8 @@ import { useState } from "react";
 import { fetchJson } from "@/components/admin/fetch-json";
 import { failure, FormStatus, splitList, useTextFields } from "@/components/admin/form-state";
 import { Field } from "@/components/ui/field";
+import type { Stage } from "@/lib/leads/pipeline";
+import { StageSelect } from "./stage-select";
 
 const FIELDS = [
   ["name", "Name", "text"],
@@ -14,14 +16,14 @@ const FIELDS = [
   ["address_city", "City", "text"],
   ["address_zip", "ZIP code", "text"],
   ["service_type", "Service", "text"],
-  ["stage", "Stage", "text"],
   ["source", "Source", "text"],
 ] as const;
 
 /** A lead typed in by staff (a phone call, a walk-in); it dedupes like every other lead. */
-export function NewLeadForm() {
+export function NewLeadForm({ stages }: { stages: Stage[] }) {
   const router = useRouter();
-  const [values, , bind] = useTextFields<string>({ stage: "new", source: "phone" });
+  const first = stages.find((s) => s.kind === "open")?.name ?? "";
+  const [values, , bind] = useTextFields<string>({ stage: first, source: "phone" });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -60,6 +62,9 @@ export function NewLeadForm() {
             {(aria) => <input {...aria} {...bind(key)} type={type} />}
           </Field>
         ))}
+        <Field id="stage" label="Stage" error={errors.stage}>
+          {(aria) => <StageSelect {...aria} {...bind("stage")} stages={stages} />}
+        </Field>
       </div>
       <Field id="tags" label="Tags" hint="Separated by commas" error={errors.tags}>
         {(aria) => <input {...aria} {...bind("tags")} />}

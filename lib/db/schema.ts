@@ -482,6 +482,47 @@ export const smsOptOuts = pgTable(
   (t) => [uniqueIndex("sms_opt_outs_phone_idx").on(t.companyId, t.phone)],
 );
 
+export const STAGE_KINDS = ["open", "won", "lost"] as const;
+export type StageKind = (typeof STAGE_KINDS)[number];
+
+/**
+ * A company's pipeline (lib/leads/pipeline.ts): its stages in order, each open, won or lost. A
+ * lead's stage is the stage's name (the API's free string): a trigger puts a lead without one in
+ * the first open stage, spells a known one as the pipeline does, and adds an unknown one as open.
+ * A retired stage keeps its row (its name may come back) but is offered nowhere.
+ */
+export const stages = pgTable(
+  "stages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    companyId: uuid("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: STAGE_KINDS }).notNull().default("open"),
+    position: integer("position").notNull(),
+    retiredAt: timestamp("retired_at", { withTimezone: true, mode: "date" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("stages_name_idx").on(t.companyId, sql`lower(${t.name})`)],
+);
+
+/** A user's own saved list views: a name and the list's query string (lib/leads/views.ts). */
+export const savedViews = pgTable(
+  "saved_views",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    query: text("query").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("saved_views_name_idx").on(t.userId, sql`lower(${t.name})`)],
+);
+
+export type StageRow = typeof stages.$inferSelect;
 export type Company = typeof companies.$inferSelect;
 export type FormRow = typeof forms.$inferSelect;
 export type LeadRow = typeof leads.$inferSelect;

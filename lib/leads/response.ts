@@ -8,6 +8,7 @@ import { fieldText, withKnownNames } from "@/lib/forms/aliases";
 import { invalidateLeadLists } from "./cache";
 import { staffActor } from "./actor";
 import type { ListScope } from "./list";
+import { inOpenStage } from "./pipeline";
 import { visibleLead } from "./visible-lead";
 
 /**
@@ -113,6 +114,7 @@ export async function responseStats(scope: ListScope, timeZone: string): Promise
     scope.memberId ? eq(leads.assignedTo, scope.memberId) : undefined,
     isNull(leads.firstResponseAt),
     eq(leads.archived, false),
+    inOpenStage,
     sql`${leads.createdAt} < ${before.toISOString()}`,
     sql`${leads.createdAt} > ${new Date(at.getTime() - WAITING_WINDOW_MS).toISOString()}`,
   );
@@ -180,6 +182,7 @@ export async function dueFollowUps(scope: ListScope, timeZone: string, limit = 2
           ? sql`(${leads.assignedTo} = ${scope.memberId} or ${leads.createdBy} = ${scope.memberId})`
           : undefined,
         eq(leads.archived, false),
+        inOpenStage,
         lte(leads.followUpDate, endOfToday),
       ),
     )

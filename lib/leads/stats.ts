@@ -4,13 +4,17 @@ import { getDb } from "@/lib/db/client";
 import { leads } from "@/lib/db/schema";
 import { cachedLeadRead } from "./cache";
 import { EVERY_LEAD, type ListScope, listConditions, OPEN_LEADS } from "./list";
+import { inOpenStage, pipeline, stageOf } from "./pipeline";
 
 export const DASHBOARD_DAYS = 30;
 
 export interface LeadStats {
   /** One entry per UTC day, oldest first, the last being today; days without leads count 0. */
   perDay: { day: string; count: number }[];
-  /** Leads not archived, by stage and by source, largest first; null is "none". */
+  /**
+   * Open leads (not archived, in an open stage): by stage in the pipeline's order, every open stage
+   * shown, and by source, largest first; null is "none".
+   */
   byStage: { label: string | null; count: number }[];
   bySource: { label: string | null; count: number }[];
   total: number;
@@ -25,7 +29,7 @@ async function compute(scope: ListScope): Promise<LeadStats> {
     Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - (DASHBOARD_DAYS - 1)),
   );
   const everyLead = listConditions(scope, EVERY_LEAD);
-  const active = listConditions(scope, OPEN_LEADS);
+  const active = and(listConditions(scope, OPEN_LEADS), inOpenStage);
   const day = sql<string>`to_char(${leads.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
   const [days, stages, sources, [totals]] = await Promise.all([
     db
@@ -34,12 +38,10 @@ async function compute(scope: ListScope): Promise<LeadStats> {
       .where(and(everyLead, gte(leads.createdAt, start)))
       .groupBy(day),
     db
-      .select({ label: leads.stage, count: count() })
+      .select({ label: sql<string | null>`lower(${leads.stage})`, count: count() })
       .from(leads)
       .where(active)
-      .groupBy(leads.stage)
-      .orderBy(desc(count()))
-      .limit(TOP),
+      .groupBy(sql`lower(${leads.stage})`),
     db
       .select({ label: leads.source, count: count() })
       .from(leads)
@@ -54,7 +56,23 @@ async function compute(scope: ListScope): Promise<LeadStats> {
     const key = new Date(start.getTime() + i * 86_400_000).toISOString().slice(0, 10);
     return { day: key, count: byDay.get(key) ?? 0 };
   });
-  return { perDay, byStage: stages, bySource: sources, total: totals?.count ?? 0 };
+  const stagesNow = await pipeline(scope.companyId);
+  const byName = new Map<string, number>();
+  const elsewhere: LeadStats["byStage"] = [];
+  for (const row of stages) {
+    const stage = stageOf(row.label, stagesNow);
+    if (stage) byName.set(stage.name, (byName.get(stage.name) ?? 0) + row.count);
+    else elsewhere.push(row);
+  }
+  // Every open stage in the pipeline's order (leads without a stage in the first), then any stage
+  // leads are still in that the pipeline retired.
+  const byStage = [
+    ...stagesNow
+      .filter((s) => s.kind === "open")
+      .map((s) => ({ label: s.name, count: byName.get(s.name) ?? 0 })),
+    ...elsewhere,
+  ];
+  return { perDay, byStage, bySource: sources, total: totals?.count ?? 0 };
 }
 
 /** The dashboard's figures, cached with the company's lists and made stale by the same writes. */

@@ -464,7 +464,7 @@ describe("members", () => {
       method: "PATCH",
       params: { id: theirs.id },
       cookie: memberCookie,
-      body: { stage: "mine now" },
+      body: { stage: "Contacted" },
     });
     expect(edit.status).toBe(404);
     const bulk = await call(bulkRoute, "/api/admin/leads/bulk", {
@@ -516,14 +516,14 @@ describe("members", () => {
     expect(list.data.map((l) => l.id)).toEqual([data.id]);
 
     const again = await json<{ data: Lead; created: boolean }>(
-      await create({ phone: "6125550131", tags: ["second"] }),
+      await create({ name: "Walk-in", phone: "6125550131", tags: ["second"] }),
     );
     expect(again.created).toBe(false);
     expect(again.data.tags).toEqual(["walk-in", "second"]);
 
     // Stage and source typed in describe a new lead: an existing one keeps its own.
     const staged = await json<{ data: Lead }>(
-      await create({ phone: "6125550131", stage: "new", source: "phone" }),
+      await create({ name: "Walk-in", phone: "6125550131", stage: "new", source: "phone" }),
     );
     expect(staged.data.stage).toBeNull();
     expect(staged.data.source).toBeNull();
@@ -532,7 +532,7 @@ describe("members", () => {
     const someoneElses = (
       await tenant.api.post<Lead>({ name: "Known", email: "known@example.com", notes: "Kept" })
     ).body;
-    const refused = await create({ email: "KNOWN@example.com", name: null, notes: "Overwritten?" });
+    const refused = await create({ email: "KNOWN@example.com", name: "Someone", notes: "Overwritten?" });
     expect(refused.status).toBe(409);
     expect(await json(refused)).toEqual({
       status: "error",
@@ -542,7 +542,7 @@ describe("members", () => {
     const untouched = (await tenant.api.get<{ data: Lead }>(someoneElses.id)).body.data;
     expect([untouched.name, untouched.notes]).toEqual(["Known", "Kept"]);
 
-    const bad = await create({ phone: "12", assigned_to: member.id });
+    const bad = await create({ name: "Bad", phone: "12", assigned_to: member.id });
     expect(bad.status).toBe(400);
     expect(await json(bad)).toEqual({
       status: "error",
@@ -559,7 +559,11 @@ describe("members", () => {
       call(leadRoute, `/api/admin/leads/${id}`, { method: "PATCH", params: { id }, cookie, body });
     const mine = (
       await json<{ data: Lead }>(
-        await call(leadsRoute, "/api/admin/leads", { method: "POST", cookie, body: { name: "Mine" } }),
+        await call(leadsRoute, "/api/admin/leads", {
+          method: "POST",
+          cookie,
+          body: { name: "Mine", email: "mine@example.com" },
+        }),
       )
     ).data;
     const hidden = (

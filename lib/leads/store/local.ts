@@ -13,7 +13,6 @@ import { normaliseLeadInput } from "../normalise";
 import { filterKey, queryKey } from "../query-key";
 import { listResponseSchema } from "../schema";
 import { toApiLead } from "../serialize";
-import { stagesInUse } from "../stages";
 import { leadStats } from "../stats";
 import { updateLead } from "../update-lead";
 import { upsertLead } from "../upsert";
@@ -89,5 +88,4 @@ export const localStore: LeadStore = {
   bulk: bulkUpdate,
   export: exportCsv,
   stats: leadStats,
-  stagesInUse,
 };

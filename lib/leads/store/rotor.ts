@@ -11,7 +11,6 @@ import { submitToRotor } from "./rotor-submit";
 import type { LeadStore } from "./types";
 
 /** Rotor's API does not list the stages in use: the stage filter offers the usual ones. */
-const USUAL_STAGES = ["new", "contacted", "quoted", "won", "lost"];
 
 /** A lead from Rotor, in the admin's shape: Rotor says neither who created it nor when it changed. */
 const fromRotor = (lead: ApiLead): AdminLead =>
@@ -104,10 +103,6 @@ export const rotorStore: LeadStore = {
 
   async stats() {
     throw fail.notUpstream("Counting leads");
-  },
-
-  async stagesInUse() {
-    return USUAL_STAGES;
   },
 };
 

@@ -48,8 +48,6 @@ export interface LeadStore {
   export(scope: ListScope, query: ListQuery): ReadableStream<Uint8Array>;
   /** The dashboard's figures (`stats`). */
   stats(scope: ListScope): Promise<LeadStats>;
-  /** The stages the stage filter offers. */
-  stagesInUse(scope: ListScope): Promise<string[]>;
 }
 
 /** What an adapter can do, beyond what every adapter does (the API's upsert, lists, one lead). */

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { LeadsTable } from "@/components/leads/leads-table";
 import { adminPage } from "@/lib/auth/admin-page";
-import { scopeOf } from "@/lib/leads/admin";
+import { pipeline } from "@/lib/leads/pipeline";
 import { leadStore } from "@/lib/leads/store";
 
 export default adminPage({}, async (user) => {
@@ -23,7 +23,7 @@ export default adminPage({}, async (user) => {
         </span>
       </div>
       <Suspense fallback={<p>Loading leads…</p>}>
-        <LeadsTable stages={await store.stagesInUse(scopeOf(user))} capabilities={store.capabilities} />
+        <LeadsTable stages={await pipeline(user.companyId)} capabilities={store.capabilities} />
       </Suspense>
     </>
   );

@@ -1,11 +1,13 @@
 import { CompanySettings } from "@/components/admin/company-settings";
+import { PipelineEditor } from "@/components/admin/pipeline-editor";
 import { adminPage } from "@/lib/auth/admin-page";
 import { companyProfile } from "@/lib/company/profile";
 import { formatPhone } from "@/lib/leads/phone";
+import { pipeline } from "@/lib/leads/pipeline";
 
-/** The business's profile, which forms, alerts and auto-replies use. */
+/** The business's profile, which forms, alerts and auto-replies use, and its pipeline. */
 export default adminPage({ adminOnly: true }, async (user) => {
-  const profile = await companyProfile(user.companyId);
+  const [profile, stages] = await Promise.all([companyProfile(user.companyId), pipeline(user.companyId)]);
   return (
     <>
       <h1>Settings</h1>
@@ -27,6 +29,9 @@ export default adminPage({ adminOnly: true }, async (user) => {
           replyWithin: profile.replyWithin,
         }}
       />
+      <section className="card" style={{ marginTop: "1.5rem" }}>
+        <PipelineEditor stages={stages} />
+      </section>
     </>
   );
 });

@@ -4,6 +4,7 @@ import { leadListJson, parseListQuery } from "@/lib/leads";
 import { readJsonAs } from "@/lib/http/body";
 import { leadCreateSchema, scopeOf } from "@/lib/leads/admin";
 import { leadStore } from "@/lib/leads/store";
+import { checkNewLead } from "@/lib/leads/staff-rules";
 
 /** The admin's list: the API's envelope, cached per company, member and query; ?refresh=1 skips the cache. */
 export const GET = withSession({}, async ({ req, user }) => {
@@ -17,6 +18,7 @@ export const GET = withSession({}, async ({ req, user }) => {
 /** A lead typed in by staff; 201 when new, 200 when it matched (and updated) an existing lead. */
 export const POST = withSession({}, async ({ req, user }) => {
   const input = await readJsonAs(req, leadCreateSchema);
+  await checkNewLead(user.companyId, input);
   const { created, lead } = await (await leadStore(user.companyId)).create(user, input);
   return jsonResponse(
     {

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { FormEditor } from "@/components/admin/form-editor";
 import { adminPage } from "@/lib/auth/admin-page";
 import { listForms } from "@/lib/forms/repository";
+import { pipeline } from "@/lib/leads/pipeline";
 
 export default adminPage<{ params: Promise<{ slug: string }> }>(
   { adminOnly: true },
@@ -24,6 +25,7 @@ export default adminPage<{ params: Promise<{ slug: string }> }>(
         <h1>{form.title}</h1>
         <FormEditor
           portal={`${proto}://${host}`}
+          stages={await pipeline(user.companyId)}
           form={{
             slug: form.slug,
             title: form.title,

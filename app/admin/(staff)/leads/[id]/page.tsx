@@ -13,6 +13,7 @@ import { DomainError } from "@/lib/errors";
 import { RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
 import { type AdminLead, assignableUsers } from "@/lib/leads/admin";
 import { leadTimeline, openProposals } from "@/lib/leads/history";
+import { pipeline } from "@/lib/leads/pipeline";
 import { leadStore } from "@/lib/leads/store";
 
 export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, { params }) => {
@@ -48,9 +49,12 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
       : lead.assigned_to
         ? [{ id: lead.assigned_to, label: lead.assigned_to === user.id ? "You" : "Another member of staff" }]
         : [];
-  const [proposals, timeline, message] = store.capabilities.history
-    ? await Promise.all([openProposals(user, id), leadTimeline(user, id), latestMessage(lead)])
-    : [[], null, lead.notes];
+  const [proposals, timeline, message, stages] = await Promise.all([
+    store.capabilities.history ? openProposals(user, id) : [],
+    store.capabilities.history ? leadTimeline(user, id) : null,
+    store.capabilities.history ? latestMessage(lead) : lead.notes,
+    pipeline(user.companyId),
+  ]);
   const assignee = lead.assigned_to
     ? (assignees.find((a) => a.id === lead.assigned_to)?.label ?? "Another member of staff")
     : null;
@@ -84,6 +88,7 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
           assignees={assignees}
           canAssign={user.role === "admin"}
           capabilities={store.capabilities}
+          stages={stages}
         />
       </details>
       {timeline ? <LeadTimeline leadId={lead.id} entries={timeline.entries} next={timeline.next} /> : null}

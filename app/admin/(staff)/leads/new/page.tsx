@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { NewLeadForm } from "@/components/leads/new-lead-form";
 import { adminPage } from "@/lib/auth/admin-page";
+import { pipeline } from "@/lib/leads/pipeline";
 import { leadStore } from "@/lib/leads/store";
 
 export default adminPage({}, async (user) => (
@@ -15,6 +16,6 @@ export default adminPage({}, async (user) => (
         ? " the stage and source are for a new lead only."
         : " the lead is written to Rotor, so a stage and source typed here replace that lead's."}
     </p>
-    <NewLeadForm />
+    <NewLeadForm stages={await pipeline(user.companyId)} />
   </>
 ));

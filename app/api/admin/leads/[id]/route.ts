@@ -4,6 +4,7 @@ import { jsonResponse } from "@/lib/api/respond";
 import { leadEditSchema } from "@/lib/leads/admin";
 import { erasePerson } from "@/lib/leads/person";
 import { leadStore } from "@/lib/leads/store";
+import { checkLeadEdit } from "@/lib/leads/staff-rules";
 
 export const GET = withSession<{ id: string }>({}, async ({ user, params }) => {
   const lead = await (await leadStore(user.companyId)).getForStaff(user, params.id);
@@ -12,7 +13,9 @@ export const GET = withSession<{ id: string }>({}, async ({ user, params }) => {
 
 export const PATCH = withSession<{ id: string }>({}, async ({ req, user, params }) => {
   const input = await readJsonAs(req, leadEditSchema);
-  const lead = await (await leadStore(user.companyId)).update(user, params.id, input);
+  const store = await leadStore(user.companyId);
+  await checkLeadEdit(user.companyId, input, () => store.getForStaff(user, params.id));
+  const lead = await store.update(user, params.id, input);
   return jsonResponse({ data: lead, status: "success" });
 });
 
