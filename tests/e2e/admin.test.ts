@@ -227,8 +227,9 @@ describe("the admin in real Chromium", () => {
     await page.fill("#search", "");
     await page.waitForSelector(`text=${SEEDED} leads`);
 
-    await page.selectOption("#stage", "won");
-    await page.waitForURL(/stage=won/);
+    // The stage filter offers the pipeline's stages, as it spells them.
+    await page.selectOption("#stage", "Won");
+    await page.waitForURL(/stage=Won/);
     await page.waitForSelector("text=40 leads");
     await page.fill("#tags", "roof");
     await page.press("#tags", "Enter");
@@ -267,21 +268,21 @@ describe("the admin in real Chromium", () => {
     await page.waitForSelector("#email-error");
     expect(await page.textContent("#email-error")).toBe("Invalid email format");
     await page.fill("#email", "person108@example.com");
-    await page.fill("#stage", "booked");
+    await page.selectOption("#stage", "Scheduled");
     await page.fill("#notes", "Wants the back windows too");
     await page.fill("#tags", "roof, priority");
     await page.click("text=Save changes");
     await page.waitForSelector("text=Saved.");
     // The page's refresh after the save brings the new stage into the header, and keeps the form open
     // with its "Saved." (the editor is not started afresh by its own save).
-    await page.waitForSelector("dd:text-is('booked')");
+    await page.waitForSelector("dd:text-is('Scheduled')");
     expect(await page.isVisible("text=Saved.")).toBe(true);
     await shot("lead-edited");
 
     await page.goto(`${portal.base}/admin/leads?search=person108`);
     await page.waitForSelector("text=1 lead");
     const row = await page.locator("tbody tr").first().textContent();
-    expect(row).toContain("booked");
+    expect(row).toContain("Scheduled");
     expect(row).toContain("priority");
   });
 

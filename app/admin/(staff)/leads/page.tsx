@@ -12,6 +12,11 @@ export default adminPage({}, async (user) => {
       <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
         <h1>Leads</h1>
         <span style={{ display: "flex", gap: "0.5rem" }}>
+          {store.capabilities.stats ? (
+            <Link className="button" href="/admin/leads/board">
+              Board
+            </Link>
+          ) : null}
           {store.capabilities.history ? (
             <Link className="button" href="/admin/leads/due">
               Follow-ups due
