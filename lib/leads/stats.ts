@@ -31,6 +31,8 @@ async function compute(scope: ListScope): Promise<LeadStats> {
   const everyLead = listConditions(scope, EVERY_LEAD);
   const active = and(listConditions(scope, OPEN_LEADS), inOpenStage);
   const day = sql<string>`to_char(${leads.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
+  // "website", not "website · page https://…": a form's leads carry the page after the source.
+  const sourceName = sql<string | null>`nullif(split_part(${leads.source}, ' · ', 1), '')`;
   const [days, stages, sources, [totals]] = await Promise.all([
     db
       .select({ day, count: count() })
@@ -43,10 +45,10 @@ async function compute(scope: ListScope): Promise<LeadStats> {
       .where(active)
       .groupBy(sql`lower(${leads.stage})`),
     db
-      .select({ label: leads.source, count: count() })
+      .select({ label: sourceName, count: count() })
       .from(leads)
       .where(active)
-      .groupBy(leads.source)
+      .groupBy(sourceName)
       .orderBy(desc(count()))
       .limit(TOP),
     db.select({ count: count() }).from(leads).where(active),

@@ -169,8 +169,10 @@ describe("the admin in real Chromium", () => {
     expect(await page.textContent("#confirm-error")).toBe("The two passwords differ");
     expect(await page.inputValue("#email")).toBe(ADMIN.email);
     expect(await page.getAttribute("#confirm", "aria-invalid")).toBe("true");
+    // The password was valid, so it is kept; only the one that did not match is emptied.
+    expect(await page.inputValue("#password")).toBe(ADMIN.password);
+    expect(await page.inputValue("#confirm")).toBe("");
     await shot("setup-error");
-    await page.fill("#password", ADMIN.password);
     await page.fill("#confirm", ADMIN.password);
     await Promise.all([page.waitForURL(`${portal.base}/admin`), page.click("button[type=submit]")]);
     expect(await page.textContent("h1")).toBe("Dashboard");

@@ -2,6 +2,7 @@ import { issueToken } from "@/lib/forms/guard";
 import { cleanUrl, type VisitContext } from "@/lib/forms/context";
 import { formNotFoundPage, formPage } from "@/lib/forms/pages";
 import { findForm } from "@/lib/forms/repository";
+import { requestOrigin } from "@/lib/http/origin";
 
 export async function GET(req: Request, { params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
@@ -15,9 +16,12 @@ export async function GET(req: Request, { params }: { params: Promise<{ slug: st
  * opened directly, this address (with its UTM parameters) and the browser's Referer.
  */
 function visitOf(req: Request): VisitContext {
-  const query = new URL(req.url).searchParams;
+  const url = new URL(req.url);
+  const query = url.searchParams;
+  // As the browser asked for it (127.0.0.1 stays 127.0.0.1), not as the server's own address.
+  const asked = `${requestOrigin(req) ?? url.origin}${url.pathname}${url.search}`;
   return {
-    page: cleanUrl(query.get("page")) ?? cleanUrl(req.url),
+    page: cleanUrl(query.get("page")) ?? cleanUrl(asked),
     referrer: cleanUrl(query.get("ref")) ?? cleanUrl(req.headers.get("referer")),
   };
 }
