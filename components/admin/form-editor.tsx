@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { DEFAULT_REPLY_TEMPLATE, PLACEHOLDERS } from "@/lib/alerts/reply-template";
@@ -266,7 +267,7 @@ export function FormEditor({ form, portal }: { form: FormContent; portal: string
       <p className="muted">
         Sent once per submission, only to the address or number the visitor gave (a text only with their
         consent when the form asks for it, never to a number that replied STOP). Your hours and time zone are
-        in <a href="/admin/settings">Settings</a>.
+        in <Link href="/admin/settings">Settings</Link>.
       </p>
       <fieldset className="checks">
         <legend className="sr-only">Auto-reply by</legend>
