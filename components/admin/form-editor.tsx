@@ -148,7 +148,7 @@ export function FormEditor({ form, portal }: { form: FormContent; portal: string
       <h2>Fields</h2>
       {errors.settings ? <p className="form-error">{errors.settings}</p> : null}
       <div className="table-wrap">
-        <table className="data">
+        <table className="data cards">
           <thead>
             <tr>
               <th scope="col">Show</th>
@@ -160,7 +160,7 @@ export function FormEditor({ form, portal }: { form: FormContent; portal: string
           <tbody>
             {rows.map((row, i) => (
               <tr key={row.name}>
-                <td>
+                <td className="title">
                   <label style={{ fontWeight: 400 }}>
                     <input
                       type="checkbox"
@@ -170,7 +170,7 @@ export function FormEditor({ form, portal }: { form: FormContent; portal: string
                     <code>{row.name}</code>
                   </label>
                 </td>
-                <td>
+                <td data-label="Label">
                   <input
                     aria-label={`Label of ${row.name}`}
                     value={row.label}
@@ -178,7 +178,7 @@ export function FormEditor({ form, portal }: { form: FormContent; portal: string
                     onChange={(e) => setRow(i, { label: e.target.value })}
                   />
                 </td>
-                <td>
+                <td data-label="Required">
                   <input
                     type="checkbox"
                     aria-label={`${row.name} required`}
@@ -187,7 +187,7 @@ export function FormEditor({ form, portal }: { form: FormContent; portal: string
                     onChange={(e) => setRow(i, { required: e.target.checked })}
                   />
                 </td>
-                <td>
+                <td data-label="Choices">
                   {row.name === "service_type" ? (
                     <textarea
                       aria-label="Service choices"
