@@ -238,7 +238,7 @@ describe("the admin on a 390 × 844 phone", () => {
     await page.fill("#title", "Ask for a free quote on windows, roofs and gutters");
     await page.fill(
       "#allowed_origins",
-      "https://www.northside-windows-and-roofing.example.com, https://quotes.example.org",
+      "https://www.northside-windows-and-roofing.example.com\nhttps://quotes.example.org",
     );
     await page.click("text=Save form");
     await page.waitForSelector("text=Saved.");
