@@ -157,8 +157,10 @@ describe("the admin on a 390 × 844 phone", () => {
 
     await checkStaffPages("empty", MISSING_LEAD, 0);
 
-    // A lead that is not there is the admin's 404 too, in its frame, with the way back to the leads.
-    await open(MISSING_LEAD);
+    // An unknown address and a lead that is not there: the admin's 404, with its status, in the
+    // admin frame, with the way back to the leads.
+    expect((await page.goto(`${portal.base}/admin/no-such-page`))!.status()).toBe(404);
+    expect((await page.goto(portal.base + MISSING_LEAD))!.status()).toBe(404);
     expect(await page.textContent("h1")).toBe("Page not found");
     expect(await page.isVisible(".admin-bar .menu-toggle")).toBe(true);
     await Promise.all([page.waitForURL(/\/admin\/leads$/), page.click("a:text-is('Back to Leads')")]);
