@@ -107,7 +107,7 @@ export function ApiKeys({ keys, defaultLimit }: { keys: KeyRow[]; defaultLimit: 
         <p className="muted">No keys yet.</p>
       ) : (
         <div className="table-wrap">
-          <table className="data">
+          <table className="data cards">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -124,21 +124,21 @@ export function ApiKeys({ keys, defaultLimit }: { keys: KeyRow[]; defaultLimit: 
             <tbody>
               {keys.map((k) => (
                 <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td>
+                  <td className="title">{k.name}</td>
+                  <td data-label="Key">
                     <code>{k.prefix}…</code>
                   </td>
-                  <td>{k.scopes.join(", ")}</td>
-                  <td>
+                  <td data-label="Scopes">{k.scopes.join(", ")}</td>
+                  <td data-label="Today">
                     {k.requestsToday} / {k.dailyLimit}
                   </td>
-                  <td>
+                  <td data-label="Last used">
                     <DateTime value={k.lastUsedAt} fallback="never" />
                   </td>
-                  <td>
+                  <td data-label="Created">
                     <DateTime value={k.createdAt} />
                   </td>
-                  <td>
+                  <td className="actions">
                     {k.revokedAt ? (
                       <span className="muted">
                         revoked <DateTime value={k.revokedAt} />

@@ -130,7 +130,7 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointView[] }) {
         <p className="muted">No endpoints yet.</p>
       ) : (
         <div className="table-wrap">
-          <table className="data">
+          <table className="data cards">
             <thead>
               <tr>
                 <th scope="col">URL</th>
@@ -145,14 +145,14 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointView[] }) {
             <tbody>
               {endpoints.map((e) => (
                 <tr key={e.id}>
-                  <td>
+                  <td className="title">
                     <code>{e.url}</code>
                   </td>
-                  <td>{e.format === "json" ? "Signed JSON" : FORMAT_LABELS[e.format]}</td>
-                  <td>
+                  <td data-label="Sends">{e.format === "json" ? "Signed JSON" : FORMAT_LABELS[e.format]}</td>
+                  <td data-label="Secret">
                     <code>{e.secretHint}</code>
                   </td>
-                  <td>
+                  <td data-label="State">
                     {!e.active ? (
                       "Off"
                     ) : e.pausedUntil ? (
@@ -164,7 +164,7 @@ export function WebhookEndpoints({ endpoints }: { endpoints: EndpointView[] }) {
                       "On"
                     )}
                   </td>
-                  <td style={{ whiteSpace: "nowrap" }}>
+                  <td className="actions" style={{ whiteSpace: "nowrap" }}>
                     {changesOf(e).map(({ label, body }) => (
                       <Fragment key={label}>
                         <button

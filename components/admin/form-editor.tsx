@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { DEFAULT_REPLY_TEMPLATE, PLACEHOLDERS } from "@/lib/alerts/reply-template";
@@ -158,7 +159,7 @@ export function FormEditor({
       <h2>Fields</h2>
       {errors.settings ? <p className="form-error">{errors.settings}</p> : null}
       <div className="table-wrap">
-        <table className="data">
+        <table className="data cards">
           <thead>
             <tr>
               <th scope="col">Show</th>
@@ -170,7 +171,7 @@ export function FormEditor({
           <tbody>
             {rows.map((row, i) => (
               <tr key={row.name}>
-                <td>
+                <td className="title">
                   <label style={{ fontWeight: 400 }}>
                     <input
                       type="checkbox"
@@ -180,7 +181,7 @@ export function FormEditor({
                     <code>{row.name}</code>
                   </label>
                 </td>
-                <td>
+                <td data-label="Label">
                   <input
                     aria-label={`Label of ${row.name}`}
                     value={row.label}
@@ -188,7 +189,7 @@ export function FormEditor({
                     onChange={(e) => setRow(i, { label: e.target.value })}
                   />
                 </td>
-                <td>
+                <td data-label="Required">
                   <input
                     type="checkbox"
                     aria-label={`${row.name} required`}
@@ -197,7 +198,7 @@ export function FormEditor({
                     onChange={(e) => setRow(i, { required: e.target.checked })}
                   />
                 </td>
-                <td>
+                <td data-label="Choices">
                   {row.name === "service_type" ? (
                     <textarea
                       aria-label="Service choices"
@@ -285,7 +286,7 @@ export function FormEditor({
       <p className="muted">
         Sent once per submission, only to the address or number the visitor gave (a text only with their
         consent when the form asks for it, never to a number that replied STOP). Your hours and time zone are
-        in <a href="/admin/settings">Settings</a>.
+        in <Link href="/admin/settings">Settings</Link>.
       </p>
       <fieldset className="checks">
         <legend className="sr-only">Auto-reply by</legend>

@@ -68,7 +68,7 @@ export function Users({ users, me }: { users: UserRow[]; me: string }) {
         {status}
       </p>
       <div className="table-wrap">
-        <table className="data">
+        <table className="data cards">
           <thead>
             <tr>
               <th scope="col">Email</th>
@@ -83,9 +83,9 @@ export function Users({ users, me }: { users: UserRow[]; me: string }) {
           <tbody>
             {users.map((u) => (
               <tr key={u.id}>
-                <td>{u.email}</td>
-                <td>{u.name}</td>
-                <td>
+                <td className="title">{u.email}</td>
+                <td data-label="Name">{u.name}</td>
+                <td data-label="Role">
                   {u.id === me ? (
                     u.role
                   ) : (
@@ -106,10 +106,10 @@ export function Users({ users, me }: { users: UserRow[]; me: string }) {
                     </select>
                   )}
                 </td>
-                <td>
+                <td data-label="Last sign-in">
                   <DateTime value={u.lastSignInAt} fallback="never" />
                 </td>
-                <td>
+                <td className="actions">
                   {u.id === me ? (
                     <span className="muted">you</span>
                   ) : resetting?.id === u.id ? (

@@ -161,7 +161,7 @@ export function LeadsTable({ stages, capabilities }: { stages: Stage[]; capabili
         </div>
       ) : (
         <div className="table-wrap">
-          <table className="data" aria-busy={isLoading || isValidating}>
+          <table className="data cards leads" aria-busy={isLoading || isValidating}>
             <thead>
               <tr>
                 {capabilities.bulk ? (
@@ -206,7 +206,7 @@ export function LeadsTable({ stages, capabilities }: { stages: Stage[]; capabili
                 rows.map((lead) => (
                   <tr key={lead.id}>
                     {capabilities.bulk ? (
-                      <td>
+                      <td className="select">
                         <input
                           type="checkbox"
                           aria-label={`Select ${lead.name ?? lead.email ?? lead.phone ?? "lead"}`}
@@ -215,25 +215,27 @@ export function LeadsTable({ stages, capabilities }: { stages: Stage[]; capabili
                         />
                       </td>
                     ) : null}
-                    <td>
+                    <td className="title">
                       <Link href={`/admin/leads/${lead.id}`}>{lead.name || "(no name)"}</Link>
                       {lead.archived ? <span className="muted"> · archived</span> : null}
                     </td>
-                    <td style={{ whiteSpace: "nowrap" }}>{lead.phone ? displayPhone(lead.phone) : null}</td>
-                    <td>{lead.email}</td>
-                    <td>{lead.stage}</td>
-                    <td>
+                    <td data-label="Phone" style={{ whiteSpace: "nowrap" }}>
+                      {lead.phone ? displayPhone(lead.phone) : null}
+                    </td>
+                    <td data-label="Email">{lead.email}</td>
+                    <td data-label="Stage">{lead.stage}</td>
+                    <td data-label="Tags">
                       {lead.tags.map((t) => (
                         <span className="tag" key={t}>
                           {t}
                         </span>
                       ))}
                     </td>
-                    <td>{lead.source}</td>
-                    <td style={{ whiteSpace: "nowrap" }}>
+                    <td data-label="Source">{lead.source}</td>
+                    <td data-label="Created" style={{ whiteSpace: "nowrap" }}>
                       <Ago value={lead.created_at} now={now} />
                     </td>
-                    <td>{lead.value_score}</td>
+                    <td data-label="Score">{lead.value_score}</td>
                   </tr>
                 ))
               )}

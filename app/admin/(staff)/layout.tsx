@@ -14,16 +14,17 @@ export default async function StaffLayout({ children }: { children: ReactNode })
   return (
     <>
       <header className="admin-bar">
-        <strong>Leads portal</strong>
-        <AdminNav admin={user.role === "admin"} devMail={devMailboxOn()} />
-        <div className="who">
-          <Link href="/admin/account">
-            {user.name ?? user.email} · {user.role}
-          </Link>
-          <form action={signOutAction}>
-            <button type="submit">Sign out</button>
-          </form>
-        </div>
+        <strong className="brand">Leads portal</strong>
+        <AdminNav admin={user.role === "admin"} devMail={devMailboxOn()}>
+          <div className="who">
+            <Link href="/admin/account">
+              {user.name ?? user.email} · {user.role}
+            </Link>
+            <form action={signOutAction}>
+              <button type="submit">Sign out</button>
+            </form>
+          </div>
+        </AdminNav>
       </header>
       <main className="admin-main">
         {(await leadStore(user.companyId)).capabilities.requestQuota ? (

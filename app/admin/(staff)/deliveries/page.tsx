@@ -88,7 +88,7 @@ export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (u
         <p className="muted">Nothing here.</p>
       ) : (
         <div className="table-wrap">
-          <table className="data">
+          <table className="data cards">
             <thead>
               <tr>
                 <th scope="col">Queued</th>
@@ -105,13 +105,13 @@ export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (u
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id}>
-                  <td>
+                  <td data-label="Queued">
                     <DateTime value={e.createdAt} />
                   </td>
-                  <td>
+                  <td data-label="To">
                     <code>{e.target}</code>
                   </td>
-                  <td>
+                  <td data-label="What">
                     {KIND_LABELS[e.kind] ?? e.event}
                     {e.leadId ? (
                       <>
@@ -120,7 +120,7 @@ export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (u
                       </>
                     ) : null}
                   </td>
-                  <td>
+                  <td data-label="State">
                     {e.status === "pending" ? (
                       <>
                         waiting, next try <DateTime value={e.nextAttemptAt} />
@@ -133,11 +133,11 @@ export default adminPage<{ searchParams: Search }>({ adminOnly: true }, async (u
                       "failed"
                     )}
                   </td>
-                  <td>{e.attempts}</td>
-                  <td>
+                  <td data-label="Attempts">{e.attempts}</td>
+                  <td data-label="Last answer">
                     {e.lastStatus ?? ""} {e.lastError ?? ""}
                   </td>
-                  <td>
+                  <td className="actions">
                     {e.status === "failed" ? (
                       <ReplayButton id={e.id} label="Send again" />
                     ) : e.status === "delivered" && e.kind === "webhook" ? (

@@ -9,7 +9,7 @@ export default adminPage({ adminOnly: true }, async (user) => {
       <h1>Forms</h1>
       <p>Each form lives at its own address and can be embedded on your website.</p>
       <div className="table-wrap">
-        <table className="data">
+        <table className="data cards">
           <thead>
             <tr>
               <th scope="col">Form</th>
@@ -21,14 +21,16 @@ export default adminPage({ adminOnly: true }, async (user) => {
           <tbody>
             {forms.map((form) => (
               <tr key={form.id}>
-                <td>
+                <td className="title">
                   <Link href={`/admin/forms/${form.slug}`}>{form.title}</Link>
                 </td>
-                <td>
+                <td data-label="Address">
                   <code>/f/{form.slug}</code>
                 </td>
-                <td>{form.allowedOrigins.join(", ") || <span className="muted">this portal only</span>}</td>
-                <td>{form.spamCount}</td>
+                <td data-label="Allowed origins">
+                  {form.allowedOrigins.join(", ") || <span className="muted">this portal only</span>}
+                </td>
+                <td data-label="Spam stopped">{form.spamCount}</td>
               </tr>
             ))}
           </tbody>

@@ -43,9 +43,9 @@ export default adminPage({}, async (user) => {
               <Link href={`/admin/leads/${lead.id}`}>
                 <strong>{lead.name ?? "(no name)"}</strong>
               </Link>
+              {/* No leading separator: on a phone this line starts a row of its own. */}
               <span className="muted">
-                {" "}
-                · due {formatDay(lead.followUpDate.toISOString().slice(0, 10))}
+                due {formatDay(lead.followUpDate.toISOString().slice(0, 10))}
                 {lead.serviceType ? ` · ${lead.serviceType}` : ""} · {lead.stage ?? "New"} · came in{" "}
                 <Ago value={lead.createdAt} now={at} />
               </span>
