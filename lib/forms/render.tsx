@@ -307,7 +307,12 @@ export function MessagePage({ title, message, brand }: { title: string; message:
  */
 export function ThanksPage({ form, brand }: { form: Form; brand?: Brand }) {
   return (
-    <Page title={form.title} brand={brand} script={PAGE_SCRIPT}>
+    <Page
+      title={form.title}
+      description={`Your request to ${brand?.name ?? "us"} was sent: what happens next.`}
+      brand={brand}
+      script={PAGE_SCRIPT}
+    >
       <h1>Request sent</h1>
       <p role="status">{form.thankYouMessage ?? "Thank you! We received your request."}</p>
       {brand && (

@@ -75,7 +75,12 @@ function phoneProblems({ tap, width }: { tap: number; width: number }): string[]
     if (box.width < tap || box.height < tap) {
       problems.push(`${what} is ${box.width.toFixed(1)} × ${box.height.toFixed(1)}`);
     }
-    if (box.right > width + 0.5) problems.push(`${what} reaches ${Math.round(box.right)}px`);
+    // A control in a box that scrolls sideways (the board's columns) is reached by scrolling it.
+    let scroller = control.parentElement;
+    while (scroller && !/auto|scroll/.test(getComputedStyle(scroller).overflowX))
+      scroller = scroller.parentElement;
+    const reachable = scroller !== null && scroller.getBoundingClientRect().right <= width + 0.5;
+    if (box.right > width + 0.5 && !reachable) problems.push(`${what} reaches ${Math.round(box.right)}px`);
   }
   return problems;
 }
@@ -116,6 +121,7 @@ async function checkStaffPages(state: "empty" | "data", lead: string, leads: num
     ["leads", "/admin/leads", `text=${leads} ${leads === 1 ? "lead" : "leads"}`],
     ["lead", lead, "h1"],
     ["new-lead", "/admin/leads/new", "h1"],
+    ["board", "/admin/leads/board", "section[data-stage]"],
     ["due", "/admin/leads/due", "h1:text-is('Follow-ups due')"],
     ["review", "/admin/review", "h1:text-is('Review')"],
     ["forms", "/admin/forms", "h1:text-is('Forms')"],
@@ -330,9 +336,9 @@ describe("the admin on a 390 × 844 phone", () => {
     await page.locator(`[id^=reset-]`).first().waitFor();
     await checkPhone("users-reset", "data");
 
-    // Persons 05, 10, 15, 20 and Alexandria.
+    // Persons 10, 15 and Alexandria: 05 and 20 are won, no longer open.
     await open("/admin/leads/due");
-    expect(await page.locator(".due-list li").count()).toBe(5);
+    expect(await page.locator(".due-list li").count()).toBe(3);
 
     await signOut();
     await checkPhone("sign-in", "data");
