@@ -59,13 +59,22 @@ const MODES = ["mobile", "desktop"] as const;
 type Mode = (typeof MODES)[number];
 const STAFF = { email: "lighthouse-admin@example.com", password: "lighthouse admin passphrase" };
 
-/** What is running and must not outlive the script, even when it is interrupted. */
-const running = new Set<ChildProcess>();
+/** How to stop what is running, which must not outlive the script even when it is interrupted. */
+const running = new Set<() => void>();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
-    for (const child of running) child.kill("SIGTERM");
+    for (const kill of running) kill();
     process.exit(130);
   });
+}
+
+/** Stops a process and the group it leads (Chromium's renderers and helpers), by its id. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // gone already
+  }
 }
 
 interface Target {
@@ -89,22 +98,25 @@ async function launchChromium(): Promise<{ port: number; close(): Promise<void> 
   const child = spawn(
     CHROMIUM,
     [...CHROMIUM_FLAGS, "--remote-debugging-port=0", `--user-data-dir=${profile}`, "about:blank"],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    // A process group of its own, so that its renderers and helpers stop with it.
+    { stdio: ["ignore", "ignore", "pipe"], detached: true },
   );
-  running.add(child);
+  const kill = () => killGroup(child, "SIGTERM");
+  running.add(kill);
   const close = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       await new Promise<void>((resolve) => {
-        const force = setTimeout(() => child.kill("SIGKILL"), 5_000);
+        const force = setTimeout(() => killGroup(child, "SIGKILL"), 5_000);
         child.once("exit", () => {
           clearTimeout(force);
           resolve();
         });
-        child.kill("SIGTERM");
+        killGroup(child, "SIGTERM");
       });
     }
-    running.delete(child);
-    rmSync(profile, { recursive: true, force: true });
+    running.delete(kill);
+    // Its helpers may still be writing the profile for a moment after the browser has gone.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
   try {
     const port = await new Promise<number>((resolve, reject) => {
@@ -388,12 +400,13 @@ async function main(): Promise<void> {
       .split("\n")
       .pop()!;
     const server = await startServer(env, PORT);
-    running.add(server);
+    const kill = () => server.kill("SIGTERM");
+    running.add(kill);
     try {
       await measure(apiKey);
     } finally {
       await stop(server);
-      running.delete(server);
+      running.delete(kill);
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
