@@ -299,6 +299,8 @@ async function adminJavaScript(cookie: string, leadId: string): Promise<void> {
   const rows: string[] = [];
   try {
     for (const pathname of staffPages(leadId).sort()) {
+      // The same label in every run, so that tables from before and after a change line up.
+      const label = `\`${pathname.replace(leadId, "{id}")}\``;
       const context = await browser.newContext({ extraHTTPHeaders: { cookie } });
       try {
         const page = await context.newPage();
@@ -317,12 +319,14 @@ async function adminJavaScript(cookie: string, leadId: string): Promise<void> {
         const response = await page.goto(BASE + pathname, { waitUntil: "networkidle", timeout: 60_000 });
         await Promise.all(bodies);
         if (response?.status() !== 200 || new URL(page.url()).pathname !== pathname) {
-          rows.push(`| ${pathname} | not measured: answered ${response?.status()} at ${page.url()} | | |`);
+          rows.push(
+            `| ${label} | skipped: answers ${response?.status()} at ${new URL(page.url()).pathname} | | |`,
+          );
           continue;
         }
         const sizes = [...files.values()];
         const sum = (key: "raw" | "gzip") => (sizes.reduce((t, s) => t + s[key], 0) / 1024).toFixed(1);
-        rows.push(`| ${pathname} | ${sizes.length} | ${sum("raw")} | ${sum("gzip")} |`);
+        rows.push(`| ${label} | ${sizes.length} | ${sum("raw")} | ${sum("gzip")} |`);
       } finally {
         await context.close();
       }
