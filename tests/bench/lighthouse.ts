@@ -123,10 +123,14 @@ async function launchChromium(): Promise<{ port: number; close(): Promise<void> 
       let said = "";
       const timer = setTimeout(() => reject(new Error(`Chromium did not start: ${said}`)), 30_000);
       // Read to the end, so that Chromium never blocks on a full pipe.
+      let listening = false;
       child.stderr!.on("data", (chunk: Buffer) => {
+        // Kept only until it listens (its later logs are not needed), and only enough to say why not.
+        if (listening || said.length > 65_536) return;
         said += chunk.toString();
         const port = /DevTools listening on ws:\/\/[^:]+:(\d+)\//.exec(said)?.[1];
         if (port) {
+          listening = true;
           clearTimeout(timer);
           resolve(Number(port));
         }
