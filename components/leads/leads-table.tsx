@@ -27,6 +27,15 @@ export function LeadsTable({ stages, capabilities }: { stages: Stage[]; capabili
     (url: string) => fetchJson<ListBody>(url),
     { keepPreviousData: true },
   );
+  // A search that leaves archived leads out says how many of them match, rather than finding nothing.
+  // (Not in front of Rotor, where every list costs a request of the day's quota.)
+  const searching = params.get("search") && params.get("archived") !== "true" && !capabilities.requestQuota;
+  const { data: withArchived } = useSWR<ListBody>(
+    searching ? `/api/admin/leads?${qs}&archived=true&limit=1` : null,
+    (url: string) => fetchJson<ListBody>(url),
+  );
+  const archivedMatches =
+    withArchived && data?.pagination ? withArchived.pagination.total - data.pagination.total : 0;
   // Selected rows belong to the view they were picked in: another query (back, forward, a filter)
   // starts with none.
   const [selection, setSelection] = useState<{ view: string; ids: Set<string> }>({
@@ -131,6 +140,14 @@ export function LeadsTable({ stages, capabilities }: { stages: Stage[]; capabili
             ? "Loading leads…"
             : null}
       </p>
+      {archivedMatches > 0 ? (
+        <p className="notice">
+          {archivedMatches} archived {archivedMatches === 1 ? "lead matches" : "leads match"} too.{" "}
+          <button type="button" onClick={() => update({ archived: "true" })}>
+            Show {archivedMatches === 1 ? "it" : "them"}
+          </button>
+        </p>
+      ) : null}
 
       {capabilities.requestQuota ? (
         <p className="muted">
@@ -192,13 +209,19 @@ export function LeadsTable({ stages, capabilities }: { stages: Stage[]; capabili
               ) : rows.length === 0 ? (
                 <tr>
                   <td colSpan={capabilities.bulk ? 9 : 8}>
-                    No leads match.{" "}
                     {qs ? (
-                      <Link href={pathname} onClick={clearSearch}>
-                        Clear the filters
-                      </Link>
+                      <>
+                        No leads match.{" "}
+                        <Link href={pathname} onClick={clearSearch}>
+                          Clear the filters
+                        </Link>
+                      </>
                     ) : (
-                      "New leads from your forms and the API appear here."
+                      <>
+                        No leads yet. They arrive from your <Link href="/admin/forms">forms</Link> (share the
+                        link or embed one on your site) and the API, or add one with{" "}
+                        <Link href="/admin/leads/new">New lead</Link>.
+                      </>
                     )}
                   </td>
                 </tr>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Ago, formatDay, formatMinutes } from "@/components/ui/date-time";
 import { now } from "@/lib/clock";
+import { type ChecklistStep, firstRunChecklist } from "@/lib/company/checklist";
 import { companyProfile } from "@/lib/company/profile";
 import { type ResponseStats, type ResponseWeek, responseStats } from "@/lib/leads/response";
 import { adminPage } from "@/lib/auth/admin-page";
@@ -36,6 +37,38 @@ function Breakdown({
           <span>{row.count}</span>
         </div>
       ))}
+    </section>
+  );
+}
+
+/** The first run's steps, until every one is done. */
+function Checklist({ steps }: { steps: ChecklistStep[] }) {
+  if (steps.every((s) => s.done)) return null;
+  const left = steps.filter((s) => !s.done).length;
+  return (
+    <section className="card checklist" aria-labelledby="checklist-title" style={{ marginBottom: "1rem" }}>
+      <h2 id="checklist-title">Getting started</h2>
+      <p className="muted">
+        {left} of {steps.length} steps left. This list goes away once they are done.
+      </p>
+      <ol>
+        {steps.map((step) => (
+          <li key={step.id} className={step.done ? "done" : undefined}>
+            {step.done ? (
+              <>
+                <span aria-hidden="true">✓ </span>
+                <s>{step.label}</s>
+                <span className="sr-only"> (done)</span>
+              </>
+            ) : step.href.startsWith("/admin") ? (
+              <Link href={step.href}>{step.label}</Link>
+            ) : (
+              // The public form is a page of its own, outside the admin's app.
+              <a href={step.href}>{step.label}</a>
+            )}
+          </li>
+        ))}
+      </ol>
     </section>
   );
 }
@@ -125,10 +158,11 @@ export default adminPage({}, async (user) => {
   if (!store.capabilities.stats)
     return <UpstreamDashboard companyId={user.companyId} admin={user.role === "admin"} />;
   const profile = await companyProfile(user.companyId);
-  const [stats, review, response] = await Promise.all([
+  const [stats, review, response, checklist] = await Promise.all([
     store.stats(scopeOf(user)),
     user.role === "admin" ? reviewCounts(user.companyId) : null,
     responseStats(scopeOf(user), profile.timeZone),
+    user.role === "admin" ? firstRunChecklist(user) : [],
   ]);
   const max = Math.max(1, ...stats.perDay.map((d) => d.count));
   const lastMonth = stats.perDay.reduce((sum, d) => sum + d.count, 0);
@@ -140,6 +174,7 @@ export default adminPage({}, async (user) => {
         <strong>{lastMonth}</strong> new in the last {DASHBOARD_DAYS} days.{" "}
         <Link href="/admin/leads">See the leads</Link>
       </p>
+      <Checklist steps={checklist} />
       {review && review.held > 0 ? (
         <p className="notice" role="status">
           <strong>{review.held}</strong> submission{review.held === 1 ? " was" : "s were"} held past a
@@ -156,20 +191,27 @@ export default adminPage({}, async (user) => {
       <ResponseCard stats={response} />
       <section className="card" aria-labelledby="per-day-title" style={{ marginTop: "1rem" }}>
         <h2 id="per-day-title">New leads per day, last {DASHBOARD_DAYS} days (UTC)</h2>
-        <div
-          className="bars"
-          role="img"
-          aria-label={`Leads per day: ${stats.perDay.map((d) => `${formatDay(d.day)}: ${d.count}`).join("; ")}`}
-        >
-          {stats.perDay.map((d) => (
-            <span
-              key={d.day}
-              className="bar"
-              style={{ height: `${(d.count / max) * 100}%` }}
-              title={`${formatDay(d.day)}: ${d.count}`}
-            />
-          ))}
-        </div>
+        {lastMonth === 0 ? (
+          <p className="muted">
+            No leads in the last {DASHBOARD_DAYS} days yet.{" "}
+            <Link href="/admin/forms">Share or embed your form</Link> to start receiving them.
+          </p>
+        ) : (
+          <div
+            className="bars"
+            role="img"
+            aria-label={`Leads per day: ${stats.perDay.map((d) => `${formatDay(d.day)}: ${d.count}`).join("; ")}`}
+          >
+            {stats.perDay.map((d) => (
+              <span
+                key={d.day}
+                className="bar"
+                style={{ height: `${(d.count / max) * 100}%` }}
+                title={`${formatDay(d.day)}: ${d.count}`}
+              />
+            ))}
+          </div>
+        )}
         <p className="muted">
           {formatDay(stats.perDay[0]!.day)} to {formatDay(stats.perDay.at(-1)!.day)}
         </p>
