@@ -507,21 +507,6 @@ export const stages = pgTable(
   (t) => [uniqueIndex("stages_name_idx").on(t.companyId, sql`lower(${t.name})`)],
 );
 
-/** A user's own saved list views: a name and the list's query string (lib/leads/views.ts). */
-export const savedViews = pgTable(
-  "saved_views",
-  {
-    id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    name: text("name").notNull(),
-    query: text("query").notNull(),
-    createdAt: createdAt(),
-  },
-  (t) => [uniqueIndex("saved_views_name_idx").on(t.userId, sql`lower(${t.name})`)],
-);
-
 export type StageRow = typeof stages.$inferSelect;
 export type Company = typeof companies.$inferSelect;
 export type FormRow = typeof forms.$inferSelect;

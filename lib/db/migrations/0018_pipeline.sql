@@ -1,17 +1,9 @@
--- The pipeline: each company's ordered stages, open, won or lost (lib/leads/pipeline.ts), and each
--- user's saved list views. A trigger keeps every stage leads are in within their company's
--- pipeline, whatever wrote it (the API, a form, the admin, a bulk action): a stage the pipeline does
--- not know is added as open, as Rotor takes any stage, and a retired one written again comes back.
--- The lead keeps the stage as written (the API's contract); a lead without one counts as in the first
--- open stage. A new company starts with New, Contacted, Quoted, Scheduled, Won and Lost.
-CREATE TABLE "saved_views" (
-	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
-	"user_id" uuid NOT NULL,
-	"name" text NOT NULL,
-	"query" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
-);
---> statement-breakpoint
+-- The pipeline: each company's ordered stages, open, won or lost (lib/leads/pipeline.ts). A trigger
+-- keeps every stage leads are in within their company's pipeline, whatever wrote it (the API, a
+-- form, the admin, a bulk action): a stage the pipeline does not know is added as open, as Rotor
+-- takes any stage, and a retired one written again comes back. The lead keeps the stage as written
+-- (the API's contract); a lead without one counts as in the first open stage. A new company starts
+-- with New, Contacted, Quoted, Scheduled, Won and Lost.
 CREATE TABLE "stages" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"company_id" uuid NOT NULL,
@@ -22,9 +14,7 @@ CREATE TABLE "stages" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-ALTER TABLE "saved_views" ADD CONSTRAINT "saved_views_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "stages" ADD CONSTRAINT "stages_company_id_companies_id_fk" FOREIGN KEY ("company_id") REFERENCES "public"."companies"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE UNIQUE INDEX "saved_views_name_idx" ON "saved_views" USING btree ("user_id",lower("name"));--> statement-breakpoint
 CREATE UNIQUE INDEX "stages_name_idx" ON "stages" USING btree ("company_id",lower("name"));
 --> statement-breakpoint
 INSERT INTO "stages" ("company_id", "name", "kind", "position")
