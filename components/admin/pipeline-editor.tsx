@@ -48,7 +48,7 @@ export function PipelineEditor({ stages }: { stages: Stage[] }) {
   async function save() {
     setBusy(true);
     try {
-      const answer = await fetchJson<{ data: Stage[]; moved: number }>("/api/admin/pipeline", {
+      const answer = await fetchJson<{ data: Stage[]; moved: number }>("/api/admin/settings", {
         method: "PUT",
         body: {
           stages: rows.map(({ id, name, kind }) => ({ ...(id ? { id } : {}), name, kind })),

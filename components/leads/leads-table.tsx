@@ -11,21 +11,31 @@ import type { LeadCapabilities } from "@/lib/leads/store";
 import type { Stage } from "@/lib/leads/pipeline";
 import { BulkBar } from "./bulk-bar";
 import { StageSelect } from "./stage-select";
+import { LIST_KEYS } from "./list-keys";
 import { useListQuery } from "./use-list-query";
 
-type ListBody = Pick<ListResponse, "data" | "pagination">;
+export type ListBody = Pick<ListResponse, "data" | "pagination">;
 
-/** The list's state lives in the URL: these keys, nothing else. */
-const KEYS = ["search", "stage", "tags", "archived", "limit", "page"] as const;
+const KEYS = LIST_KEYS;
 const PAGE_SIZES = ["25", "50", "100", "200"];
 
 /** `capabilities`: the lead store's; selecting rows and exporting are offered where it can do them. */
-export function LeadsTable({ stages, capabilities }: { stages: Stage[]; capabilities: LeadCapabilities }) {
+export function LeadsTable({
+  stages,
+  capabilities,
+  first,
+}: {
+  stages: Stage[];
+  capabilities: LeadCapabilities;
+  /** The page as the server rendered it, for its query: the list arrives with the page, nothing moves. */
+  first: { query: string; body: ListBody } | null;
+}) {
   const { params, query: qs, update, term, search: onSearch, clearSearch, pathname } = useListQuery(KEYS);
+  const rendered = first !== null && first.query === qs;
   const { data, error, isLoading, isValidating, mutate } = useSWR<ListBody>(
     `/api/admin/leads?${qs}`,
     (url: string) => fetchJson<ListBody>(url),
-    { keepPreviousData: true },
+    { keepPreviousData: true, fallbackData: rendered ? first.body : undefined, revalidateOnMount: !rendered },
   );
   // A search that leaves archived leads out says how many of them match, rather than finding nothing.
   // (Not in front of Rotor, where every list costs a request of the day's quota.)

@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import { now } from "@/lib/clock";
 import { type CompanyProfile, recentProfile } from "@/lib/company/profile";
 import { replyPromise } from "@/lib/company/reply-promise";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { formatPhone, telHref } from "@/lib/leads/phone";
+import { logoPath } from "./logo";
 import type { Form } from "./repository";
 
 /**
@@ -48,12 +48,6 @@ export function brandColors(color: string | null): Brand["colors"] {
   const onAccent = contrast(accent, "#ffffff") >= contrast(accent, "#000000") ? "#ffffff" : "#000000";
   const focus = contrast(accent, "#ffffff") >= 3 ? accent : PORTAL_BLUE;
   return { accent, onAccent, focus };
-}
-
-/** An uploaded logo's own address, which changes with the image so that it may be kept for good. */
-export function logoPath(slug: string, dataUrl: string): string {
-  const version = createHash("sha256").update(dataUrl).digest("base64url").slice(0, 12);
-  return `/f/${encodeURIComponent(slug)}/logo?v=${version}`;
 }
 
 export function brandOf(form: Pick<Form, "slug">, profile: CompanyProfile, at: Date): Brand {

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
 import * as formRoute from "@/app/(public)/f/[slug]/route";
-import * as logoRoute from "@/app/(public)/f/[slug]/logo/route";
 import * as thanksRoute from "@/app/(public)/f/[slug]/thanks/route";
 import { setClock } from "@/lib/clock";
 import { updateProfile } from "@/lib/company/profile";
@@ -47,7 +46,7 @@ describe("the public form under the business's own name (the company profile)", 
     expect(html).toMatch(/<meta name="description" content="Tell us what you need/);
     expect(html).toContain(":root{--a:#0f766e;--t:#ffffff;--f:#0f766e}");
     const logo = /<img src="([^"]+)" alt="Clearview Windows" height="48"\/>/.exec(html)?.[1];
-    expect(logo).toMatch(new RegExp(`^/f/${slug}/logo\\?v=[\\w-]{12}$`));
+    expect(logo).toMatch(new RegExp(`^/f/${slug}\\?logo=[\\w-]{12}$`));
     expect(html).toContain('Rather talk? <a href="tel:+16125550100">Call (612) 555-0100</a>');
     // "Phone or email (one is needed)", neither of them marked optional; the street still is.
     expect(html).toMatch(/<legend>Phone or email <span class="opt">\(one is needed\)<\/span><\/legend>/);
@@ -60,12 +59,12 @@ describe("the public form under the business's own name (the company profile)", 
     expect(res.headers.get("content-security-policy")).toContain("img-src 'self' data:;");
 
     // The logo's own address answers its bytes, kept for good while the version is current.
-    const image = await get(logoRoute, logo!, slug);
+    const image = await get(formRoute, logo!, slug);
     expect(image.status).toBe(200);
     expect(image.headers.get("content-type")).toBe("image/png");
     expect(image.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     expect(Buffer.from(await image.arrayBuffer()).equals(PNG)).toBe(true);
-    const stale = await get(logoRoute, `/f/${slug}/logo?v=old`, slug);
+    const stale = await get(formRoute, `/f/${slug}?logo=old`, slug);
     expect(stale.headers.get("cache-control")).toBe("public, max-age=300");
   });
 
@@ -77,7 +76,7 @@ describe("the public form under the business's own name (the company profile)", 
     expect(res.headers.get("content-security-policy")).toContain(
       "img-src 'self' data: https://cdn.clearview.example;",
     );
-    expect((await get(logoRoute, `/f/${slug}/logo`, slug)).status).toBe(404);
+    expect((await get(formRoute, `/f/${slug}?logo=x`, slug)).status).toBe(404);
   });
 
   it("without a profile's logo, colour or phone: the name, the portal's blue, no call link", async () => {
@@ -87,7 +86,7 @@ describe("the public form under the business's own name (the company profile)", 
     expect(html).toContain(":root{--a:#1d4ed8;--t:#ffffff;--f:#1d4ed8}");
     expect(html).not.toContain("Rather talk?");
     expect(html).not.toContain("<img");
-    expect((await get(logoRoute, `/f/${slug}/logo`, slug)).status).toBe(404);
+    expect((await get(formRoute, `/f/${slug}?logo=x`, slug)).status).toBe(404);
   });
 
   it("keeps the text on the button readable whatever the colour, and the focus ring visible", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import * as pipelineRoute from "@/app/api/admin/pipeline/route";
+import * as settingsRoute from "@/app/api/admin/settings/route";
 import * as leadsRoute from "@/app/api/admin/leads/route";
 import * as leadRoute from "@/app/api/admin/leads/[id]/route";
 import * as bulkRoute from "@/app/api/admin/leads/bulk/route";
@@ -16,7 +16,7 @@ async function company() {
   const admin = await newUser(tenant.company.id, "admin");
   const cookie = await sessionCookie(admin);
   const put = (body: unknown, as = cookie) =>
-    call(pipelineRoute, "/api/admin/pipeline", { method: "PUT", cookie: as, body });
+    call(settingsRoute, "/api/admin/settings", { method: "PUT", cookie: as, body });
   const names = async () => (await pipeline(tenant.company.id)).map((s) => `${s.name}:${s.kind}`);
   return { ...tenant, admin, cookie, put, names };
 }

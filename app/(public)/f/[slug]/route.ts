@@ -1,5 +1,6 @@
 import { issueToken } from "@/lib/forms/guard";
 import { cleanUrl, type VisitContext } from "@/lib/forms/context";
+import { logoResponse } from "@/lib/forms/logo";
 import { formNotFoundPage, formPage } from "@/lib/forms/pages";
 import { findForm } from "@/lib/forms/repository";
 import { requestOrigin } from "@/lib/http/origin";
@@ -7,6 +8,9 @@ import { requestOrigin } from "@/lib/http/origin";
 export async function GET(req: Request, { params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const form = await findForm(slug);
+  // The logo uploaded in Settings is served here too (?logo=VERSION), not by a route of its own:
+  // every route adds its own copy of the app's code to the one function Vercel deploys them in.
+  if (new URL(req.url).searchParams.has("logo")) return logoResponse(req, form);
   if (!form) return formNotFoundPage();
   return formPage(form, await issueToken(form), visitOf(req));
 }
