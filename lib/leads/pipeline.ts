@@ -116,14 +116,19 @@ function problems(current: Stage[], input: PipelineInput): FieldError[] {
   return errors;
 }
 
-/** Moves every lead of a company in one stage to another, each through the upsert (history, webhooks). */
-async function moveLeads(user: SessionUser, from: string, to: string): Promise<number> {
+/** The leads of a company in one stage, whatever its case. */
+async function leadsIn(companyId: string, stage: string): Promise<string[]> {
   const db = await getDb();
-  const ids = await db
+  const rows = await db
     .select({ id: leads.id })
     .from(leads)
-    .where(and(eq(leads.companyId, user.companyId), sql`lower(${leads.stage}) = ${from.toLowerCase()}`));
-  for (const { id } of ids) {
+    .where(and(eq(leads.companyId, companyId), sql`lower(${leads.stage}) = ${stage.toLowerCase()}`));
+  return rows.map((r) => r.id);
+}
+
+/** Moves leads to a stage, each through the upsert (history, webhooks). */
+async function moveLeads(user: SessionUser, ids: string[], to: string): Promise<number> {
+  for (const id of ids) {
     await upsertLead(
       user.companyId,
       { id, fields: { stage: to }, tags: [] },
@@ -150,10 +155,15 @@ export async function savePipeline(
   let moved = 0;
   // Names first, each stage's own leads along with it; a name may pass from one stage to another,
   // so each is set aside under a name no stage has, then given its own.
-  const renamed = input.stages.flatMap((s) => {
-    const before = current.find((c) => c.id === s.id);
-    return before && before.name !== s.name ? [{ id: before.id, from: before.name, to: s.name }] : [];
-  });
+  // Each renamed stage's leads are known before any moves, so that two stages may swap names.
+  const renamed = await Promise.all(
+    input.stages.flatMap((s) => {
+      const before = current.find((c) => c.id === s.id);
+      return before && before.name !== s.name
+        ? [leadsIn(user.companyId, before.name).then((ids) => ({ id: before.id, to: s.name, ids }))]
+        : [];
+    }),
+  );
   for (const r of renamed) {
     await db
       .update(stages)
@@ -162,7 +172,7 @@ export async function savePipeline(
   }
   for (const r of renamed) {
     await db.update(stages).set({ name: r.to }).where(eq(stages.id, r.id));
-    moved += await moveLeads(user, r.from, r.to);
+    moved += await moveLeads(user, r.ids, r.to);
   }
   for (const [position, stage] of input.stages.entries()) {
     if (stage.id) {
@@ -183,7 +193,7 @@ export async function savePipeline(
     const stage = current.find((c) => c.id === r.id);
     if (!stage || input.stages.some((s) => s.id === r.id)) continue;
     const target = input.stages.find((s) => s.name.toLowerCase() === r.moveTo.toLowerCase())!;
-    moved += await moveLeads(user, stage.name, target.name);
+    moved += await moveLeads(user, await leadsIn(user.companyId, stage.name), target.name);
     await db.update(stages).set({ retiredAt: now() }).where(eq(stages.id, r.id));
   }
   await invalidateLeadLists(user.companyId);

@@ -146,6 +146,29 @@ describe("the pipeline", () => {
     const { entries } = await leadTimeline({ ...admin, sessionVersion: 0 }, scheduled.id);
     expect(entries[0]).toMatchObject({ kind: "staff", changes: { stage: ["Scheduled", "Contacted"] } });
 
+    // Two stages may swap names: each one's leads go with it.
+    const swapped = await pipeline(c.id);
+    const named = (name: string) => swapped.find((s) => s.name === name)!;
+    expect(
+      (
+        await put({
+          stages: swapped.map((s) =>
+            s.name === "New"
+              ? { ...keep(s), name: "Contacted" }
+              : s.name === "Contacted"
+                ? { ...keep(s), name: "New" }
+                : keep(s),
+          ),
+        })
+      ).status,
+    ).toBe(200);
+    expect((await api.get<{ data: Lead }>(scheduled.id)).body.data.stage).toBe("New");
+    expect((await pipeline(c.id)).map((s) => s.id).slice(0, 3)).toEqual([
+      named("New").id,
+      named("Estimate sent").id,
+      named("Contacted").id,
+    ]);
+
     // A retired name written again (the API may) comes back as an open stage.
     await api.post<Lead>({ name: "Jo", phone: "6125550233", stage: "scheduled" });
     expect((await names()).at(-1)).toBe("Scheduled:open");
