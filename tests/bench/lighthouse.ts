@@ -14,13 +14,13 @@
  * pages' JavaScript alone, no Lighthouse).
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import lighthouse, { desktopConfig, type Result } from "lighthouse";
-import { launchBrowser } from "../e2e/harness";
+import { CHROMIUM_FLAGS, launchBrowser, pageUrls } from "../e2e/harness";
 import { signInOverHttp } from "../support/sign-in-http";
 import { FIRST_NAMES, LAST_NAMES } from "./data";
 import { startServer, stop, tsx } from "./server";
@@ -43,17 +43,6 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const LEADS = 50;
 const RUN_TIMEOUT_MS = 120_000;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-// The flags the browser tests launch Chromium with: nothing it does reaches past loopback.
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"] as const;
 const MODES = ["mobile", "desktop"] as const;
 type Mode = (typeof MODES)[number];
@@ -276,22 +265,6 @@ function printLighthouse(rows: { target: Target; mode: Mode; result: Measurement
   }
 }
 
-/** Every staff page of the app as a URL, its dynamic segments filled in. */
-function staffPages(leadId: string, dir = path.resolve("app/admin/(staff)"), prefix = "/admin"): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.isFile()) return entry.name === "page.tsx" ? [prefix] : [];
-    if (!entry.isDirectory()) return [];
-    const segment = entry.name.startsWith("(")
-      ? ""
-      : entry.name === "[id]"
-        ? `/${leadId}`
-        : entry.name === "[slug]"
-          ? "/contact"
-          : `/${entry.name}`;
-    return staffPages(leadId, path.join(dir, entry.name), prefix + segment);
-  });
-}
-
 /**
  * The JavaScript each staff page loads, in a browser signed in, until the network is idle: every
  * script response's body, gzipped here (as next start serves them), so that the figure does not
@@ -302,7 +275,10 @@ async function adminJavaScript(cookie: string, leadId: string): Promise<void> {
   const all = new Map<string, { raw: number; gzip: number }>();
   const rows: string[] = [];
   try {
-    for (const pathname of staffPages(leadId).sort()) {
+    for (const pathname of pageUrls(path.resolve("app/admin/(staff)"), "/admin", {
+      id: leadId,
+      slug: "contact",
+    }).sort()) {
       // The same label in every run, so that tables from before and after a change line up.
       const label = `\`${pathname.replace(leadId, "{id}")}\``;
       const context = await browser.newContext({ extraHTTPHeaders: { cookie } });

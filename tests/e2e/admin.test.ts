@@ -7,7 +7,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../support/wait-for";
-import { ARTIFACTS, launchBrowser, type Portal, portalCommand, startPortal } from "./harness";
+import { ARTIFACTS, launchBrowser, pageUrls, type Portal, portalCommand, startPortal } from "./harness";
 
 let portal: Portal;
 let browser: Browser;
@@ -68,22 +68,6 @@ afterAll(async () => {
 const shot = (name: string) =>
   page.screenshot({ path: path.join(ARTIFACTS, `admin-${name}.png`), fullPage: true });
 
-/** Every page.tsx under app/admin as a URL, dynamic segments filled in. */
-function adminPageUrls(dir = path.resolve("app/admin"), prefix = "/admin"): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.isFile()) return entry.name === "page.tsx" ? [prefix] : [];
-    if (!entry.isDirectory()) return [];
-    const segment = entry.name.startsWith("(")
-      ? ""
-      : entry.name === "[id]"
-        ? "/00000000-0000-4000-8000-000000000000"
-        : entry.name === "[slug]"
-          ? "/contact"
-          : `/${entry.name}`;
-    return adminPageUrls(path.join(dir, entry.name), prefix + segment);
-  });
-}
-
 function adminRouteUrls(dir = path.resolve("app/api/admin"), prefix = "/api/admin"): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     if (entry.isFile()) return entry.name === "route.ts" ? [prefix] : [];
@@ -111,7 +95,10 @@ async function axeViolations(): Promise<string[]> {
 
 describe("the admin in real Chromium", () => {
   it("refuses anonymous visitors on every admin page and admin route, even with a forged cookie", async () => {
-    const pages = adminPageUrls().filter((url) => url !== "/admin/sign-in" && url !== "/admin/setup");
+    const pages = pageUrls(path.resolve("app/admin"), "/admin", {
+      id: "00000000-0000-4000-8000-000000000000",
+      slug: "contact",
+    }).filter((url) => url !== "/admin/sign-in" && url !== "/admin/setup");
     expect(pages.length).toBeGreaterThanOrEqual(7);
     const forged = "authjs.session-token=forged";
     for (const url of pages) {

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -8,7 +8,8 @@ import { type Browser, chromium } from "playwright-core";
 import { waitFor } from "../support/wait-for";
 
 export const ARTIFACTS = path.resolve("test-results");
-const CHROMIUM_FLAGS = [
+/** Chromium's flags for tests and benchmarks: nothing it does reaches past loopback. */
+export const CHROMIUM_FLAGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
@@ -119,4 +120,23 @@ export function portalCommand(env: NodeJS.ProcessEnv, script: string, args: stri
 /** Runs `npm run form -- ...` against the portal's settings (before it starts). */
 export function formCommand(env: NodeJS.ProcessEnv, args: string[]): void {
   portalCommand(env, "scripts/form.ts", args);
+}
+
+/**
+ * Every page.tsx under an app folder as a URL: route groups left out, [id] and [slug] filled in
+ * with the given values, other segments as named.
+ */
+export function pageUrls(dir: string, prefix: string, fill: { id: string; slug: string }): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.isFile()) return entry.name === "page.tsx" ? [prefix] : [];
+    if (!entry.isDirectory()) return [];
+    const segment = entry.name.startsWith("(")
+      ? ""
+      : entry.name === "[id]"
+        ? `/${fill.id}`
+        : entry.name === "[slug]"
+          ? `/${fill.slug}`
+          : `/${entry.name}`;
+    return pageUrls(path.join(dir, entry.name), prefix + segment, fill);
+  });
 }
