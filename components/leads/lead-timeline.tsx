@@ -16,6 +16,7 @@ const KIND_TITLES: Record<TimelineEntry["kind"], string> = {
   proposal: "Proposed change",
   delivery: "Webhook",
   contacted: "Contacted",
+  merge: "Merge",
 };
 
 function Changes({ changes, created }: { changes: TimelineEntry["changes"]; created: boolean }) {

@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -90,6 +91,10 @@ export const leads = pgTable(
     // The first time staff answered: "Mark contacted", a stage change or a note (lib/leads/response.ts).
     firstResponseAt: timestamp("first_response_at", { withTimezone: true, mode: "date" }),
     firstResponseBy: uuid("first_response_by"),
+    // When the stage last changed (the stage trigger keeps it): "Won this month" and the like.
+    stageChangedAt: timestamp("stage_changed_at", { withTimezone: true, mode: "date" })
+      .notNull()
+      .defaultNow(),
     latitude: doublePrecision("latitude"),
     longitude: doublePrecision("longitude"),
     createdAt: createdAt(),
@@ -121,6 +126,10 @@ export const leads = pgTable(
     index("leads_waiting_idx")
       .on(t.companyId, t.createdAt)
       .where(sql`first_response_at is null and archived = false`),
+    // Probable duplicates (lib/leads/duplicates.ts): the same name, or the same email once dots and
+    // plus-tags are left out. The two functions are the migration's.
+    index("leads_name_key_idx").on(t.companyId, sql`lead_name_key(${t.name})`),
+    index("leads_email_key_idx").on(t.companyId, sql`lead_email_key(${t.emailLc})`),
   ],
 );
 
@@ -149,6 +158,9 @@ export const users = pgTable(
     lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true, mode: "date" }),
     // What alerts this user wants, how and when (lib/alerts/preferences.ts); null is the default.
     alerts: jsonb("alerts"),
+    // Leads created before this count as seen: a new colleague, or the version that began marking
+    // new and changed leads, does not start with every lead marked new (lib/leads/reads.ts).
+    seenSince: timestamp("seen_since", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("users_email_idx").on(t.email), index("users_company_idx").on(t.companyId)],
 );
@@ -362,6 +374,7 @@ export const HISTORY_KINDS = [
   "proposal",
   "delivery",
   "contacted",
+  "merge",
 ] as const;
 export type HistoryKind = (typeof HISTORY_KINDS)[number];
 
@@ -507,6 +520,92 @@ export const stages = pgTable(
   (t) => [uniqueIndex("stages_name_idx").on(t.companyId, sql`lower(${t.name})`)],
 );
 
+/** A list's query saved by one user under a name (lib/leads/views.ts). */
+export const savedViews = pgTable(
+  "saved_views",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    companyId: uuid("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    // The leads list's query string, its own keys only (components/leads/list-keys.ts).
+    query: text("query").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("saved_views_name_idx").on(t.userId, sql`lower(${t.name})`)],
+);
+
+/** When a user last opened a lead: what is new or changed for them since (lib/leads/reads.ts). */
+export const leadReads = pgTable(
+  "lead_reads",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    leadId: uuid("lead_id")
+      .notNull()
+      .references(() => leads.id, { onDelete: "cascade" }),
+    seenAt: timestamp("seen_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.leadId] })],
+);
+
+/**
+ * Two leads merged into one (lib/leads/merge.ts): the merged lead leaves the leads table, its row
+ * kept here whole, with what the merge moved and changed, so that it can be undone within a day.
+ */
+export const leadMerges = pgTable(
+  "lead_merges",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    companyId: uuid("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    // The lead that stayed; erasing it erases the record of what joined it.
+    survivorId: uuid("survivor_id")
+      .notNull()
+      .references(() => leads.id, { onDelete: "cascade" }),
+    // No foreign key: this lead is no longer in the leads table (until an undo puts it back).
+    mergedId: uuid("merged_id").notNull(),
+    // The merged lead's row as it was, as JSON (column names).
+    mergedRow: jsonb("merged_row").notNull(),
+    // The survivor's fields the merge changed: {column: [before, after]}.
+    changes: jsonb("changes").notNull(),
+    // What moved to the survivor: {history: ids, submissions: ids, proposals: ids}.
+    moved: jsonb("moved").notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    byUserId: uuid("by_user_id").references(() => users.id, { onDelete: "set null" }),
+    undoneAt: timestamp("undone_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    index("lead_merges_merged_idx").on(t.companyId, t.mergedId),
+    index("lead_merges_survivor_idx").on(t.survivorId),
+  ],
+);
+
+/** Two leads staff said are not the same person: never suggested as duplicates again. */
+export const duplicateDismissals = pgTable(
+  "duplicate_dismissals",
+  {
+    // The smaller id first.
+    leadA: uuid("lead_a")
+      .notNull()
+      .references(() => leads.id, { onDelete: "cascade" }),
+    leadB: uuid("lead_b")
+      .notNull()
+      .references(() => leads.id, { onDelete: "cascade" }),
+    companyId: uuid("company_id").notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.leadA, t.leadB] })],
+);
+
+export type SavedViewRow = typeof savedViews.$inferSelect;
+export type LeadMergeRow = typeof leadMerges.$inferSelect;
 export type StageRow = typeof stages.$inferSelect;
 export type Company = typeof companies.$inferSelect;
 export type FormRow = typeof forms.$inferSelect;
