@@ -565,10 +565,10 @@ export const leadMerges = pgTable(
     companyId: uuid("company_id")
       .notNull()
       .references(() => companies.id, { onDelete: "cascade" }),
-    // The lead that stayed; erasing it erases the record of what joined it.
-    survivorId: uuid("survivor_id")
-      .notNull()
-      .references(() => leads.id, { onDelete: "cascade" }),
+    // The lead that stayed. No foreign key: it may itself be merged into another later, and this
+    // record still says where the merged lead went (a chain); erasing a person erases the records
+    // of every lead that joined theirs (lib/leads/person.ts).
+    survivorId: uuid("survivor_id").notNull(),
     // No foreign key: this lead is no longer in the leads table (until an undo puts it back).
     mergedId: uuid("merged_id").notNull(),
     // The merged lead's row as it was, as JSON (column names).
