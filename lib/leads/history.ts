@@ -50,6 +50,8 @@ export interface TimelineEntry {
   /** "Mark contacted": whether it was the lead's first response. */
   firstResponse: boolean;
   submission: TimelineSubmission | null;
+  /** A merge (lib/leads/merge.ts): another lead joined this one, a merge was undone, or this lead came back. */
+  merge: { kind: "merged" | "undone" | "restored"; other: { id: string; name: string | null } } | null;
 }
 
 export interface OpenProposal {
@@ -120,6 +122,9 @@ export async function timelineOf(
       decision?: TimelineEntry["decision"];
       delivery?: TimelineEntry["delivery"];
       first?: boolean;
+      merged?: { id: string; name: string | null };
+      undone?: { id: string; name: string | null };
+      restored_from?: string;
     };
     const s = row.submission;
     const actor =
@@ -142,6 +147,13 @@ export async function timelineOf(
       decision: data.decision ?? null,
       delivery: data.delivery ?? null,
       firstResponse: data.first ?? false,
+      merge: data.merged
+        ? { kind: "merged", other: data.merged }
+        : data.undone
+          ? { kind: "undone", other: data.undone }
+          : data.restored_from
+            ? { kind: "restored", other: { id: data.restored_from, name: null } }
+            : null,
       submission: s
         ? {
             id: s.id,

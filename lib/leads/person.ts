@@ -121,9 +121,22 @@ export async function erasePerson(user: SessionUser, leadId: string): Promise<Re
         (select count(*) from lead_history where lead_id = ${leadId})::integer as history,
         (select count(*) from lead_proposals where lead_id = ${leadId})::integer as proposals
     `)) as unknown as { rows: Record<string, number>[] };
+    // Merges keep the rows of the leads that joined this one (lib/leads/merge.ts), and those of the
+    // leads that had joined them: every one of that chain goes, and one this lead was merged into.
+    const { rows: merges } = (await tx.execute(sql`
+      with recursive chain(id, merged_id) as (
+        select id, merged_id from lead_merges
+        where company_id = ${user.companyId} and (survivor_id = ${leadId} or merged_id = ${leadId})
+        union
+        select m.id, m.merged_id from lead_merges m join chain c on m.survivor_id = c.merged_id
+        where m.company_id = ${user.companyId}
+      )
+      delete from lead_merges where id in (select id from chain) returning id`)) as unknown as {
+      rows: unknown[];
+    };
     // The history and proposed changes go with the lead (their foreign keys cascade).
     await tx.delete(leads).where(and(eq(leads.id, lead.id), eq(leads.companyId, user.companyId)));
-    const counted = { leads: 1, ...rows[0]! };
+    const counted = { leads: 1, ...rows[0]!, ...(merges.length > 0 ? { merges: merges.length } : {}) };
     await tx
       .insert(erasures)
       .values({ companyId: user.companyId, at: now(), userId: user.id, counts: counted });

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { now } from "@/lib/clock";
-import { getDb } from "@/lib/db/client";
+import { type Db, getDb } from "@/lib/db/client";
 import { expandFragments } from "@/lib/db/functions/fragments";
 import type { ApiLead } from "@/lib/leads/schema";
 import { kickOutbox } from "./kick";
@@ -62,13 +62,35 @@ const KEEP_SUBMISSIONS = expandFragments("{{keep_submissions written}}");
  * does this in the write's own transaction.)
  */
 export async function queueLeadEvent(companyId: string, lead: ApiLead, created: boolean): Promise<void> {
-  const db = await getDb();
+  const queued = await queueLeadEventIn(
+    await getDb(),
+    companyId,
+    lead.id,
+    created ? "lead.created" : "lead.updated",
+    {
+      api_lead: lead,
+    },
+  );
+  if (queued > 0) kickOutbox();
+}
+
+/**
+ * Queues an event about a lead for each active webhook endpoint of the company, inside the caller's
+ * transaction (a merge's); returns how many, for the caller to start the worker after its commit.
+ * The payload holds the lead (`api_lead`) and what the event adds to it (`merged_id`...).
+ */
+export async function queueLeadEventIn(
+  db: Pick<Db, "execute">,
+  companyId: string,
+  leadId: string,
+  event: string,
+  payload: { api_lead: ApiLead } & Record<string, unknown>,
+): Promise<number> {
   const { rows } = (await db.execute(sql`
     with events as (
-      select ${companyId}::uuid as company_id, ${lead.id}::text as lead_id,
-        ${created ? "lead.created" : "lead.updated"}::text as event,
-        ${JSON.stringify({ api_lead: lead })}::jsonb as payload
+      select ${companyId}::uuid as company_id, ${leadId}::text as lead_id, ${event}::text as event,
+        ${JSON.stringify(payload)}::jsonb as payload
     ), queued as (${sql.raw(QUEUE_LEAD_EVENTS)})
     select count(*)::integer as queued from queued`)) as unknown as { rows: { queued: number }[] };
-  if (rows[0]!.queued > 0) kickOutbox();
+  return rows[0]!.queued;
 }

@@ -6,7 +6,8 @@ import { toApiLead } from "@/lib/leads/serialize";
 import { rowFromJson } from "@/lib/leads/upsert";
 
 /**
- * What a delivery carries: `{"id", "type": "lead.created"|"lead.updated", "created_at", "data": lead}`,
+ * What a delivery carries: `{"id", "type", "created_at", "data": lead}` where type is
+ * lead.created, lead.updated, lead.merged (with `merged_id`) or lead.unmerged (with `survivor_id`),
  * signed in the header `X-Portal-Signature: t=UNIX_SECONDS,v1=HEX` where HEX is HMAC-SHA256 of
  * `UNIX_SECONDS.BODY` with the endpoint's secret.
  */
@@ -41,6 +42,18 @@ export function payloadLead(payload: unknown): ApiLead {
 }
 
 /**
+ * What an event says beside the lead: `lead.merged` the id of the lead that joined it and is gone
+ * (`merged_id`), `lead.unmerged` the lead it had joined (`survivor_id`).
+ */
+function eventExtras(payload: unknown): Record<string, string> {
+  const value = payload as { merged_id?: unknown; survivor_id?: unknown };
+  const extras: Record<string, string> = {};
+  if (typeof value.merged_id === "string") extras.merged_id = value.merged_id;
+  if (typeof value.survivor_id === "string") extras.survivor_id = value.survivor_id;
+  return extras;
+}
+
+/**
  * The event's id is derived from what it says, so a replay, which is a new delivery of the same
  * event, carries the same id and a receiver can tell it has seen it.
  */
@@ -53,5 +66,6 @@ export function webhookBody(item: Pick<OutboxRow, "event" | "createdAt" | "paylo
     type: item.event,
     created_at: item.createdAt.toISOString(),
     data: payloadLead(item.payload),
+    ...eventExtras(item.payload),
   });
 }

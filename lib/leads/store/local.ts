@@ -32,6 +32,7 @@ export const localStore: LeadStore = {
     queuedSubmissions: false,
     requestQuota: false,
     history: true,
+    merge: true,
   },
 
   async upsert(companyId, input, actor) {

@@ -36,6 +36,7 @@ export const rotorStore: LeadStore = {
     queuedSubmissions: true,
     requestQuota: true,
     history: false,
+    merge: false,
   },
 
   async upsert(companyId, input) {

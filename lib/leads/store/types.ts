@@ -75,6 +75,8 @@ export interface LeadCapabilities {
    * submissions proposed, on the lead page. Rotor's leads have theirs in Rotor.
    */
   history: boolean;
+  /** Suggest leads that are probably one person, and merge two into one (with an undo for a day). */
+  merge: boolean;
 }
 
 /** A form's submission, as the intake hands it to the store. */
