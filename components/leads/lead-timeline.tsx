@@ -86,6 +86,13 @@ function headline(entry: TimelineEntry): string {
       const answer = d.status ? ` (${d.status})` : "";
       return `${d.event} ${d.result === "delivered" ? "delivered to" : "could not be delivered to"} ${d.to}${answer}`;
     }
+    case "merge": {
+      const other = entry.merge?.other.name ?? "another lead";
+      if (entry.merge?.kind === "undone")
+        return `${who} undid the merge of ${other}: it is a lead of its own again`;
+      if (entry.merge?.kind === "restored") return `${who} undid a merge: this lead is on its own again`;
+      return `${who} merged ${other} into this lead`;
+    }
     default:
       return entry.created ? `${who} created the lead` : `${who} changed the lead`;
   }
@@ -109,6 +116,9 @@ function Entry({ entry }: { entry: TimelineEntry }) {
       ) : null}
       {entry.kind === "api" || entry.kind === "staff" ? (
         <Changes changes={entry.changes} created={entry.created} />
+      ) : null}
+      {entry.kind === "merge" && Object.keys(entry.changes).length > 0 ? (
+        <Changes changes={entry.changes} created={false} />
       ) : null}
     </li>
   );

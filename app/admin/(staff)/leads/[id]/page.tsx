@@ -1,8 +1,9 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { LeadEditor } from "@/components/leads/lead-editor";
 import { LeadHeader } from "@/components/leads/lead-header";
 import { LeadTimeline } from "@/components/leads/lead-timeline";
+import { MergeNotices } from "@/components/leads/merge-notices";
 import { PersonActions } from "@/components/leads/person-actions";
 import { ProposedChanges } from "@/components/leads/proposed-changes";
 import { DateTime } from "@/components/ui/date-time";
@@ -12,11 +13,19 @@ import { adminPage } from "@/lib/auth/admin-page";
 import { DomainError } from "@/lib/errors";
 import { RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
 import { type AdminLead, assignableUsers } from "@/lib/leads/admin";
+import { duplicatesOf } from "@/lib/leads/duplicates";
 import { leadTimeline, openProposals } from "@/lib/leads/history";
+import { mergedInto, undoableMerges } from "@/lib/leads/merge";
 import { pipeline } from "@/lib/leads/pipeline";
-import { leadStore } from "@/lib/leads/store";
+import { type LeadStore, leadStore } from "@/lib/leads/store";
+import type { SessionUser } from "@/lib/auth/users";
 
-export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, { params }) => {
+type Props = {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
+
+export default adminPage<Props>({}, async (user, { params, searchParams }) => {
   const { id } = await params;
   const store = await leadStore(user.companyId);
   let lead: AdminLead;
@@ -27,7 +36,12 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
     const missing =
       (error instanceof DomainError && error.code === "not_found") ||
       (error instanceof RotorRejectedError && error.status === 404);
-    if (missing) notFound();
+    if (missing) {
+      // A lead merged into another: its old address (a bookmark, an alert's link) leads there.
+      const into = store.capabilities.merge ? await mergedInto(user.companyId, id) : null;
+      if (into) redirect(`/admin/leads/${into}`);
+      notFound();
+    }
     if (error instanceof RotorUnavailableError) {
       return (
         <>
@@ -49,12 +63,16 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
       : lead.assigned_to
         ? [{ id: lead.assigned_to, label: lead.assigned_to === user.id ? "You" : "Another member of staff" }]
         : [];
-  const [proposals, timeline, message, stages] = await Promise.all([
+  const merges = store.capabilities.merge && user.role === "admin";
+  const [proposals, timeline, message, stages, duplicates, undoable] = await Promise.all([
     store.capabilities.history ? openProposals(user, id) : [],
     store.capabilities.history ? leadTimeline(user, id) : null,
     store.capabilities.history ? latestMessage(lead) : lead.notes,
     pipeline(user.companyId),
+    merges ? duplicatesOf(user.companyId, id) : [],
+    merges ? undoableMerges(user.companyId, id) : [],
   ]);
+  const unmerged = merges ? await restoredLead(user, store, (await searchParams).unmerged) : null;
   const assignee = lead.assigned_to
     ? (assignees.find((a) => a.id === lead.assigned_to)?.label ?? "Another member of staff")
     : null;
@@ -80,6 +98,13 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
           </>
         ) : null}
       </p>
+      <MergeNotices
+        leadId={lead.id}
+        duplicates={duplicates}
+        undoable={undoable}
+        unmerged={unmerged}
+        now={now()}
+      />
       <ProposedChanges leadId={lead.id} proposals={proposals} current={lead} />
       <details className="edit-lead">
         <summary>Edit lead</summary>
@@ -98,3 +123,18 @@ export default adminPage<{ params: Promise<{ id: string }> }>({}, async (user, {
     </>
   );
 });
+
+/** The lead an undo just brought back (`?unmerged=ID`), if it is there: the page links to it. */
+async function restoredLead(
+  user: SessionUser,
+  store: LeadStore,
+  given: string | string[] | undefined,
+): Promise<{ id: string; name: string } | null> {
+  if (typeof given !== "string") return null;
+  try {
+    const lead = await store.getForStaff(user, given);
+    return { id: lead.id, name: lead.name || lead.email || lead.phone || "The other lead" };
+  } catch {
+    return null;
+  }
+}
