@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, launchBrowser, type Portal, startPortal } from "./harness";
+import { ARTIFACTS, launchBrowser, phoneProblems, type Portal, startPortal } from "./harness";
 
 /** A common phone: 390 × 844 CSS pixels, touch, laid out by its viewport meta tag. */
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
@@ -43,48 +43,6 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-/**
- * What is wrong with the page on a phone: the document wider than the screen, a table wider than
- * the screen (it would scroll sideways in its frame), and every visible control smaller than a
- * fingertip or reaching past the screen's edge. Controls not laid out (in a closed menu or
- * <details>) have no box and are skipped.
- */
-function phoneProblems({ tap, width }: { tap: number; width: number }): string[] {
-  const problems: string[] = [];
-  // A phone widens its layout viewport to fit a page that overflows, so innerWidth alone would
-  // grow with the page: both are held to the screen's width.
-  const { scrollWidth } = document.documentElement;
-  if (scrollWidth > width || window.innerWidth > width) {
-    problems.push(`the document is ${scrollWidth}px wide in a ${width}px screen`);
-  }
-  for (const table of document.querySelectorAll("table")) {
-    const box = table.getBoundingClientRect();
-    if (box.width > width) problems.push(`a table is ${Math.round(box.width)}px wide`);
-  }
-  const controls = "a[href], button, input:not([type=hidden]), select, textarea, summary";
-  for (const control of document.querySelectorAll<HTMLElement>(controls)) {
-    const box = control.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0 || getComputedStyle(control).visibility === "hidden") continue;
-    const name = (
-      control.getAttribute("aria-label") ||
-      control.textContent?.trim() ||
-      control.getAttribute("name") ||
-      ""
-    ).slice(0, 40);
-    const what = `${control.tagName.toLowerCase()}${control.id ? `#${control.id}` : ""} "${name}"`;
-    if (box.width < tap || box.height < tap) {
-      problems.push(`${what} is ${box.width.toFixed(1)} × ${box.height.toFixed(1)}`);
-    }
-    // A control in a box that scrolls sideways (the board's columns) is reached by scrolling it.
-    let scroller = control.parentElement;
-    while (scroller && !/auto|scroll/.test(getComputedStyle(scroller).overflowX))
-      scroller = scroller.parentElement;
-    const reachable = scroller !== null && scroller.getBoundingClientRect().right <= width + 0.5;
-    if (box.right > width + 0.5 && !reachable) problems.push(`${what} reaches ${Math.round(box.right)}px`);
-  }
-  return problems;
-}
-
 /** Full-page screenshot as test-results/phone-NAME-STATE.png, then every check above. */
 async function checkPhone(name: string, state: "empty" | "data"): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `phone-${name}-${state}.png`), fullPage: true });
@@ -123,6 +81,7 @@ async function checkStaffPages(state: "empty" | "data", lead: string, leads: num
     ["new-lead", "/admin/leads/new", "h1"],
     ["board", "/admin/leads/board", "section[data-stage]"],
     ["due", "/admin/leads/due", "h1:text-is('Follow-ups due')"],
+    ["duplicates", "/admin/leads/duplicates", "h1:text-is('Duplicates')"],
     ["review", "/admin/review", "h1:text-is('Review')"],
     ["forms", "/admin/forms", "h1:text-is('Forms')"],
     ["form", "/admin/forms/contact", "[data-testid=embed-snippet]"],
