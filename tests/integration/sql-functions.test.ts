@@ -141,7 +141,15 @@ describe("SQL functions: one current source file each, applied after the migrati
     ];
     const times = ["created_at", "updated_at"];
     // The first response is staff's (lib/leads/response.ts; lead_upsert sets it on a stage change).
-    const leftAlone = ["search_text", "latitude", "longitude", "first_response_at", "first_response_by"];
+    // stage_changed_at is the stage trigger's (migration 0019).
+    const leftAlone = [
+      "search_text",
+      "latitude",
+      "longitude",
+      "first_response_at",
+      "first_response_by",
+      "stage_changed_at",
+    ];
     expect(rows.map((row) => row.name).sort()).toEqual(
       [...LEAD_FIELDS, ...setByTheFunctions, ...times, ...leftAlone].sort(),
     );
