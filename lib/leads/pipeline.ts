@@ -35,6 +35,9 @@ export async function pipeline(companyId: string): Promise<Stage[]> {
  */
 export const inOpenStage: SQL = sql`not exists (select 1 from ${stages} s where s.company_id = ${leads.companyId} and lower(s.name) = lower(${leads.stage}) and s.kind <> 'open' and s.retired_at is null)`;
 
+/** Leads in a won stage of the pipeline ("Won this month" and the like). */
+export const inWonStage: SQL = sql`exists (select 1 from ${stages} s where s.company_id = ${leads.companyId} and lower(s.name) = lower(${leads.stage}) and s.kind = 'won' and s.retired_at is null)`;
+
 /**
  * The pipeline's stage a lead's stage is, whatever its case; a lead without one (the API may make
  * such) is in the first open stage.
