@@ -5,7 +5,9 @@ import { localParts, zonedTime } from "@/lib/company/hours";
 import { recentProfile } from "@/lib/company/profile";
 import { queryObject } from "@/lib/http/body";
 import { parseOrThrow } from "@/lib/validation";
-import { DEFAULT_SORT, LIST_KEYS, SORT_FIELDS, type SortField } from "./list-keys";
+import { LIST_KEYS, parseSort, type Sort, SORT_FIELDS } from "./list-keys";
+
+export type { Sort };
 import { dueBy } from "./response";
 import { type ListQuery, listQuerySchema } from "./schema";
 
@@ -30,11 +32,6 @@ export const adminListQuerySchema = listQuerySchema.extend({
 });
 export type AdminListParams = z.output<typeof adminListQuerySchema>;
 
-export interface Sort {
-  field: SortField;
-  descending: boolean;
-}
-
 /**
  * The admin-only part of a list's query, resolved for the user and the moment: "me" is a user's id,
  * "due" the end of today and "this month" its first instant, both in the company's time zone. The
@@ -56,12 +53,6 @@ export type AdminListQuery = ListQuery & { triage: TriageFilters };
 /** Whether a query asks for anything beyond the API's own filters. */
 export const usesTriage = ({ sort, assignedTo, contacted, dueBy, wonSince }: TriageFilters): boolean =>
   sort !== null || assignedTo !== null || contacted !== null || dueBy !== null || wonSince !== null;
-
-export function parseSort(value: string | undefined): Sort | null {
-  if (!value || value === DEFAULT_SORT) return null;
-  const descending = value.startsWith("-");
-  return { field: (descending ? value.slice(1) : value) as SortField, descending };
-}
 
 /** The first instant of the month `at` falls in, by the zone's clock. */
 export function startOfLocalMonth(at: Date, timeZone: string): Date {

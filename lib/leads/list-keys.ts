@@ -29,6 +29,20 @@ export type SortField = (typeof SORT_FIELDS)[number];
 /** The list's order when no sort is given: the newest first. */
 export const DEFAULT_SORT = "-created";
 
+export interface Sort {
+  field: SortField;
+  descending: boolean;
+}
+
+/** A sort parameter already checked against SORT_FIELDS; null for the default order. */
+export function parseSort(value: string | null | undefined): Sort | null {
+  if (!value || value === DEFAULT_SORT) return null;
+  const descending = value.startsWith("-");
+  return { field: (descending ? value.slice(1) : value) as SortField, descending };
+}
+
+export const sortParam = ({ field, descending }: Sort): string => `${descending ? "-" : ""}${field}`;
+
 /** The list's own query string from any parameters: its keys only, in their order. */
 export function listQueryString(get: (key: string) => string | null | undefined): string {
   const query = new URLSearchParams();
