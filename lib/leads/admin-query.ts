@@ -6,6 +6,7 @@ import { recentProfile } from "@/lib/company/profile";
 import { queryObject } from "@/lib/http/body";
 import { parseOrThrow } from "@/lib/validation";
 import { LIST_KEYS, parseSort, type Sort, SORT_FIELDS } from "./list-keys";
+import { firstOpenStage } from "./pipeline";
 
 export type { Sort };
 import { dueBy } from "./response";
@@ -41,6 +42,11 @@ export type AdminListParams = z.output<typeof adminListQuerySchema>;
 export interface TriageFilters {
   /** Null: the newest first (the list's own index). */
   sort: Sort | null;
+  /**
+   * The stage asked for is the pipeline's first open one, which also holds the leads without a
+   * stage (as on the board); any other stage is matched alone, through its index.
+   */
+  stageHoldsNone: boolean;
   assignedTo: string | null;
   /** Whether staff answered the lead yet (first_response_at); null: either. */
   contacted: boolean | null;
@@ -69,11 +75,15 @@ export async function parseAdminListQuery(
     queryObject(params, LIST_KEYS),
   );
   const at = now();
-  const timeZone = due || won ? (await recentProfile(user.companyId)).timeZone : "UTC";
+  const [timeZone, first] = await Promise.all([
+    due || won ? recentProfile(user.companyId).then((p) => p.timeZone) : "UTC",
+    query.stage ? firstOpenStage(user.companyId) : null,
+  ]);
   return {
     ...query,
     triage: {
       sort: parseSort(sort),
+      stageHoldsNone: first !== null && first.toLowerCase() === query.stage?.toLowerCase(),
       assignedTo: assigned === "me" ? user.id : null,
       contacted: contacted === undefined ? null : contacted === "yes",
       dueBy: due ? dueBy(timeZone, at) : null,

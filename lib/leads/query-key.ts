@@ -8,8 +8,15 @@ import type { ListQuery, ListScope } from "./list";
  */
 function triageKey(query: ListQuery | AdminListQuery): unknown[] {
   if (!("triage" in query)) return [];
-  const { assignedTo, contacted, dueBy, wonSince } = query.triage;
-  return ["admin", assignedTo, contacted, dueBy?.toISOString() ?? null, wonSince?.toISOString() ?? null];
+  const { stageHoldsNone, assignedTo, contacted, dueBy, wonSince } = query.triage;
+  return [
+    "admin",
+    stageHoldsNone,
+    assignedTo,
+    contacted,
+    dueBy?.toISOString() ?? null,
+    wonSince?.toISOString() ?? null,
+  ];
 }
 
 /** A stable text for a filter and whose leads it shows: the part of a query its count depends on. */

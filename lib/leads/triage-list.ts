@@ -8,19 +8,19 @@ import { inWonStage } from "./pipeline";
 import { followUpDue } from "./response";
 import { valueScoreSql } from "./value-score";
 
-/** The first open stage's position (or its lower-cased name): where a lead without a stage is. */
-const firstOpen = (companyId: string, column: SQL) =>
-  sql`(select ${column} from ${stages} s where s.company_id = ${companyId} and s.kind = 'open' and s.retired_at is null order by s.position, s.name limit 1)`;
-
 const noStage = sql`coalesce(btrim(${leads.stage}), '') = ''`;
+
+/** The first open stage's position: where a lead without a stage sorts. */
+const firstOpenPosition = (companyId: string) =>
+  sql`(select s.position from ${stages} s where s.company_id = ${companyId} and s.kind = 'open' and s.retired_at is null order by s.position, s.name limit 1)`;
 
 /**
  * A stage as the pipeline reads it: the first open stage holds the leads without one too (the API
  * may make such leads), as on the board. The API's own list keeps Rotor's exact match.
  */
-function inStage(companyId: string, stage: string): SQL {
-  const name = stage.toLowerCase();
-  return sql`(lower(${leads.stage}) = ${name} or (${noStage} and ${name} = ${firstOpen(companyId, sql`lower(s.name)`)}))`;
+function inStage(stage: string, holdsNone: boolean): SQL {
+  const named = sql`lower(${leads.stage}) = ${stage.toLowerCase()}`;
+  return holdsNone ? sql`(${named} or ${noStage})` : named;
 }
 
 /** The leads a user sees that match an admin list's query: the API's filters and triage's. */
@@ -28,7 +28,7 @@ export function triageConditions(scope: ListScope, query: AdminListQuery): SQL {
   const { assignedTo, contacted, dueBy, wonSince } = query.triage;
   return and(
     listConditions(scope, { ...query, stage: undefined }),
-    query.stage ? inStage(scope.companyId, query.stage) : undefined,
+    query.stage ? inStage(query.stage, query.triage.stageHoldsNone) : undefined,
     assignedTo ? eq(leads.assignedTo, assignedTo) : undefined,
     contacted === null
       ? undefined
@@ -50,7 +50,7 @@ function sortKey(companyId: string, field: SortField): SQL {
     case "stage":
       return sql`coalesce(
         (select s.position from ${stages} s where s.company_id = ${leads.companyId} and lower(s.name) = lower(${leads.stage}) and s.retired_at is null),
-        case when ${noStage} then ${firstOpen(companyId, sql`s.position`)} end)`;
+        case when ${noStage} then ${firstOpenPosition(companyId)} end)`;
     case "value":
       return sql`${leads.projectedValue}`;
     case "score":
