@@ -1,17 +1,13 @@
-import { z } from "zod";
 import type { SessionUser } from "@/lib/auth/users";
 import { scopeOf } from "./admin";
 import { parseAdminListQuery } from "./admin-query";
-import { leadMarks, MARKS } from "./reads";
-import { type ListResponse, listResponseSchema } from "./schema";
+import { leadMarks, type Mark } from "./reads";
+import type { ListResponse } from "./schema";
 import { leadStore } from "./store";
 import type { ListOptions } from "./store/types";
 
 /** The admin's list: the API's envelope, and the user's marks on its leads (new, changed). */
-export const adminListResponseSchema = listResponseSchema.extend({
-  marks: z.record(z.string(), z.enum(MARKS)),
-});
-export type AdminListResponse = z.infer<typeof adminListResponseSchema>;
+export type AdminListResponse = ListResponse & { marks: Record<string, Mark> };
 
 /**
  * A page of the admin's list for the address's parameters. The envelope is cached per company,

@@ -23,9 +23,8 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `Must be one of: ${values.join(", ")}` });
 
 export const adminListQuerySchema = listQuerySchema.extend({
-  sort: oneOf(SORTS as [string, ...string[]])
-    .optional()
-    .meta({ description: "A column, ascending; with a leading '-', descending. Default -created" }),
+  // A column, ascending; with a leading "-", descending. None: -created, the newest first.
+  sort: oneOf(SORTS as [string, ...string[]]).optional(),
   assigned: oneOf(["me"]).optional(),
   contacted: oneOf(["yes", "no"]).optional(),
   due: oneOf(["1"]).optional(),

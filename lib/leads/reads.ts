@@ -9,8 +9,7 @@ import { leadReads, leads, users } from "@/lib/db/schema";
  * or changed for them since. Marks are per user, so they are never part of a cached list.
  */
 
-export const MARKS = ["new", "changed"] as const;
-export type Mark = (typeof MARKS)[number];
+export type Mark = "new" | "changed";
 
 const isLeadId = (id: string) => z.guid().safeParse(id).success;
 
