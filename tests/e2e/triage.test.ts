@@ -159,6 +159,17 @@ describe("triage in the leads list", () => {
     await page.reload();
     await shows(page, ["Eve Nothing", "Dee Won", "Cal Roofer", "Bob Windows", "Ann Gutters"]);
     expect(await page.locator("tbody .mark").count()).toBe(0);
+    // Someone else's write since (here through the API): that lead is Updated.
+    const update = await fetch(`${portal.base}/open-api/leads`, {
+      method: "POST",
+      headers: { "x-api-key": apiKey, "content-type": "application/json" },
+      body: JSON.stringify({ phone: "+16125553002", notes: "Wants the chimney looked at too" }),
+    });
+    expect(update.status).toBe(200);
+    await page.reload();
+    await page.waitForSelector("tbody tr[data-mark=changed] >> text=Cal Roofer");
+    expect(await page.locator("tbody .mark").allTextContents()).toEqual(["Updated"]);
+    await shot(page, "updated-desktop");
 
     await Promise.all([page.waitForURL(/\/admin\/sign-in/), page.click("text=Sign out")]);
     await context.close();
