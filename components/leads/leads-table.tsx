@@ -4,33 +4,40 @@ import Link from "next/link";
 import { useState } from "react";
 import useSWR from "swr";
 import { fetchJson, RequestFailed } from "@/components/admin/fetch-json";
-import { Ago } from "@/components/ui/date-time";
-import { displayPhone } from "@/components/ui/phone";
-import type { ListResponse } from "@/lib/leads/schema";
+import type { AdminListResponse } from "@/lib/leads/admin-list";
+import { DEFAULT_SORT } from "@/lib/leads/list-keys";
 import type { LeadCapabilities } from "@/lib/leads/store";
 import type { Stage } from "@/lib/leads/pipeline";
+import type { View } from "@/lib/leads/views";
 import { BulkBar } from "./bulk-bar";
-import { StageSelect } from "./stage-select";
+import { FilterChips } from "./filter-chips";
+import { LeadsGrid } from "./leads-grid";
+import { ListToolbar } from "./list-toolbar";
 import { LIST_KEYS } from "./list-keys";
+import { currentSort } from "./sort-header";
 import { useListQuery } from "./use-list-query";
+import { ViewsBar } from "./views-bar";
 
-export type ListBody = Pick<ListResponse, "data" | "pagination">;
+export type ListBody = Pick<AdminListResponse, "data" | "pagination" | "marks">;
 
-const KEYS = LIST_KEYS;
-const PAGE_SIZES = ["25", "50", "100", "200"];
-
-/** `capabilities`: the lead store's; selecting rows and exporting are offered where it can do them. */
+/**
+ * The admin's leads list. `capabilities`: the lead store's; selecting rows, exporting, sorting and
+ * the triage views and marks are offered where it can do them.
+ */
 export function LeadsTable({
   stages,
   capabilities,
   first,
+  views,
 }: {
   stages: Stage[];
   capabilities: LeadCapabilities;
   /** The page as the server rendered it, for its query: the list arrives with the page, nothing moves. */
   first: { query: string; body: ListBody } | null;
+  views: { builtIn: View[]; saved: View[] };
 }) {
-  const { params, query: qs, update, term, search: onSearch, clearSearch, pathname } = useListQuery(KEYS);
+  const list = useListQuery(LIST_KEYS);
+  const { params, query: qs, update, pathname } = list;
   const rendered = first !== null && first.query === qs;
   const { data, error, isLoading, isValidating, mutate } = useSWR<ListBody>(
     `/api/admin/leads?${qs}`,
@@ -72,84 +79,56 @@ export function LeadsTable({
   }
 
   const rows = data?.data ?? [];
-  const now = new Date();
+  const marks = data?.marks ?? {};
+  const marked = rows.filter((r) => marks[r.id]).map((r) => r.id);
+  const [markFailed, setMarkFailed] = useState(false);
+  async function markAllRead() {
+    setMarkFailed(false);
+    try {
+      await fetchJson("/api/admin/leads", { method: "PATCH", body: { read: marked } });
+      await mutate(data && { ...data, marks: {} }, { revalidate: false });
+    } catch {
+      setMarkFailed(true);
+    }
+  }
+
   const pagination = data?.pagination;
   const pages = pagination ? Math.max(1, Math.ceil(pagination.total / pagination.limit)) : 1;
-  const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
-  const toggle = (id: string) =>
-    setSelected((current) => {
-      const next = new Set(current);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
+  const sort = currentSort(params.get("sort"));
+  const sortBy = (next: string) => update({ sort: next === DEFAULT_SORT ? null : next });
 
   return (
     <>
-      <div className="toolbar" role="search">
-        <div className="field">
-          <label htmlFor="search">Search</label>
-          <input
-            id="search"
-            type="search"
-            placeholder="Name, email or phone"
-            value={term}
-            onChange={(e) => onSearch(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="stage">Stage</label>
-          <StageSelect
-            id="stage"
-            stages={stages}
-            empty="Any"
-            value={params.get("stage") ?? ""}
-            onChange={(e) => update({ stage: e.target.value || null })}
-          />
-        </div>
-        <TagFilter value={params.get("tags") ?? ""} onChange={(tags) => update({ tags: tags || null })} />
-        <div className="field">
-          <label htmlFor="limit">Per page</label>
-          <select
-            id="limit"
-            value={params.get("limit") ?? "50"}
-            onChange={(e) => update({ limit: e.target.value === "50" ? null : e.target.value })}
-          >
-            {PAGE_SIZES.map((size) => (
-              <option key={size}>{size}</option>
-            ))}
-          </select>
-        </div>
-        <label style={{ display: "flex", gap: "0.35rem", alignItems: "center", paddingBottom: "0.45rem" }}>
-          <input
-            type="checkbox"
-            checked={params.get("archived") === "true"}
-            onChange={(e) => update({ archived: e.target.checked ? "true" : null })}
-          />
-          Include archived
-        </label>
-        <button
-          type="button"
-          onClick={refresh}
-          disabled={refreshing}
-          title="Read the leads again, skipping the cache"
-        >
-          {refreshing ? "Refreshing…" : "Refresh"}
-        </button>
-        {capabilities.export ? (
-          <a className="button" href={`/api/admin/leads/export${qs ? `?${qs}` : ""}`} download>
-            Export CSV
-          </a>
+      <ViewsBar {...views} query={qs} pathname={pathname} onOpen={list.cancelSearch} />
+      <ListToolbar
+        params={params}
+        query={qs}
+        update={update}
+        term={list.term}
+        onSearch={list.search}
+        stages={stages}
+        capabilities={capabilities}
+        refreshing={refreshing}
+        onRefresh={refresh}
+      />
+      <FilterChips params={params} onRemove={(key) => update({ [key]: null })} />
+
+      <div className="list-status">
+        <p aria-live="polite" className="muted">
+          {pagination
+            ? `${pagination.total} ${pagination.total === 1 ? "lead" : "leads"}${isValidating ? " · updating…" : ""}`
+            : isLoading
+              ? "Loading leads…"
+              : null}
+          {marked.length > 0 ? ` · ${marked.length} new or updated on this page` : null}
+          {markFailed ? " · They could not be marked read; try again." : null}
+        </p>
+        {marked.length > 0 ? (
+          <button type="button" onClick={markAllRead}>
+            Mark all on this page as read
+          </button>
         ) : null}
       </div>
-
-      <p aria-live="polite" className="muted">
-        {pagination
-          ? `${pagination.total} ${pagination.total === 1 ? "lead" : "leads"}${isValidating ? " · updating…" : ""}`
-          : isLoading
-            ? "Loading leads…"
-            : null}
-      </p>
       {archivedMatches > 0 ? (
         <p className="notice">
           {archivedMatches} archived {archivedMatches === 1 ? "lead matches" : "leads match"} too.{" "}
@@ -162,7 +141,7 @@ export function LeadsTable({
       {capabilities.requestQuota ? (
         <p className="muted">
           These leads live in Rotor. Lists are kept for a few minutes to spare Rotor&apos;s daily quota:
-          Refresh reads them again. Export and changes to many leads at once are done in Rotor.
+          Refresh reads them again. Export, sorting and changes to many leads at once are done in Rotor.
         </p>
       ) : null}
 
@@ -187,94 +166,33 @@ export function LeadsTable({
           </button>
         </div>
       ) : (
-        <div className="table-wrap">
-          <table className="data cards leads" aria-busy={isLoading || isValidating}>
-            <thead>
-              <tr>
-                {capabilities.bulk ? (
-                  <th scope="col">
-                    <input
-                      type="checkbox"
-                      aria-label="Select every lead on this page"
-                      checked={allSelected}
-                      onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((r) => r.id)))}
-                    />
-                  </th>
-                ) : null}
-                <th scope="col">Name</th>
-                <th scope="col">Phone</th>
-                <th scope="col">Email</th>
-                <th scope="col">Stage</th>
-                <th scope="col">Tags</th>
-                <th scope="col">Source</th>
-                <th scope="col">Created</th>
-                <th scope="col">Score</th>
-              </tr>
-            </thead>
-            <tbody>
-              {isLoading && !data ? (
-                <tr>
-                  <td colSpan={capabilities.bulk ? 9 : 8}>Loading leads…</td>
-                </tr>
-              ) : rows.length === 0 ? (
-                <tr>
-                  <td colSpan={capabilities.bulk ? 9 : 8}>
-                    {qs ? (
-                      <>
-                        No leads match.{" "}
-                        <Link href={pathname} onClick={clearSearch}>
-                          Clear the filters
-                        </Link>
-                      </>
-                    ) : (
-                      <>
-                        No leads yet. They arrive from your <Link href="/admin/forms">forms</Link> (share the
-                        link or embed one on your site) and the API, or add one with{" "}
-                        <Link href="/admin/leads/new">New lead</Link>.
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ) : (
-                rows.map((lead) => (
-                  <tr key={lead.id}>
-                    {capabilities.bulk ? (
-                      <td className="select">
-                        <input
-                          type="checkbox"
-                          aria-label={`Select ${lead.name ?? lead.email ?? lead.phone ?? "lead"}`}
-                          checked={selected.has(lead.id)}
-                          onChange={() => toggle(lead.id)}
-                        />
-                      </td>
-                    ) : null}
-                    <td className="title">
-                      <Link href={`/admin/leads/${lead.id}`}>{lead.name || "(no name)"}</Link>
-                      {lead.archived ? <span className="muted"> · archived</span> : null}
-                    </td>
-                    <td data-label="Phone" style={{ whiteSpace: "nowrap" }}>
-                      {lead.phone ? displayPhone(lead.phone) : null}
-                    </td>
-                    <td data-label="Email">{lead.email}</td>
-                    <td data-label="Stage">{lead.stage}</td>
-                    <td data-label="Tags">
-                      {lead.tags.map((t) => (
-                        <span className="tag" key={t}>
-                          {t}
-                        </span>
-                      ))}
-                    </td>
-                    <td data-label="Source">{lead.source}</td>
-                    <td data-label="Created" style={{ whiteSpace: "nowrap" }}>
-                      <Ago value={lead.created_at} now={now} />
-                    </td>
-                    <td data-label="Score">{lead.value_score}</td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
+        <LeadsGrid
+          rows={rows}
+          marks={marks}
+          loading={isLoading && !data}
+          busy={isLoading || isValidating}
+          capabilities={capabilities}
+          sort={sort}
+          onSort={sortBy}
+          selected={selected}
+          onSelect={setSelected}
+          empty={
+            qs ? (
+              <>
+                No leads match.{" "}
+                <Link href={pathname} onClick={list.clearSearch}>
+                  Clear the filters
+                </Link>
+              </>
+            ) : (
+              <>
+                No leads yet. They arrive from your <Link href="/admin/forms">forms</Link> (share the link or
+                embed one on your site) and the API, or add one with{" "}
+                <Link href="/admin/leads/new">New lead</Link>.
+              </>
+            )
+          }
+        />
       )}
 
       {pagination ? (
@@ -299,33 +217,5 @@ export function LeadsTable({
         </nav>
       ) : null}
     </>
-  );
-}
-
-/** Tags to filter by, comma-separated, applied on Enter or when the box loses focus. */
-function TagFilter({ value, onChange }: { value: string; onChange: (tags: string) => void }) {
-  const [text, setText] = useState(value);
-  const [shown, setShown] = useState(value);
-  if (value !== shown) {
-    setShown(value);
-    setText(value);
-  }
-  const apply = () => {
-    if (text.trim() !== value) onChange(text.trim());
-  };
-  return (
-    <div className="field">
-      <label htmlFor="tags">Tags (any of)</label>
-      <input
-        id="tags"
-        value={text}
-        placeholder="e.g. roof, vip"
-        onChange={(e) => setText(e.target.value)}
-        onBlur={apply}
-        onKeyDown={(e) => {
-          if (e.key === "Enter") apply();
-        }}
-      />
-    </div>
   );
 }

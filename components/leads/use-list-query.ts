@@ -63,5 +63,11 @@ export function useListQuery<K extends string>(keys: readonly K[]) {
     setTerm("");
   }
 
-  return { params, query, update, term, search, clearSearch, pathname };
+  /** Drops a search still being typed, for a link to another query (a view), which brings its own. */
+  function cancelSearch() {
+    clearTimeout(timer.current);
+    setTerm(urlSearch);
+  }
+
+  return { params, query, update, term, search, clearSearch, cancelSearch, pathname };
 }

@@ -1,7 +1,9 @@
 import { and, desc, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { type LeadRow, leads } from "@/lib/db/schema";
+import type { AdminListQuery } from "./admin-query";
 import { type ListQuery, type ListScope, listConditions } from "./list";
+import { triageConditions } from "./triage-list";
 import { valueScore } from "./value-score";
 
 const BATCH = 1000;
@@ -48,12 +50,14 @@ export function csvCell(value: string | number | boolean | null): string {
 const csvLine = (cells: (string | number | boolean | null)[]) => cells.map(csvCell).join(",") + "\r\n";
 
 /**
- * Every lead matching a list query (all pages), newest first, as a stream of CSV. Read in batches
+ * Every lead matching a list query (all pages), newest first, as a stream of CSV; an admin list's
+ * filters apply, its order does not. Read in batches
  * that each continue after the last lead of the one before (by created_at and id), so a lead added
  * during the export neither shifts nor repeats a row, and memory stays flat however many there are.
  */
-export function exportCsv(scope: ListScope, query: ListQuery): ReadableStream<Uint8Array> {
+export function exportCsv(scope: ListScope, query: ListQuery | AdminListQuery): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  const where = "triage" in query ? triageConditions(scope, query) : listConditions(scope, query);
   let afterId: string | null = null;
   let done = false;
   return new ReadableStream<Uint8Array>({
@@ -69,7 +73,7 @@ export function exportCsv(scope: ListScope, query: ListQuery): ReadableStream<Ui
         .from(leads)
         .where(
           and(
-            listConditions(scope, query),
+            where,
             // The stored created_at (microseconds), not a JavaScript Date (milliseconds).
             afterId
               ? sql`(${leads.createdAt}, ${leads.id}) < (select l.created_at, l.id from ${leads} l where l.id = ${afterId}::uuid)`

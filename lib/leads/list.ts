@@ -61,15 +61,16 @@ type PageRows = { lead: LeadRow; total: number }[];
 /**
  * One page of a company's leads, newest first with ties broken by id, and the total that match.
  * `knownTotal`, when the caller has it (lib/leads/cache.ts keeps counts per filter), saves counting
- * a list without a search (a search counts its collected matches at no extra cost).
+ * a list without a search (a search counts its collected matches at no extra cost). `where`: the
+ * admin's filters (lib/leads/triage-list.ts), on the same path.
  */
 export async function listLeads(
   scope: ListScope,
   query: ListQuery,
   knownTotal: number | null = null,
+  where: SQL = listConditions(scope, query),
 ): Promise<{ rows: LeadRow[]; total: number }> {
   const db = await getDb();
-  const where = listConditions(scope, query);
   if (knownTotal !== null && !query.search) {
     const rows = await plainPage(db, where, query, false);
     return { rows: rows.map((r) => r.lead), total: knownTotal };

@@ -11,6 +11,7 @@ import { type AdminLead, toAdminLead } from "./admin";
 import { staffActor } from "./actor";
 import { invalidateLeadLists } from "./cache";
 import { dismissDuplicate } from "./duplicates";
+import { markRead } from "./reads";
 import { toApiLead } from "./serialize";
 import { rowFromJson } from "./upsert";
 
@@ -258,6 +259,8 @@ export async function mergeLeads(
     return { mergeId: record!.id, lead: toAdminLead(after), queued };
   });
   await invalidateLeadLists(user.companyId);
+  // The one who merged has seen the result: it is not Updated for them.
+  await markRead(user.id, [keepId]);
   if (queued > 0) kickOutbox();
   return { mergeId, lead };
 }
@@ -347,8 +350,9 @@ export async function undoMerge(
     );
   });
   await invalidateLeadLists(user.companyId);
-  if (queued > 0) kickOutbox();
   const [merge] = await db.select().from(leadMerges).where(eq(leadMerges.id, mergeId));
+  await markRead(user.id, [merge!.survivorId, merge!.mergedId]);
+  if (queued > 0) kickOutbox();
   return { survivor: merge!.survivorId, restored: merge!.mergedId };
 }
 

@@ -29,11 +29,26 @@ export async function pipeline(companyId: string): Promise<Stage[]> {
     .orderBy(asc(stages.position), asc(stages.name));
 }
 
+/** The name of the first open stage, where new leads start and leads without a stage count. */
+export async function firstOpenStage(companyId: string): Promise<string | null> {
+  const db = await getDb();
+  const [first] = await db
+    .select({ name: stages.name })
+    .from(stages)
+    .where(and(eq(stages.companyId, companyId), eq(stages.kind, "open"), isNull(stages.retiredAt)))
+    .orderBy(asc(stages.position), asc(stages.name))
+    .limit(1);
+  return first?.name ?? null;
+}
+
 /**
  * Leads in an open stage ("open" everywhere: the dashboard, the Due view, the waiting list): any
  * stage the pipeline does not call won or lost.
  */
 export const inOpenStage: SQL = sql`not exists (select 1 from ${stages} s where s.company_id = ${leads.companyId} and lower(s.name) = lower(${leads.stage}) and s.kind <> 'open' and s.retired_at is null)`;
+
+/** Leads in a won stage of the pipeline ("Won this month" and the like). */
+export const inWonStage: SQL = sql`exists (select 1 from ${stages} s where s.company_id = ${leads.companyId} and lower(s.name) = lower(${leads.stage}) and s.kind = 'won' and s.retired_at is null)`;
 
 /**
  * The pipeline's stage a lead's stage is, whatever its case; a lead without one (the API may make

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lte, type SQL, sql } from "drizzle-orm";
 import type { SessionUser } from "@/lib/auth/users";
 import { now } from "@/lib/clock";
 import { endOfLocalDay, localParts, zonedTime } from "@/lib/company/hours";
@@ -160,10 +160,15 @@ export interface DueLead {
   createdAt: Date;
 }
 
+/** Until when a follow-up is due: the end of today in the business's time zone. */
+export const dueBy = (timeZone: string, at: Date = now()): Date => endOfLocalDay(at, timeZone);
+
+/** Leads in an open stage whose follow-up date is at or before `by` (see dueBy). */
+export const followUpDue = (by: Date): SQL => and(inOpenStage, lte(leads.followUpDate, by))!;
+
 /** Open leads whose follow-up date is today (in the business's time zone) or past, most overdue first. */
 export async function dueFollowUps(scope: ListScope, timeZone: string, limit = 200): Promise<DueLead[]> {
   const db = await getDb();
-  const endOfToday = endOfLocalDay(now(), timeZone);
   return db
     .select({
       id: leads.id,
@@ -182,8 +187,7 @@ export async function dueFollowUps(scope: ListScope, timeZone: string, limit = 2
           ? sql`(${leads.assignedTo} = ${scope.memberId} or ${leads.createdBy} = ${scope.memberId})`
           : undefined,
         eq(leads.archived, false),
-        inOpenStage,
-        lte(leads.followUpDate, endOfToday),
+        followUpDue(dueBy(timeZone)),
       ),
     )
     .orderBy(asc(leads.followUpDate))

@@ -509,6 +509,32 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
     expect((await rotorLeads("+16125550175")).data.map((l) => l.name)).toEqual(["New Name"]);
   });
 
+  it("the list's triage needs the local database: sorting and its filters are refused, saved views keep Rotor's filters", async () => {
+    const tenant = await upstreamTenant();
+    const admin = await newUser(tenant.company.id, "admin");
+    const cookie = await sessionCookie(admin);
+    const from = standIn.requests.length;
+    for (const query of ["sort=name", "due=1", "assigned=me", "won=month", "contacted=no"]) {
+      const refused = await call(adminLeadsRoute, `/api/admin/leads?${query}`, { cookie });
+      expect(refused.status, query).toBe(409);
+      expect(await json(refused)).toMatchObject({ error_code: "NOT_SUPPORTED_UPSTREAM" });
+    }
+    // Refused before asking Rotor: the day's quota is not spent on them.
+    expect(standIn.requests.length).toBe(from);
+    const listed = await call(adminLeadsRoute, "/api/admin/leads?stage=won&limit=5", { cookie });
+    expect(listed.status).toBe(200);
+    expect(await json(listed)).toMatchObject({ marks: {} });
+
+    const save = (body: unknown) =>
+      call(adminLeadsRoute, "/api/admin/leads", { method: "PUT", cookie, body });
+    const saved = await save({ name: "Won roofs", query: "stage=won&tags=roof" });
+    expect(saved.status).toBe(201);
+    expect(await json(saved)).toMatchObject({ data: { name: "Won roofs", query: "stage=won&tags=roof" } });
+    const due = await save({ name: "Due", query: "due=1" });
+    expect(due.status).toBe(400);
+    expect(await json(due)).toMatchObject({ errors: [{ field: "query" }] });
+  });
+
   it("only ROTOR_COMPANY's leads live in Rotor: another company keeps its own, unseen by Rotor", async () => {
     const other = await newTenant();
     const from = standIn.requests.length;

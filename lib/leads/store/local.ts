@@ -12,8 +12,10 @@ import { listLeads } from "../list";
 import { normaliseLeadInput } from "../normalise";
 import { filterKey, queryKey } from "../query-key";
 import { listResponseSchema } from "../schema";
+import { markRead } from "../reads";
 import { toApiLead } from "../serialize";
 import { leadStats } from "../stats";
+import { listTriagedLeads } from "../triage-list";
 import { updateLead } from "../update-lead";
 import { upsertLead } from "../upsert";
 import { visibleLead } from "../visible-lead";
@@ -33,6 +35,7 @@ export const localStore: LeadStore = {
     requestQuota: false,
     history: true,
     merge: true,
+    triage: true,
   },
 
   async upsert(companyId, input, actor) {
@@ -46,7 +49,10 @@ export const localStore: LeadStore = {
       const filter = filterKey(scope, query);
       const known =
         options.refresh || query.search ? null : await knownCount(scope.companyId, filter, version);
-      const { rows, total } = await listLeads(scope, query, known);
+      const { rows, total } =
+        "triage" in query
+          ? await listTriagedLeads(scope, query, known)
+          : await listLeads(scope, query, known);
       if (known === null && !query.search) await keepCount(scope.companyId, filter, version, total);
       const envelope = listResponseSchema.parse({
         data: rows.map(toApiLead),
@@ -84,9 +90,23 @@ export const localStore: LeadStore = {
   async getForStaff(user, id) {
     return toAdminLead(await visibleLead(user, id));
   },
-  create: createLead,
-  update: updateLead,
-  bulk: bulkUpdate,
+  // Each write marks the lead read for its author: their own edits and board moves never show to
+  // them as changes since they last looked.
+  async create(user, input) {
+    const outcome = await createLead(user, input);
+    await markRead(user.id, [outcome.lead.id]);
+    return outcome;
+  },
+  async update(user, id, input) {
+    const lead = await updateLead(user, id, input);
+    await markRead(user.id, [lead.id]);
+    return lead;
+  },
+  async bulk(user, input) {
+    const outcome = await bulkUpdate(user, input);
+    if (outcome.updated > 0) await markRead(user.id, input.ids);
+    return outcome;
+  },
   export: exportCsv,
   stats: leadStats,
 };

@@ -3,6 +3,7 @@ import { fail } from "@/lib/errors";
 import { rotorClient } from "@/lib/rotor/upstream";
 import { queueLeadEvent } from "@/lib/outbox/queue";
 import { type AdminLead, adminLeadSchema, type LeadCreate, type LeadEdit } from "../admin";
+import { usesTriage } from "../admin-query";
 import { cachedLeadRead, invalidateLeadLists } from "../cache";
 import { queryKey } from "../query-key";
 import { type ApiLead, type LeadInput, leadResponseSchema, listResponseSchema } from "../schema";
@@ -37,6 +38,7 @@ export const rotorStore: LeadStore = {
     requestQuota: true,
     history: false,
     merge: false,
+    triage: false,
   },
 
   async upsert(companyId, input) {
@@ -49,6 +51,7 @@ export const rotorStore: LeadStore = {
   },
 
   listJson(scope, query, options = {}) {
+    if ("triage" in query && usesTriage(query.triage)) throw fail.notUpstream("Sorting and these filters");
     // Rotor has no per-user assignment through its API: every member of staff sees the account's list.
     return cachedLeadRead(
       scope.companyId,

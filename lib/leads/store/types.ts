@@ -1,5 +1,6 @@
 import type { SessionUser } from "@/lib/auth/users";
 import type { AdminLead, BulkChange, LeadCreate, LeadEdit } from "../admin";
+import type { AdminListQuery } from "../admin-query";
 import type { ListQuery, ListScope } from "../list";
 import type { Actor } from "../actor";
 import type { ApiLead, LeadInput } from "../schema";
@@ -16,10 +17,13 @@ export interface LeadStore {
 
   /** The contract's upsert of a validated body: by id, else phone, else email; tags merged. */
   upsert(companyId: string, input: LeadInput, actor?: Actor): Promise<{ lead: ApiLead; created: boolean }>;
-  /** The list envelope as JSON text, from the KV cache when fresh (`hit`); `refresh` skips it. */
+  /**
+   * The list envelope as JSON text, from the KV cache when fresh (`hit`); `refresh` skips it. An
+   * admin list's sort and filters (`triage`) only where `capabilities.triage`.
+   */
   listJson(
     scope: ListScope,
-    query: ListQuery,
+    query: ListQuery | AdminListQuery,
     options?: ListOptions,
   ): Promise<{ body: string; hit: boolean }>;
   /** One lead of the company; another company's, or a missing one, is the contract's 404. */
@@ -45,7 +49,7 @@ export interface LeadStore {
   /** One action on the selected leads the user may see (`bulk`); how many changed. */
   bulk(user: SessionUser, input: BulkChange): Promise<{ updated: number }>;
   /** Every lead of a filter, all pages, as a stream of CSV (`export`). */
-  export(scope: ListScope, query: ListQuery): ReadableStream<Uint8Array>;
+  export(scope: ListScope, query: ListQuery | AdminListQuery): ReadableStream<Uint8Array>;
   /** The dashboard's figures (`stats`). */
   stats(scope: ListScope): Promise<LeadStats>;
 }
@@ -77,6 +81,12 @@ export interface LeadCapabilities {
   history: boolean;
   /** Suggest leads that are probably one person, and merge two into one (with an undo for a day). */
   merge: boolean;
+  /**
+   * The admin list's triage: sorting by any column, the filters of the built-in views (new and not
+   * contacted, due, mine, won this month) and the marks on leads new or changed since a user last
+   * looked. Rotor's API can do none of it; saved views still keep its own filters there.
+   */
+  triage: boolean;
 }
 
 /** A form's submission, as the intake hands it to the store. */

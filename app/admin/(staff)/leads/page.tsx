@@ -1,13 +1,13 @@
 import Link from "next/link";
 import { Suspense } from "react";
 import { listQueryString } from "@/components/leads/list-keys";
-import { type ListBody, LeadsTable } from "@/components/leads/leads-table";
+import { LeadsTable } from "@/components/leads/leads-table";
 import type { SessionUser } from "@/lib/auth/users";
-import { leadListJson, parseListQuery } from "@/lib/leads";
-import { scopeOf } from "@/lib/leads/admin";
+import { adminLeadList } from "@/lib/leads/admin-list";
 import { adminPage } from "@/lib/auth/admin-page";
 import { pipeline } from "@/lib/leads/pipeline";
 import { leadStore } from "@/lib/leads/store";
+import { builtInViews, listViews } from "@/lib/leads/views";
 
 type Search = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -19,8 +19,8 @@ async function firstPage(user: SessionUser, searchParams: Search["searchParams"]
     return Array.isArray(value) ? value[0] : value;
   });
   try {
-    const { body } = await leadListJson(scopeOf(user), parseListQuery(new URLSearchParams(query)));
-    return { query, body: JSON.parse(body) as ListBody };
+    const { list } = await adminLeadList(user, new URLSearchParams(query));
+    return { query, body: list };
   } catch {
     // A query the list refuses, or Rotor not answering: the list fetches it itself and shows why.
     return null;
@@ -29,12 +29,24 @@ async function firstPage(user: SessionUser, searchParams: Search["searchParams"]
 
 export default adminPage<Search>({}, async (user, { searchParams }) => {
   const store = await leadStore(user.companyId);
-  const [stages, first] = await Promise.all([pipeline(user.companyId), firstPage(user, searchParams)]);
+  const [stages, first, saved] = await Promise.all([
+    pipeline(user.companyId),
+    firstPage(user, searchParams),
+    listViews(user),
+  ]);
   return (
     <>
-      <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
+      <div
+        style={{
+          display: "flex",
+          flexWrap: "wrap",
+          gap: "0 1rem",
+          justifyContent: "space-between",
+          alignItems: "center",
+        }}
+      >
         <h1>Leads</h1>
-        <span style={{ display: "flex", gap: "0.5rem" }}>
+        <span style={{ display: "flex", flexWrap: "wrap", gap: "0.5rem", marginBottom: "0.8rem" }}>
           {store.capabilities.stats ? (
             <Link className="button" href="/admin/leads/board">
               Board
@@ -45,13 +57,23 @@ export default adminPage<Search>({}, async (user, { searchParams }) => {
               Follow-ups due
             </Link>
           ) : null}
+          {store.capabilities.merge && user.role === "admin" ? (
+            <Link className="button" href="/admin/leads/duplicates">
+              Duplicates
+            </Link>
+          ) : null}
           <Link className="button primary" href="/admin/leads/new">
             New lead
           </Link>
         </span>
       </div>
       <Suspense fallback={<p>Loading leads…</p>}>
-        <LeadsTable stages={stages} capabilities={store.capabilities} first={first} />
+        <LeadsTable
+          stages={stages}
+          capabilities={store.capabilities}
+          first={first}
+          views={{ builtIn: builtInViews(stages, store.capabilities), saved }}
+        />
       </Suspense>
     </>
   );

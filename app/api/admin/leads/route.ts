@@ -1,18 +1,24 @@
 import { withSession } from "@/lib/api/with-session";
 import { jsonResponse } from "@/lib/api/respond";
-import { leadListJson, parseListQuery } from "@/lib/leads";
 import { readJsonAs } from "@/lib/http/body";
-import { leadCreateSchema, scopeOf } from "@/lib/leads/admin";
+import { leadCreateSchema } from "@/lib/leads/admin";
+import { adminLeadList } from "@/lib/leads/admin-list";
+import { markRead, markReadSchema } from "@/lib/leads/reads";
 import { leadStore } from "@/lib/leads/store";
 import { checkNewLead } from "@/lib/leads/staff-rules";
+import { removeView, saveView, viewInputSchema } from "@/lib/leads/views";
 
-/** The admin's list: the API's envelope, cached per company, member and query; ?refresh=1 skips the cache. */
+// Saved views and "mark as read" answer here, not under routes of their own: each route file adds
+// a copy of the app's code to the one Vercel function, which is close to its size limit.
+
+/**
+ * The admin's list: the API's envelope, cached per company, member and query, with the user's
+ * marks (new, changed) added per request; ?refresh=1 skips the cache.
+ */
 export const GET = withSession({}, async ({ req, user }) => {
   const params = new URL(req.url).searchParams;
-  const { body, hit } = await leadListJson(scopeOf(user), parseListQuery(params), {
-    refresh: params.get("refresh") === "1",
-  });
-  return jsonResponse(body, 200, { "x-cache": hit ? "HIT" : "MISS" });
+  const { list, hit } = await adminLeadList(user, params, { refresh: params.get("refresh") === "1" });
+  return jsonResponse(list, 200, { "x-cache": hit ? "HIT" : "MISS" });
 });
 
 /** A lead typed in by staff; 201 when new, 200 when it matched (and updated) an existing lead. */
@@ -29,4 +35,25 @@ export const POST = withSession({}, async ({ req, user }) => {
     },
     created ? 201 : 200,
   );
+});
+
+/** Saves the user's view `{name, query}`: 201 with it and the user's views. */
+export const PUT = withSession({}, async ({ req, user }) => {
+  const input = await readJsonAs(req, viewInputSchema);
+  const { capabilities } = await leadStore(user.companyId);
+  const { view, views } = await saveView(user, input, capabilities);
+  return jsonResponse({ data: view, views, status: "success" }, 201);
+});
+
+/** Removes one of the user's views (?view=ID): the views left. */
+export const DELETE = withSession({}, async ({ req, user }) => {
+  const views = await removeView(user, new URL(req.url).searchParams.get("view"));
+  return jsonResponse({ views, status: "success" });
+});
+
+/** Marks leads read for the user, `{read: [ids]}`: "Mark all as read" on a page of the list. */
+export const PATCH = withSession({}, async ({ req, user }) => {
+  const { read } = await readJsonAs(req, markReadSchema);
+  await markRead(user.id, read);
+  return jsonResponse({ status: "success" });
 });

@@ -16,6 +16,7 @@ import { type AdminLead, assignableUsers } from "@/lib/leads/admin";
 import { duplicatesOf } from "@/lib/leads/duplicates";
 import { leadTimeline, openProposals } from "@/lib/leads/history";
 import { mergedInto, undoableMerges } from "@/lib/leads/merge";
+import { markRead } from "@/lib/leads/reads";
 import { pipeline } from "@/lib/leads/pipeline";
 import { type LeadStore, leadStore } from "@/lib/leads/store";
 import type { SessionUser } from "@/lib/auth/users";
@@ -71,6 +72,8 @@ export default adminPage<Props>({}, async (user, { params, searchParams }) => {
     pipeline(user.companyId),
     merges ? duplicatesOf(user.companyId, id) : [],
     merges ? undoableMerges(user.companyId, id) : [],
+    // Opening the lead is looking at it: it is no longer New or Updated for this user.
+    store.capabilities.triage ? markRead(user.id, [id]) : null,
   ]);
   const unmerged = merges ? await restoredLead(user, store, (await searchParams).unmerged) : null;
   const assignee = lead.assigned_to

@@ -1,12 +1,12 @@
 import { withSession } from "@/lib/api/with-session";
 import { now } from "@/lib/clock";
-import { parseListQuery } from "@/lib/leads";
 import { scopeOf } from "@/lib/leads/admin";
+import { parseAdminListQuery } from "@/lib/leads/admin-query";
 import { leadStore } from "@/lib/leads/store";
 
-/** Every lead of the current filter (page and page size ignored) as CSV, streamed. */
+/** Every lead of the current filter (page, page size and order ignored) as CSV, streamed. */
 export const GET = withSession({}, async ({ req, user }) => {
-  const query = parseListQuery(new URL(req.url).searchParams);
+  const query = await parseAdminListQuery(user, new URL(req.url).searchParams);
   const csv = (await leadStore(user.companyId)).export(scopeOf(user), query);
   const name = `leads-${now().toISOString().slice(0, 10)}.csv`;
   return new Response(csv, {
