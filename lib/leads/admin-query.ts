@@ -7,10 +7,10 @@ import { queryObject } from "@/lib/http/body";
 import { parseOrThrow } from "@/lib/validation";
 import { LIST_KEYS, parseSort, type Sort, SORT_FIELDS } from "./list-keys";
 import { firstOpenStage } from "./pipeline";
-
-export type { Sort };
 import { dueBy } from "./response";
 import { type ListQuery, listQuerySchema } from "./schema";
+
+export type { Sort };
 
 /**
  * The admin list's query: the API's (listQuerySchema, whose contract stays as it is) plus what
