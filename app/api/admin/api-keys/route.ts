@@ -5,6 +5,10 @@ import { apiKeyInputSchema } from "@/lib/auth/api-key-input";
 import { createApiKey, listCompanyKeys } from "@/lib/auth/api-keys";
 import { env } from "@/lib/env";
 
+// Vercel gives routes of one configuration one function: this (the default limit, stated) puts
+// the admin's API in a function of its own, beside the public one (README, "Deploy on Vercel").
+export const maxDuration = 300;
+
 export const GET = withSession({ adminOnly: true }, async ({ user }) =>
   jsonResponse({ data: await listCompanyKeys(user.companyId), status: "success" }),
 );

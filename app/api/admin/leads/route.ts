@@ -8,6 +8,10 @@ import { leadStore } from "@/lib/leads/store";
 import { checkNewLead } from "@/lib/leads/staff-rules";
 import { removeView, saveView, viewInputSchema } from "@/lib/leads/views";
 
+// Vercel gives routes of one configuration one function: this (the default limit, stated) puts
+// the admin's API in a function of its own, beside the public one (README, "Deploy on Vercel").
+export const maxDuration = 300;
+
 // Saved views and "mark as read" answer here, not under routes of their own: each route file adds
 // a copy of the app's code to the one Vercel function, which is close to its size limit.
 

@@ -5,6 +5,10 @@ import { readJsonAs } from "@/lib/http/body";
 import { requestOrigin } from "@/lib/http/origin";
 import { pipelineInput, savePipeline } from "@/lib/leads/pipeline";
 
+// Vercel gives routes of one configuration one function: this (the default limit, stated) puts
+// the admin's API in a function of its own, beside the public one (README, "Deploy on Vercel").
+export const maxDuration = 300;
+
 /** The company's profile (name, phone, reply-to, logo, colour, time zone, hours), and its pipeline. */
 export const GET = withSession({ adminOnly: true }, async ({ user }) =>
   jsonResponse({ data: await companyProfile(user.companyId), status: "success" }),

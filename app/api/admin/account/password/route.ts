@@ -5,6 +5,10 @@ import { jsonResponse } from "@/lib/api/respond";
 import { renewedSessionCookie } from "@/lib/auth/session";
 import { changePassword, passwordChangeSchema } from "@/lib/auth/users";
 
+// Vercel gives routes of one configuration one function: this (the default limit, stated) puts
+// the admin's API in a function of its own, beside the public one (README, "Deploy on Vercel").
+export const maxDuration = 300;
+
 /** Changes the signed-in user's own password; every other session ends, this one goes on. */
 export const POST = withSession({}, async ({ req, user }) => {
   const input = await readJsonAs(req, passwordChangeSchema);

@@ -5,6 +5,10 @@ import { pushEndpoint } from "@/lib/alerts/staff";
 import { removeSubscription, saveSubscription } from "@/lib/alerts/push";
 import { readJsonAs } from "@/lib/http/body";
 
+// Vercel gives routes of one configuration one function: this (the default limit, stated) puts
+// the admin's API in a function of its own, beside the public one (README, "Deploy on Vercel").
+export const maxDuration = 300;
+
 const key = z
   .string()
   .regex(/^[A-Za-z0-9_-]+={0,2}$/, "Must be base64url")

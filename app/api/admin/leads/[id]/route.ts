@@ -6,6 +6,10 @@ import { erasePerson } from "@/lib/leads/person";
 import { leadStore } from "@/lib/leads/store";
 import { checkLeadEdit } from "@/lib/leads/staff-rules";
 
+// Vercel gives routes of one configuration one function: this (the default limit, stated) puts
+// the admin's API in a function of its own, beside the public one (README, "Deploy on Vercel").
+export const maxDuration = 300;
+
 export const GET = withSession<{ id: string }>({}, async ({ user, params }) => {
   const lead = await (await leadStore(user.companyId)).getForStaff(user, params.id);
   return jsonResponse({ data: lead, status: "success" });

@@ -8,6 +8,10 @@ import { leadStore } from "@/lib/leads/store";
 import { checkBulk } from "@/lib/leads/staff-rules";
 import { parseOrThrow } from "@/lib/validation";
 
+// Vercel gives routes of one configuration one function: this (the default limit, stated) puts
+// the admin's API in a function of its own, beside the public one (README, "Deploy on Vercel").
+export const maxDuration = 300;
+
 /**
  * One action on the selected leads (archive, unarchive, add_tag, set_stage), or on two: merge,
  * undo_merge and not_duplicates (lib/leads/merge.ts). Merges are answered here rather than by a

@@ -3,6 +3,10 @@ import { jsonResponse } from "@/lib/api/respond";
 import { readJsonAs } from "@/lib/http/body";
 import { deleteUser, updateUser, userUpdateSchema } from "@/lib/auth/users";
 
+// Vercel gives routes of one configuration one function: this (the default limit, stated) puts
+// the admin's API in a function of its own, beside the public one (README, "Deploy on Vercel").
+export const maxDuration = 300;
+
 export const DELETE = withSession<{ id: string }>({ adminOnly: true }, async ({ user, params }) => {
   await deleteUser(user.companyId, params.id);
   return jsonResponse({ status: "success", message: "User removed" });

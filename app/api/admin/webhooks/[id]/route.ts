@@ -3,6 +3,10 @@ import { readJsonAs } from "@/lib/http/body";
 import { jsonResponse } from "@/lib/api/respond";
 import { deleteEndpoint, endpointUpdateSchema, updateEndpoint } from "@/lib/webhooks";
 
+// Vercel gives routes of one configuration one function: this (the default limit, stated) puts
+// the admin's API in a function of its own, beside the public one (README, "Deploy on Vercel").
+export const maxDuration = 300;
+
 /**
  * Turns an endpoint off or on (`{"active": false}`: while off, no event is queued for it), or
  * resumes one that its failures paused (`{"paused": false}`).

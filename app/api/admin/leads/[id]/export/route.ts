@@ -1,6 +1,10 @@
 import { withSession } from "@/lib/api/with-session";
 import { historyCsv, personData } from "@/lib/leads/person";
 
+// Vercel gives routes of one configuration one function: this (the default limit, stated) puts
+// the admin's API in a function of its own, beside the public one (README, "Deploy on Vercel").
+export const maxDuration = 300;
+
 /**
  * Everything about one person, for an admin: `?format=json` (the default) gives the lead, every
  * submission and the whole history; `?format=csv` the history, one row per change.

@@ -5,6 +5,10 @@ import { queryObject } from "@/lib/http/body";
 import { leadTimeline } from "@/lib/leads/history";
 import { parseOrThrow } from "@/lib/validation";
 
+// Vercel gives routes of one configuration one function: this (the default limit, stated) puts
+// the admin's API in a function of its own, beside the public one (README, "Deploy on Vercel").
+export const maxDuration = 300;
+
 const pageSchema = z.object({ before: z.coerce.number().int().positive().optional() });
 
 /** A page of the lead's history, newest first; `next` is the `before` of the following page. */

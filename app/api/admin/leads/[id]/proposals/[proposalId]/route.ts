@@ -5,6 +5,10 @@ import { fail } from "@/lib/errors";
 import { readJsonAs } from "@/lib/http/body";
 import { decideProposal } from "@/lib/leads/history";
 
+// Vercel gives routes of one configuration one function: this (the default limit, stated) puts
+// the admin's API in a function of its own, beside the public one (README, "Deploy on Vercel").
+export const maxDuration = 300;
+
 const decisionSchema = z.object({ accept: z.boolean() });
 
 /** Accepts (the value is written to the lead) or dismisses a change a submission proposed. */
