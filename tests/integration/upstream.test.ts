@@ -467,7 +467,12 @@ describe("upstream mode: the portal in front of a Rotor account", () => {
       const slug = await contactForm(tenant.company.id);
       const name = `Upstream ${randomUUID().slice(0, 6)}`;
       expect((await submit(slug, { name, phone: "+16125550177" })).status).toBe(201);
-      const mail = await smtp.waitForMail((m) => m.to.includes(admin.email) && m.subject.includes(name));
+      // The outbox may still be finishing the earlier tests' thousand deliveries (a drain's claims
+      // wait as long as the last one took), which on a busy machine can take more than 10 s.
+      const mail = await smtp.waitForMail(
+        (m) => m.to.includes(admin.email) && m.subject.includes(name),
+        30_000,
+      );
       const [inRotor] = (await rotorLeads(name)).data;
       expect(mail.subject).toBe(`New lead: ${name}`);
       expect(mail.text).toContain(`/admin/leads/${String(inRotor!.id)}`);
