@@ -31,6 +31,8 @@ export async function pipeline(companyId: string): Promise<Stage[]> {
 
 /** The name of the first open stage, where new leads start and leads without a stage count. */
 export async function firstOpenStage(companyId: string): Promise<string | null> {
+  const kept = firstStages.get(companyId);
+  if (kept && kept.until > Date.now()) return kept.name;
   const db = await getDb();
   const [first] = await db
     .select({ name: stages.name })
@@ -38,8 +40,22 @@ export async function firstOpenStage(companyId: string): Promise<string | null> 
     .where(and(eq(stages.companyId, companyId), eq(stages.kind, "open"), isNull(stages.retiredAt)))
     .orderBy(asc(stages.position), asc(stages.name))
     .limit(1);
-  return first?.name ?? null;
+  const name = first?.name ?? null;
+  firstStages.set(companyId, { name, until: Date.now() + FIRST_STAGE_CACHE_MS });
+  return name;
 }
+
+/**
+ * Every admin list with a stage filter asks which stage is the first open one, and a pipeline
+ * changes rarely: each process keeps the answer a few seconds (a change saved in this process
+ * applies at once, one saved elsewhere within seconds), so a cached list costs no query for it.
+ */
+const FIRST_STAGE_CACHE_MS = 5_000;
+// On globalThis: Next.js bundles each route apart, and a change saved through one must reach all.
+const stageHolder = globalThis as typeof globalThis & {
+  __leadPortalFirstStages?: Map<string, { name: string | null; until: number }>;
+};
+const firstStages = (stageHolder.__leadPortalFirstStages ??= new Map());
 
 /**
  * Leads in an open stage ("open" everywhere: the dashboard, the Due view, the waiting list): any
@@ -211,6 +227,7 @@ export async function savePipeline(
     moved += await moveLeads(user, await leadsIn(user.companyId, stage.name), target.name);
     await db.update(stages).set({ retiredAt: now() }).where(eq(stages.id, r.id));
   }
+  firstStages.delete(user.companyId);
   await invalidateLeadLists(user.companyId);
   return { stages: await pipeline(user.companyId), moved };
 }

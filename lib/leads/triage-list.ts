@@ -20,7 +20,9 @@ const firstOpenPosition = (companyId: string) =>
  */
 function inStage(stage: string, holdsNone: boolean): SQL {
   const named = sql`lower(${leads.stage}) = ${stage.toLowerCase()}`;
-  return holdsNone ? sql`(${named} or ${noStage})` : named;
+  // A lead without a stage has none at all (the API and the forms store a blank one as none), and
+  // both sides read the stage index: lower(stage) is null there.
+  return holdsNone ? sql`(${named} or lower(${leads.stage}) is null)` : named;
 }
 
 /** The leads a user sees that match an admin list's query: the API's filters and triage's. */
