@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, launchBrowser, type Portal, portalCommand, startPortal } from "./harness";
+import { ARTIFACTS, launchBrowser, type Portal, seedApiKey, startPortal } from "./harness";
 
 let portal: Portal;
 let browser: Browser;
@@ -11,16 +11,7 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   portal = await startPortal((env) => {
-    apiKey = portalCommand(env, "scripts/apikey.ts", [
-      "create",
-      "--name",
-      "seed",
-      "--scopes",
-      "leads:read,leads:write",
-    ])
-      .trim()
-      .split("\n")
-      .at(-1)!;
+    apiKey = seedApiKey(env, "leads:read,leads:write");
   });
   // Ann has no stage (the API may make such a lead): she is in the first column, New.
   for (const [name, stage, value] of [

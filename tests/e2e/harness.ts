@@ -117,6 +117,14 @@ export function portalCommand(env: NodeJS.ProcessEnv, script: string, args: stri
   }).toString();
 }
 
+/** An API key made with `npm run apikey` against the portal's settings (before it starts). */
+export function seedApiKey(env: NodeJS.ProcessEnv, scopes: string): string {
+  return portalCommand(env, "scripts/apikey.ts", ["create", "--name", "seed", "--scopes", scopes])
+    .trim()
+    .split("\n")
+    .at(-1)!;
+}
+
 /** Runs `npm run form -- ...` against the portal's settings (before it starts). */
 export function formCommand(env: NodeJS.ProcessEnv, args: string[]): void {
   portalCommand(env, "scripts/form.ts", args);

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, launchBrowser, phoneProblems, type Portal, portalCommand, startPortal } from "./harness";
+import { ARTIFACTS, launchBrowser, phoneProblems, type Portal, seedApiKey, startPortal } from "./harness";
 
 let portal: Portal;
 let browser: Browser;
@@ -19,16 +19,7 @@ async function api(method: string, pathname: string, body?: unknown) {
 
 beforeAll(async () => {
   portal = await startPortal((env) => {
-    apiKey = portalCommand(env, "scripts/apikey.ts", [
-      "create",
-      "--name",
-      "seed",
-      "--scopes",
-      "leads:read,leads:write",
-    ])
-      .trim()
-      .split("\n")
-      .at(-1)!;
+    apiKey = seedApiKey(env, "leads:read,leads:write");
   });
   browser = await launchBrowser();
 });

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, launchBrowser, type Portal, portalCommand, startPortal } from "./harness";
+import { ARTIFACTS, launchBrowser, type Portal, seedApiKey, startPortal } from "./harness";
 
 let portal: Portal;
 let browser: Browser;
@@ -28,10 +28,7 @@ const LEADS: Record<string, unknown>[] = [
 
 beforeAll(async () => {
   portal = await startPortal((env) => {
-    apiKey = portalCommand(env, "scripts/apikey.ts", ["create", "--name", "seed", "--scopes", "leads:write"])
-      .trim()
-      .split("\n")
-      .at(-1)!;
+    apiKey = seedApiKey(env, "leads:write");
   });
   browser = await launchBrowser();
 });
