@@ -347,6 +347,9 @@ export const submissions = pgTable(
     utmContent: text("utm_content"),
     // Ad click ids (gclid, fbclid, msclkid...), by name.
     clickIds: jsonb("click_ids"),
+    // The answers to the form's own questions (lib/forms/answers.ts), each with the label it was
+    // asked under: [{key, label, value}]. Null when the form asked none.
+    answers: jsonb("answers"),
     status: text("status", { enum: SUBMISSION_STATUSES }).notNull(),
     spamReason: text("spam_reason"),
     // The form's messages, for a submission its rules refused.

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { now, nowMs } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { type FormRow, forms } from "@/lib/db/schema";
-import { type FormSettings, formSettingsSchema, thankYouUrl } from "./schema";
+import { type FormSettings, type FormSettingsInput, formSettingsSchema, thankYouUrl } from "./schema";
 
 export interface Form extends Omit<FormRow, "settings"> {
   settings: FormSettings;
@@ -57,8 +57,9 @@ export type FormContent = Pick<
 >;
 
 /** A new form: a slug, a title and its fields; the rest has defaults. */
-export type NewForm = Pick<FormContent, "slug" | "title" | "settings"> &
-  Partial<Omit<FormContent, "slug" | "title" | "settings">>;
+export type NewForm = Pick<FormContent, "slug" | "title"> & { settings: FormSettingsInput } & Partial<
+    Omit<FormContent, "slug" | "title" | "settings">
+  >;
 
 export async function createForm(companyId: string, form: NewForm): Promise<Form> {
   const db = await getDb();

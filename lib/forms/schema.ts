@@ -47,9 +47,87 @@ export const formFieldSchema = z.object({
   choices: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
 });
 
+/** The kinds of question a business may add to its form (lib/forms/answers.ts). */
+export const QUESTION_TYPES = [
+  "short_text",
+  "long_text",
+  "number",
+  "choice",
+  "choices",
+  "yes_no",
+  "date",
+] as const;
+export type QuestionType = (typeof QUESTION_TYPES)[number];
+
+/** The lead fields a question's answer may be copied onto, where the lead holds nothing yet. */
+export const QUESTION_TARGETS = ["service_type", "notes", "follow_up_date", "address_zip"] as const;
+
+/** A question's key: its answer's name in the submission (`q_{key}` in the form's HTML). */
+export const QUESTION_KEY = /^[a-z][a-z0-9_]{0,39}$/;
+
+export const questionSchema = z
+  .object({
+    key: z
+      .string()
+      .regex(QUESTION_KEY, { error: "Lower-case letters, digits and _, starting with a letter" }),
+    type: z.enum(QUESTION_TYPES),
+    label: z.string().trim().min(1, { error: "Required" }).max(200),
+    help: z.string().trim().max(300).nullable().default(null),
+    required: z.boolean().default(false),
+    /** choice and choices only: the options offered. */
+    choices: z.array(z.string().trim().min(1).max(100)).max(30).default([]),
+    /** Shown only when another question (by key) has an answer: any, or the one given. */
+    showWhen: z
+      .object({
+        key: z.string().regex(QUESTION_KEY),
+        equals: z.string().trim().max(100).nullable().default(null),
+      })
+      .nullable()
+      .default(null),
+    /** A lead field the answer is copied onto when the lead holds nothing there. */
+    copyTo: z.enum(QUESTION_TARGETS).nullable().default(null),
+  })
+  .refine((q) => !["choice", "choices"].includes(q.type) || q.choices.length > 0, {
+    error: "A choice needs at least one option",
+    path: ["choices"],
+  });
+export type Question = z.output<typeof questionSchema>;
+
 /** A form's settings, kept as JSON in forms.settings. */
 export const formSettingsSchema = z.object({
   fields: z.array(formFieldSchema).min(1),
+  /** The business's own questions, after the lead's fields. */
+  questions: z.array(questionSchema).max(30).default([]),
+  /** A preferred date and part of the day (morning, afternoon, evening). */
+  preferredTime: z.boolean().default(false),
+  /**
+   * The ZIP codes served, each whole or a prefix ("554" serves 55401...); an address outside is
+   * still kept, tagged, and the visitor told. Null: everywhere.
+   */
+  serviceArea: z
+    .object({
+      zips: z
+        .array(
+          z
+            .string()
+            .trim()
+            .regex(/^[0-9A-Za-z -]{1,10}$/),
+        )
+        .min(1)
+        .max(500),
+      tag: z.string().trim().min(1).max(100).default("outside-service-area"),
+    })
+    .nullable()
+    .default(null),
+  /** Photos the visitor may attach (up to 5), under this label. Null: none asked. */
+  photos: z
+    .object({
+      label: z.string().trim().min(1).max(200),
+      help: z.string().trim().max(300).nullable().default(null),
+      required: z.boolean().default(false),
+    })
+    .nullable()
+    .default(null),
   /** At least one of these must be given ("phone or email required"). */
   oneOf: z.array(z.enum(["phone", "email"])).default([]),
   consent: z
@@ -58,6 +136,8 @@ export const formSettingsSchema = z.object({
     .default(null),
 });
 export type FormSettings = z.output<typeof formSettingsSchema>;
+/** Settings as written: what has a default may be left out. */
+export type FormSettingsInput = z.input<typeof formSettingsSchema>;
 export type FormField = FormSettings["fields"][number];
 
 /** The form every company gets on first start, at /f/contact. */
