@@ -4,6 +4,9 @@ export interface VisitContext {
   referrer?: string;
 }
 
+/** The thank-you page that tells a visitor their address lies outside the area served. */
+export const outsideAreaThanks = (slug: string) => `/f/${slug}/thanks?area=outside`;
+
 export const PAGE_FIELD = "_page";
 export const REFERRER_FIELD = "_ref";
 

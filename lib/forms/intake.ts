@@ -12,6 +12,7 @@ import {
   overFormBudget,
   TOKEN_FIELD,
 } from "./guard";
+import { keptAnswers } from "./answers";
 import { readSubmission } from "./http";
 import type { Form } from "./repository";
 import { submitForm, type SubmittedValues, submittedValues, validate } from "./submit";
@@ -23,7 +24,7 @@ export type IntakeOutcome =
    * Kept: a lead made or reached, held for review, waiting for Rotor, or spam (answered alike: a
    * bot learns nothing, and nobody learns whether a person was already known).
    */
-  | { kind: "accepted"; answer: Answer }
+  | { kind: "accepted"; answer: Answer; outsideArea: boolean }
   /** The form's rules refused it: the messages, what was typed, and the token the page continues with. */
   | { kind: "invalid"; errors: FieldError[]; again: FormAgain }
   /** The database is out of reach: what was typed, to show back for sending again in a moment. */
@@ -63,7 +64,9 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
     values = submittedValues(form, raw);
     const record = submissionRecord(form, raw, await hashedClientAddress(req));
     const content = contentHash(record);
-    const { errors, input } = validate(form, values);
+    const checked = validate(form, values, raw);
+    const { errors, input, outsideArea } = checked;
+    record.answers = keptAnswers(checked.answers);
     const inspected = await inspect(form, req, raw);
     const header = req.headers.get("idempotency-key")?.slice(0, 200) || null;
     const token = inspected.spam ? null : inspected.token;
@@ -75,7 +78,7 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
     const byKey = keys.idempotency ? earlier[keys.idempotency] : null;
     if (byKey && byKey.content !== content) throw fail.keyReused();
     const first = byKey ?? earlier[keys.duplicate] ?? (keys.once ? earlier[keys.once] : null);
-    if (first) return { kind: "accepted", answer: first };
+    if (first) return { kind: "accepted", answer: first, outsideArea };
 
     const spam = inspected.spam ?? (overLimit ? "rate-ip" : null);
     // Sent back too fast but not valid: show the errors as to anyone (a person pressing Send on an
@@ -83,7 +86,7 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
     if (spam && !(spam === "too-fast" && errors.length > 0)) {
       await keepSubmission(form, record, { status: "spam", reason: spam });
       // Not kept as an answer: a person caught by mistake (too fast) who sends it again gets through.
-      return { kind: "accepted", answer: { submissionId: record.id, queued: false, content } };
+      return { kind: "accepted", answer: { submissionId: record.id, queued: false, content }, outsideArea };
     }
     if (!input) {
       await keepSubmission(form, record, { status: "invalid", errors });
@@ -94,11 +97,11 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
     }
     if (await overFormBudget(form)) {
       await keepSubmission(form, record, { status: "held", reason: "rate-form" });
-      return accepted(keys, { submissionId: record.id, queued: false, content });
+      return accepted(keys, { submissionId: record.id, queued: false, content }, outsideArea);
     }
     // The write makes the company's lists stale before it returns (lib/leads/upsert.ts).
     const { queued } = await submitForm(form, raw, record, input);
-    return accepted(keys, { submissionId: record.id, queued, content });
+    return accepted(keys, { submissionId: record.id, queued, content }, outsideArea);
   } catch (error) {
     if (raw && values && isDatabaseUnavailable(error)) {
       return { kind: "unavailable", again: { raw, values, token: presentedToken(raw) ?? "" }, cause: error };
@@ -107,7 +110,11 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
   }
 }
 
-async function accepted(keys: ReturnType<typeof answerKeys>, answer: Answer): Promise<IntakeOutcome> {
+async function accepted(
+  keys: ReturnType<typeof answerKeys>,
+  answer: Answer,
+  outsideArea: boolean,
+): Promise<IntakeOutcome> {
   await keepAnswer(keys, answer);
-  return { kind: "accepted", answer };
+  return { kind: "accepted", answer, outsideArea };
 }

@@ -4,7 +4,8 @@ import { createHash } from "node:crypto";
  * The form pages' only script, and an optional one: the form works without it. It tells an
  * embedding page the height of the content (the loader, /embed.js, sizes the frame to it, and on
  * the thank-you page, marked done, brings the frame's top into view), and sends the form with
- * fetch so that errors appear inline without a reload and a double click sends once.
+ * fetch so that errors appear inline without a reload and a double click sends once (a name given
+ * several times, ticked boxes, as a list).
  */
 export const PAGE_SCRIPT = `(()=>{
 const f=document.querySelector("form[data-form]");
@@ -21,8 +22,9 @@ const p=document.createElement("p");p.className="error";p.id="f-"+e.field+"-erro
 (i.closest(".field")||i.parentNode).appendChild(p);i.setAttribute("aria-invalid","true");i.setAttribute("aria-describedby",p.id);first=first||i}
 if(first)first.focus()};
 f.addEventListener("submit",async ev=>{ev.preventDefault();if(b.disabled)return;b.disabled=true;
-try{const r=await fetch(f.action,{method:"POST",headers:{"content-type":"application/json"},body:JSON.stringify(Object.fromEntries(new FormData(f)))});
-if(r.ok){location.assign(f.dataset.thanks);return}
+const o={};for(const[k,v]of new FormData(f))if(typeof v=="string")o[k]=k in o?[].concat(o[k],v):v;
+try{const r=await fetch(f.action,{method:"POST",headers:{"content-type":"application/json"},body:JSON.stringify(o)});
+if(r.ok){const j=await r.json().catch(()=>({}));location.assign(j.outside_service_area?f.dataset.outside:f.dataset.thanks);return}
 const j=await r.json();show(j.errors||[{field:"",message:j.message}])}
 catch{show([{field:"",message:"Your request could not be sent. Please try again."}])}
 b.disabled=false})})();`;

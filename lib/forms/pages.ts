@@ -79,6 +79,7 @@ export async function formAgainPage(
     token: again.token,
     context: visitContext(again.raw),
     values: again.values,
+    raw: again.raw,
     errors: more.errors ?? [],
     notice: more.notice,
     brand,
@@ -108,7 +109,7 @@ export async function messagePage(form: Form, message: string, status: number): 
 }
 
 /** The thank-you page: the form's thanks, what happens next, and the business's phone. */
-export async function thanksPage(form: Form): Promise<Response> {
+export async function thanksPage(form: Form, { outsideArea = false } = {}): Promise<Response> {
   const brand = await formBrand(form);
-  return htmlResponse(createElement(ThanksPage, { form, brand }), 200, form, brand);
+  return htmlResponse(createElement(ThanksPage, { form, brand, outsideArea }), 200, form, brand);
 }

@@ -2,9 +2,10 @@ import type { ReactNode } from "react";
 import type { FieldError } from "@/lib/errors";
 import { type Brand, brandColors } from "./brand";
 import { env } from "@/lib/env";
-import { PAGE_FIELD, REFERRER_FIELD, type VisitContext } from "./context";
+import { outsideAreaThanks, PAGE_FIELD, REFERRER_FIELD, type VisitContext } from "./context";
 import { HONEYPOT_FIELD, TOKEN_FIELD } from "./guard";
 import { PAGE_SCRIPT } from "./page-script";
+import { conditionCss, PreferredTime, Questions } from "./questions";
 import type { FormField } from "./schema";
 import type { Form } from "./repository";
 import type { SubmittedValues } from "./submit";
@@ -22,7 +23,9 @@ textarea{min-height:120px}:focus-visible{outline:3px solid var(--f);outline-offs
 .check{display:flex;gap:8px;align-items:flex-start}.check input{width:auto;margin-top:4px}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 button,.button{display:inline-block;font:inherit;font-weight:600;padding:12px 20px;border:0;border-radius:6px;background:var(--a);color:var(--t);cursor:pointer;text-decoration:none}
-.call{margin:16px 0 0}.call a{color:inherit}`;
+.call{margin:16px 0 0}.call a{color:inherit}.hint{color:#555;margin:0 0 4px}
+.opts{display:grid}.opts .check{font-weight:400;margin:0;padding:8px 0}.opts .check input{margin-top:5px}
+.area{border-left:4px solid var(--a);padding:4px 12px}`;
 
 export const TURNSTILE_ORIGIN = "https://challenges.cloudflare.com";
 
@@ -32,12 +35,15 @@ function Page({
   brand,
   children,
   script,
+  css = "",
 }: {
   title: string;
   description?: string;
   brand?: Brand;
   children: ReactNode;
   script?: string;
+  /** Style rules of this page alone (a form's conditional questions). */
+  css?: string;
 }) {
   const colors = brand?.colors ?? brandColors(null);
   return (
@@ -48,7 +54,7 @@ function Page({
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{brand ? `${title} · ${brand.name}` : title}</title>
         {description && <meta name="description" content={description} />}
-        <style>{`:root{--a:${colors.accent};--t:${colors.onAccent};--f:${colors.focus}}${CSS}`}</style>
+        <style>{`:root{--a:${colors.accent};--t:${colors.onAccent};--f:${colors.focus}}${CSS}${css}`}</style>
       </head>
       <body>
         <main>
@@ -176,12 +182,14 @@ export function FormPage(props: {
   /** The page the form sits on and the one before, carried to the submission. */
   context: VisitContext;
   values: SubmittedValues;
+  /** Everything the submission sent, for the answers to the form's questions. */
+  raw?: Record<string, unknown>;
   errors: FieldError[];
   /** A message about the whole submission (it could not be saved just now), above the form. */
   notice?: string;
   brand?: Brand;
 }) {
-  const { form, action, token, context, values, errors, notice, brand } = props;
+  const { form, action, token, context, values, raw = {}, errors, notice, brand } = props;
   const errorOf = (name: string) => errors.find((e) => e.field === name)?.message;
   const { consent, fields, oneOf } = form.settings;
   // "Phone or email (one is needed)": the fields of which one must be given, together under one
@@ -199,7 +207,13 @@ export function FormPage(props: {
   );
   const description = form.intro ?? (brand ? `${form.title}: ${brand.name}` : undefined);
   return (
-    <Page title={form.title} description={description} brand={brand} script={PAGE_SCRIPT}>
+    <Page
+      title={form.title}
+      description={description}
+      brand={brand}
+      script={PAGE_SCRIPT}
+      css={conditionCss(form.settings)}
+    >
       <h1>{form.title}</h1>
       {form.intro && <p>{form.intro}</p>}
       {notice && (
@@ -228,6 +242,7 @@ export function FormPage(props: {
         noValidate
         data-form={form.slug}
         data-thanks={form.redirectUrl ?? `/f/${form.slug}/thanks`}
+        data-outside={outsideAreaThanks(form.slug)}
       >
         <input type="hidden" name={TOKEN_FIELD} value={token} />
         {context.page && <input type="hidden" name={PAGE_FIELD} value={context.page} />}
@@ -258,6 +273,8 @@ export function FormPage(props: {
             </fieldset>
           );
         })}
+        <Questions settings={form.settings} raw={raw} errorOf={errorOf} />
+        {form.settings.preferredTime && <PreferredTime raw={raw} errorOf={errorOf} />}
         {consent && (
           <div className="field">
             <div className="check">
@@ -305,7 +322,15 @@ export function MessagePage({ title, message, brand }: { title: string; message:
  * After a submission: the form's thanks, what happens next (from the business hours) and a Call
  * button. Its script tells an embedding page the new, shorter height, so the frame fits the thanks.
  */
-export function ThanksPage({ form, brand }: { form: Form; brand?: Brand }) {
+export function ThanksPage({
+  form,
+  brand,
+  outsideArea,
+}: {
+  form: Form;
+  brand?: Brand;
+  outsideArea?: boolean;
+}) {
   return (
     <Page
       title={form.title}
@@ -315,7 +340,17 @@ export function ThanksPage({ form, brand }: { form: Form; brand?: Brand }) {
     >
       <h1>Request sent</h1>
       <p role="status">{form.thankYouMessage ?? "Thank you! We received your request."}</p>
-      {brand && (
+      {outsideArea && (
+        <div className="area">
+          <h2>Your address may be outside our area</h2>
+          <p>
+            {`We have your request, but the address you gave looks outside the area we usually serve. We will let you know whether we can help${
+              brand?.phone ? ", or call us to talk it over" : ""
+            }.`}
+          </p>
+        </div>
+      )}
+      {brand && !outsideArea && (
         <>
           <h2>What happens next</h2>
           <p>{brand.reply}</p>

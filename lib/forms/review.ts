@@ -112,7 +112,7 @@ export async function restoreSubmission(user: SessionUser, id: string): Promise<
   if (!row.form) throw fail.conflict("The form of this submission was deleted");
   const form = toForm(row.form);
   const fields = row.submission.fields as Record<string, unknown>;
-  const { errors, input } = validate(form, submittedValues(form, fields));
+  const { errors, input } = validate(form, submittedValues(form, fields), fields);
   if (!input) throw fail.validation(errors);
   await submitForm(form, fields, recordOf(row.submission, user), input);
 }

@@ -93,11 +93,71 @@ export const questionSchema = z
   });
 export type Question = z.output<typeof questionSchema>;
 
+/** The preferred time's answers, kept under keys no question may take. */
+export const PREFERRED_DATE = "preferred_date";
+export const PREFERRED_TIME = "preferred_time";
+
+/** Question types whose answer another question may depend on (a date has no "answered" state in CSS). */
+const CONDITION_SOURCES: readonly QuestionType[] = [
+  "short_text",
+  "long_text",
+  "number",
+  "choice",
+  "choices",
+  "yes_no",
+];
+
+/**
+ * The rules between questions: unique keys, none reserved, and a condition that names an earlier
+ * question able to carry it, with a value that question can take.
+ */
+function checkQuestions(questions: Question[], ctx: z.RefinementCtx): void {
+  const earlier = new Map<string, Question>();
+  questions.forEach((q, i) => {
+    const at = (field: string) => [i, field];
+    if (earlier.has(q.key) || q.key === PREFERRED_DATE || q.key === PREFERRED_TIME) {
+      ctx.addIssue({
+        code: "custom",
+        message: `Another question already has the key ${q.key}`,
+        path: at("key"),
+      });
+    }
+    const when = q.showWhen;
+    if (when) {
+      const source = earlier.get(when.key);
+      if (!source) {
+        ctx.addIssue({
+          code: "custom",
+          message: "Must name a question above this one",
+          path: at("showWhen"),
+        });
+      } else if (!CONDITION_SOURCES.includes(source.type)) {
+        ctx.addIssue({
+          code: "custom",
+          message: "A question can depend only on a text, number, choice or yes/no question",
+          path: at("showWhen"),
+        });
+      } else if (when.equals !== null) {
+        const allowed =
+          source.type === "yes_no" ? ["yes", "no"] : source.type.startsWith("choice") ? source.choices : null;
+        if (allowed && !allowed.some((a) => a.toLowerCase() === when.equals!.toLowerCase())) {
+          ctx.addIssue({
+            code: "custom",
+            message: `Must be one of the answers of “${source.label}”: ${allowed.join(", ")}`,
+            path: at("showWhen"),
+          });
+        }
+      }
+    }
+    earlier.set(q.key, q);
+  });
+}
+
 /** A form's settings, kept as JSON in forms.settings. */
 export const formSettingsSchema = z.object({
   fields: z.array(formFieldSchema).min(1),
   /** The business's own questions, after the lead's fields. */
-  questions: z.array(questionSchema).max(30).default([]),
+  questions: z.array(questionSchema).max(30).default([]).superRefine(checkQuestions),
   /** A preferred date and part of the day (morning, afternoon, evening). */
   preferredTime: z.boolean().default(false),
   /**

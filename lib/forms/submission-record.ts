@@ -6,6 +6,7 @@ import type { SubmissionStatus } from "@/lib/db/schema";
 import type { FieldError } from "@/lib/errors";
 import { expandFragments } from "@/lib/db/functions/fragments";
 import { cleanUrl, PAGE_FIELD, REFERRER_FIELD } from "./context";
+import type { Answer } from "./answers";
 import type { Form } from "./repository";
 
 // The same statement as the upsert functions' (lib/db/functions/fragments.ts).
@@ -35,6 +36,8 @@ export type SubmissionRecord = {
   utm_term: string | null;
   utm_content: string | null;
   click_ids: Record<string, string> | null;
+  /** The answers to the form's questions (lib/forms/answers.ts), once checked. */
+  answers?: Answer[] | null;
 };
 
 /** The NUL character, and halves of a UTF-16 pair without their other half. */

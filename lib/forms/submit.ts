@@ -12,6 +12,7 @@ import {
 } from "./context";
 import { fieldText, withKnownNames } from "./aliases";
 import type { Form } from "./repository";
+import { type Answer, outsideServiceArea, readAnswers } from "./answers";
 import { FORM_FIELDS } from "./schema";
 import type { SubmissionRecord } from "./submission-record";
 
@@ -50,11 +51,22 @@ export function submittedValues(form: Form, raw: Record<string, unknown>): Submi
   return values;
 }
 
+/** What a submission comes to once checked: its messages, or the API's input; its answers. */
+export interface Checked {
+  errors: FieldError[];
+  input?: LeadInput;
+  /** The answers to the form's questions and preferred time, as the submission keeps them. */
+  answers: Answer[];
+  /** Whether its address lies outside the form's service area. */
+  outsideArea: boolean;
+}
+
 /**
- * The form's own rules (required fields, one of phone or email, choices, consent), then the API's:
- * the messages for what breaks them, and the API's input when nothing does.
+ * The form's own rules (required fields, one of phone or email, choices, consent, its questions),
+ * then the API's: the messages for what breaks them, and the API's input when nothing does. An
+ * answer a question copies onto a lead field fills it where the visitor left it empty.
  */
-export function validate(form: Form, values: SubmittedValues): { errors: FieldError[]; input?: LeadInput } {
+export function validate(form: Form, values: SubmittedValues, raw: Record<string, unknown>): Checked {
   const errors = new Map<string, string>();
   const given = (name: string) => (values[name] ?? "").trim() !== "";
   for (const field of form.settings.fields) {
@@ -71,14 +83,20 @@ export function validate(form: Form, values: SubmittedValues): { errors: FieldEr
     for (const name of oneOf) if (!errors.has(name)) errors.set(name, message);
   }
   if (consent?.required && !given(CONSENT)) errors.set(CONSENT, "Please tick the box to continue");
+  const asked = readAnswers(form, raw);
+  for (const { field, message } of asked.errors) errors.set(field, message);
 
-  const parsed = leadInputSchema.safeParse(leadFields(values));
+  const lead = leadFields(values);
+  for (const [field, text] of Object.entries(asked.copies)) if (!given(field)) lead[field] = text;
+  const parsed = leadInputSchema.safeParse(lead);
   if (!parsed.success) {
     for (const { field, message } of fieldErrors(parsed.error))
       if (!errors.has(field)) errors.set(field, message);
   }
   const list = [...errors].map(([field, message]) => ({ field, message }));
-  return list.length === 0 && parsed.success ? { errors: list, input: parsed.data } : { errors: list };
+  const outsideArea = outsideServiceArea(form.settings, lead.address_zip);
+  const checked = { errors: list, answers: asked.answers, outsideArea };
+  return list.length === 0 && parsed.success ? { ...checked, input: parsed.data } : checked;
 }
 
 function leadFields(values: SubmittedValues): Record<string, string> {
@@ -87,7 +105,8 @@ function leadFields(values: SubmittedValues): Record<string, string> {
 
 /**
  * Hands a visitor's validated submission to the store with its record: a new person becomes
- * a lead as through the API, with the form's tags and the visit's UTM tags, and its source (with
+ * a lead as through the API, with the form's tags, the visit's UTM tags and the service area's tag
+ * when the address lies outside it, and its source (with
  * the page, referrer and ad click id) and stage; a known person's lead is only filled where it
  * holds nothing, the rest proposed (lib/db/functions/lead_upsert.sql). Where the leads live
  * decides how it gets there (lib/leads/store).
@@ -99,7 +118,9 @@ export async function submitForm(
   input: LeadInput,
 ): Promise<{ queued: boolean }> {
   const context = visitContext(raw);
-  const tags = [...form.defaultTags, ...contextTags(context)];
+  const area = form.settings.serviceArea;
+  const outside = area && outsideServiceArea(form.settings, input.address_zip ?? undefined) ? [area.tag] : [];
+  const tags = [...form.defaultTags, ...contextTags(context), ...outside];
   const defaults = { source: sourceDetail(form.defaultSource, context), stage: form.defaultStage };
   const store = await leadStore(form.companyId);
   // queued: waiting in the outbox for Rotor (upstream mode).

@@ -4,6 +4,7 @@ import { errorResponse, jsonResponse } from "@/lib/api/respond";
 import type { Answer } from "@/lib/forms/guard";
 import { corsHeaders, isJsonRequest, originAllowed } from "@/lib/forms/http";
 import { receiveSubmission } from "@/lib/forms/intake";
+import { outsideAreaThanks } from "@/lib/forms/context";
 import { type Form, findForm } from "@/lib/forms/repository";
 
 type Context = { params: Promise<{ slug: string }> };
@@ -11,16 +12,31 @@ type Context = { params: Promise<{ slug: string }> };
 /** The HTML answers, loaded only to answer HTML (see lib/forms/pages.ts). */
 const pages = () => import("@/lib/forms/pages");
 
-/** The answer to an accepted submission: JSON for scripts, a 303 to the thank-you page for a form. */
-function accepted(form: Form, req: Request, answer: Answer, cors: Record<string, string>): Response {
+/**
+ * The answer to an accepted submission: JSON for scripts, a 303 to the thank-you page for a form.
+ * An address outside the form's service area is told so on the portal's own thank-you page.
+ */
+function accepted(
+  form: Form,
+  req: Request,
+  answer: Answer,
+  outsideArea: boolean,
+  cors: Record<string, string>,
+): Response {
   if (isJsonRequest(req)) {
     // The same for a new person, a known one and spam: the public learns nothing about who is a
     // customer. 202 while the submission waits in the outbox for Rotor (upstream mode).
-    const body = { status: "success", submission_id: answer.submissionId };
+    const body = {
+      status: "success",
+      submission_id: answer.submissionId,
+      ...(outsideArea ? { outside_service_area: true } : {}),
+    };
     return jsonResponse(body, answer.queued ? 202 : 201, cors);
   }
   // Relative: the framework may rebuild the request URL with another host name than the browser used.
-  const location = form.redirectUrl ?? `/f/${form.slug}/thanks`;
+  const location = outsideArea
+    ? outsideAreaThanks(form.slug)
+    : (form.redirectUrl ?? `/f/${form.slug}/thanks`);
   return new Response(null, { status: 303, headers: { location, ...cors } });
 }
 
@@ -46,7 +62,7 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
     const outcome = await receiveSubmission(form, req);
     switch (outcome.kind) {
       case "accepted":
-        return accepted(form, req, outcome.answer, cors);
+        return accepted(form, req, outcome.answer, outcome.outsideArea, cors);
       case "invalid":
         if (json) throw errors.validation(outcome.errors);
         return (await pages()).formAgainPage(form, outcome.again, 422, { errors: outcome.errors });
