@@ -1,3 +1,4 @@
+import { type Answer, answerText } from "@/lib/forms/answer-text";
 import { labelOf, shown } from "./field-labels";
 
 /** The form's own hidden fields, which a submission's record keeps but people need not read. */
@@ -25,6 +26,23 @@ export function SubmittedFields({ fields }: { fields: Record<string, unknown> })
               <td>{shown(value)}</td>
             </tr>
           ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A submission's answers to the form's own questions, each under the label it was asked with. */
+export function FormAnswers({ answers, caption }: { answers: Answer[]; caption?: string }) {
+  return (
+    <table className="data fields answers">
+      {caption ? <caption>{caption}</caption> : null}
+      <tbody>
+        {answers.map((answer) => (
+          <tr key={answer.key}>
+            <th scope="row">{answer.label}</th>
+            <td>{answerText(answer.value)}</td>
+          </tr>
+        ))}
       </tbody>
     </table>
   );

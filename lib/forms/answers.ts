@@ -1,5 +1,6 @@
 import type { FieldError } from "@/lib/errors";
 import { fieldText } from "./aliases";
+import { type Answer, answerText } from "./answer-text";
 import type { Form } from "./repository";
 import { type FormSettings, PREFERRED_DATE, PREFERRED_TIME, type Question } from "./schema";
 
@@ -9,12 +10,7 @@ import { type FormSettings, PREFERRED_DATE, PREFERRED_TIME, type Question } from
  * answer), the answers as the submission keeps them, and what they copy onto the lead.
  */
 
-/** An answer as a submission keeps it, under the label it was asked with. */
-export interface Answer {
-  key: string;
-  label: string;
-  value: string | string[] | number | boolean;
-}
+export { type Answer, answerText };
 
 /** A question's field name in the form's HTML and in a submission. */
 export const questionName = (key: string) => `q_${key}`;
@@ -110,13 +106,6 @@ function answerOf(
         : { error: "Please choose from the options" };
     }
   }
-}
-
-/** An answer as text: choices joined, yes/no spelled out. */
-export function answerText(value: Answer["value"]): string {
-  if (Array.isArray(value)) return value.join(", ");
-  if (typeof value === "boolean") return value ? YES_NO.yes : YES_NO.no;
-  return String(value);
 }
 
 export interface ReadAnswers {

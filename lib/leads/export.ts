@@ -1,6 +1,8 @@
-import { and, desc, sql } from "drizzle-orm";
+import { and, desc, inArray, isNotNull, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { type LeadRow, leads } from "@/lib/db/schema";
+import { type LeadRow, leads, submissions } from "@/lib/db/schema";
+import { answerText } from "@/lib/forms/answer-text";
+import { storedAnswers } from "@/lib/forms/answers";
 import type { AdminListQuery } from "./admin-query";
 import { type ListQuery, type ListScope, listConditions } from "./list";
 import { triageConditions } from "./triage-list";
@@ -36,6 +38,27 @@ const COLUMNS: [string, (row: LeadRow) => string | number | boolean | null][] = 
 ];
 
 /**
+ * The answers each lead's latest submission gave to its form's own questions, as one text
+ * ("Storeys: 2; Gutters too?: Yes"), by lead id; leads without any are left out.
+ */
+async function answersOf(leadIds: string[]): Promise<Map<string, string>> {
+  const db = await getDb();
+  const rows = await db
+    .selectDistinctOn([submissions.leadId], { leadId: submissions.leadId, answers: submissions.answers })
+    .from(submissions)
+    .where(and(inArray(submissions.leadId, leadIds), isNotNull(submissions.answers)))
+    .orderBy(submissions.leadId, desc(submissions.receivedAt));
+  return new Map(
+    rows.map((row) => [
+      row.leadId!,
+      storedAnswers(row.answers)
+        .map((a) => `${a.label}: ${answerText(a.value)}`)
+        .join("; "),
+    ]),
+  );
+}
+
+/**
  * One CSV cell. A text starting with = + - @ (or a tab or carriage return) would run as a formula
  * in a spreadsheet, so it gets a leading apostrophe, which spreadsheets show as plain text.
  */
@@ -63,7 +86,7 @@ export function exportCsv(scope: ListScope, query: ListQuery | AdminListQuery): 
   return new ReadableStream<Uint8Array>({
     start(controller) {
       // A byte-order mark, so that spreadsheet programs read the file as UTF-8.
-      controller.enqueue(encoder.encode("\uFEFF" + csvLine(COLUMNS.map(([name]) => name))));
+      controller.enqueue(encoder.encode("\uFEFF" + csvLine([...COLUMNS.map(([name]) => name), "answers"])));
     },
     async pull(controller) {
       if (done) return;
@@ -83,8 +106,13 @@ export function exportCsv(scope: ListScope, query: ListQuery | AdminListQuery): 
         .orderBy(desc(leads.createdAt), desc(leads.id))
         .limit(BATCH);
       if (rows.length > 0) {
+        const answers = await answersOf(rows.map((r) => r.id));
         controller.enqueue(
-          encoder.encode(rows.map((r) => csvLine(COLUMNS.map(([, get]) => get(r)))).join("")),
+          encoder.encode(
+            rows
+              .map((r) => csvLine([...COLUMNS.map(([, get]) => get(r)), answers.get(r.id) ?? null]))
+              .join(""),
+          ),
         );
         afterId = rows[rows.length - 1]!.id;
       }

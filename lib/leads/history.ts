@@ -18,12 +18,16 @@ import { normaliseLeadInput } from "./normalise";
 import { upsertLead } from "./upsert";
 import { noteResponse } from "./response";
 import { visibleLead } from "./visible-lead";
+import type { Answer } from "@/lib/forms/answer-text";
+import { storedAnswers } from "@/lib/forms/answers";
 
 /** A submission as its lead's history shows it: every field as sent, and where it came from. */
 export interface TimelineSubmission {
   id: string;
   form: string | null;
   fields: Record<string, unknown>;
+  /** The answers to the form's own questions, under the labels they were asked with. */
+  answers: Answer[];
   page: string | null;
   referrer: string | null;
   campaign: Record<string, string>;
@@ -159,6 +163,7 @@ export async function timelineOf(
             id: s.id,
             form: row.formTitle,
             fields: s.fields as Record<string, unknown>,
+            answers: storedAnswers(s.answers),
             page: s.page,
             referrer: s.referrer,
             campaign: Object.fromEntries(

@@ -43,13 +43,15 @@ export function payloadLead(payload: unknown): ApiLead {
 
 /**
  * What an event says beside the lead: `lead.merged` the id of the lead that joined it and is gone
- * (`merged_id`), `lead.unmerged` the lead it had joined (`survivor_id`).
+ * (`merged_id`), `lead.unmerged` the lead it had joined (`survivor_id`); an event a form's
+ * submission caused, its answers to the form's own questions (`answers`: [{key, label, value}]).
  */
-function eventExtras(payload: unknown): Record<string, string> {
-  const value = payload as { merged_id?: unknown; survivor_id?: unknown };
-  const extras: Record<string, string> = {};
+function eventExtras(payload: unknown): Record<string, unknown> {
+  const value = payload as { merged_id?: unknown; survivor_id?: unknown; answers?: unknown };
+  const extras: Record<string, unknown> = {};
   if (typeof value.merged_id === "string") extras.merged_id = value.merged_id;
   if (typeof value.survivor_id === "string") extras.survivor_id = value.survivor_id;
+  if (Array.isArray(value.answers)) extras.answers = value.answers;
   return extras;
 }
 

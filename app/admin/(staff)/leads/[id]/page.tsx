@@ -3,6 +3,8 @@ import { notFound, redirect } from "next/navigation";
 import { LeadEditor } from "@/components/leads/lead-editor";
 import { LeadHeader } from "@/components/leads/lead-header";
 import { LeadTimeline } from "@/components/leads/lead-timeline";
+import { FormAnswers } from "@/components/leads/submitted-fields";
+import { latestAnswers } from "@/lib/forms/lead-answers";
 import { MergeNotices } from "@/components/leads/merge-notices";
 import { PersonActions } from "@/components/leads/person-actions";
 import { ProposedChanges } from "@/components/leads/proposed-changes";
@@ -65,15 +67,16 @@ export default adminPage<Props>({}, async (user, { params, searchParams }) => {
         ? [{ id: lead.assigned_to, label: lead.assigned_to === user.id ? "You" : "Another member of staff" }]
         : [];
   const merges = store.capabilities.merge && user.role === "admin";
-  const [proposals, timeline, message, stages, duplicates, undoable] = await Promise.all([
+  const [proposals, timeline, message, stages, duplicates, undoable, answers] = await Promise.all([
     store.capabilities.history ? openProposals(user, id) : [],
     store.capabilities.history ? leadTimeline(user, id) : null,
     store.capabilities.history ? latestMessage(lead) : lead.notes,
     pipeline(user.companyId),
     merges ? duplicatesOf(user.companyId, id) : [],
     merges ? undoableMerges(user.companyId, id) : [],
+    store.capabilities.history ? latestAnswers(user.companyId, id) : null,
     // Opening the lead is looking at it: it is no longer New or Updated for this user.
-    store.capabilities.triage ? markRead(user.id, [id]) : null,
+    store.capabilities.triage ? markRead(user.id, [id]).then(() => null) : null,
   ]);
   const unmerged = merges ? await restoredLead(user, store, (await searchParams).unmerged) : null;
   const assignee = lead.assigned_to
@@ -108,6 +111,16 @@ export default adminPage<Props>({}, async (user, { params, searchParams }) => {
         unmerged={unmerged}
         now={now()}
       />
+      {answers ? (
+        <section className="card answers-card" aria-labelledby="answers-title">
+          <h2 id="answers-title">Answers</h2>
+          <FormAnswers answers={answers.answers} />
+          <p className="muted small">
+            {answers.form ? `From “${answers.form}”, ` : null}
+            <DateTime value={answers.receivedAt.toISOString()} />
+          </p>
+        </section>
+      ) : null}
       <ProposedChanges leadId={lead.id} proposals={proposals} current={lead} />
       <details className="edit-lead">
         <summary>Edit lead</summary>
