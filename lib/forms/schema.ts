@@ -65,32 +65,25 @@ export const QUESTION_TARGETS = ["service_type", "notes", "follow_up_date", "add
 /** A question's key: its answer's name in the submission (`q_{key}` in the form's HTML). */
 export const QUESTION_KEY = /^[a-z][a-z0-9_]{0,39}$/;
 
-export const questionSchema = z
-  .object({
-    key: z
-      .string()
-      .regex(QUESTION_KEY, { error: "Lower-case letters, digits and _, starting with a letter" }),
-    type: z.enum(QUESTION_TYPES),
-    label: z.string().trim().min(1, { error: "Required" }).max(200),
-    help: z.string().trim().max(300).nullable().default(null),
-    required: z.boolean().default(false),
-    /** choice and choices only: the options offered. */
-    choices: z.array(z.string().trim().min(1).max(100)).max(30).default([]),
-    /** Shown only when another question (by key) has an answer: any, or the one given. */
-    showWhen: z
-      .object({
-        key: z.string().regex(QUESTION_KEY),
-        equals: z.string().trim().max(100).nullable().default(null),
-      })
-      .nullable()
-      .default(null),
-    /** A lead field the answer is copied onto when the lead holds nothing there. */
-    copyTo: z.enum(QUESTION_TARGETS).nullable().default(null),
-  })
-  .refine((q) => !["choice", "choices"].includes(q.type) || q.choices.length > 0, {
-    error: "A choice needs at least one option",
-    path: ["choices"],
-  });
+export const questionSchema = z.object({
+  key: z.string().regex(QUESTION_KEY, { error: "Lower-case letters, digits and _, starting with a letter" }),
+  type: z.enum(QUESTION_TYPES),
+  label: z.string().trim().min(1, { error: "Required" }).max(200),
+  help: z.string().trim().max(300).nullable().default(null),
+  required: z.boolean().default(false),
+  /** choice and choices only: the options offered. */
+  choices: z.array(z.string().trim().min(1).max(100)).max(30).default([]),
+  /** Shown only when another question (by key) has an answer: any, or the one given. */
+  showWhen: z
+    .object({
+      key: z.string().regex(QUESTION_KEY),
+      equals: z.string().trim().max(100).nullable().default(null),
+    })
+    .nullable()
+    .default(null),
+  /** A lead field the answer is copied onto when the lead holds nothing there. */
+  copyTo: z.enum(QUESTION_TARGETS).nullable().default(null),
+});
 export type Question = z.output<typeof questionSchema>;
 
 /** The preferred time's answers, kept under keys no question may take. */
@@ -114,38 +107,27 @@ const CONDITION_SOURCES: readonly QuestionType[] = [
 function checkQuestions(questions: Question[], ctx: z.RefinementCtx): void {
   const earlier = new Map<string, Question>();
   questions.forEach((q, i) => {
-    const at = (field: string) => [i, field];
+    // Named by the question's label: the admin's editor shows these messages above its questions.
+    const problem = (field: string, message: string) =>
+      ctx.addIssue({ code: "custom", message: `“${q.label}”: ${message}`, path: [i, field] });
     if (earlier.has(q.key) || q.key === PREFERRED_DATE || q.key === PREFERRED_TIME) {
-      ctx.addIssue({
-        code: "custom",
-        message: `Another question already has the key ${q.key}`,
-        path: at("key"),
-      });
+      problem("key", `another question already has the key ${q.key}`);
+    }
+    if ((q.type === "choice" || q.type === "choices") && q.choices.length === 0) {
+      problem("choices", "a choice needs at least one option");
     }
     const when = q.showWhen;
     if (when) {
       const source = earlier.get(when.key);
       if (!source) {
-        ctx.addIssue({
-          code: "custom",
-          message: "Must name a question above this one",
-          path: at("showWhen"),
-        });
+        problem("showWhen", "may depend only on a question above it");
       } else if (!CONDITION_SOURCES.includes(source.type)) {
-        ctx.addIssue({
-          code: "custom",
-          message: "A question can depend only on a text, number, choice or yes/no question",
-          path: at("showWhen"),
-        });
+        problem("showWhen", "may depend only on a text, number, choice or yes/no question");
       } else if (when.equals !== null) {
         const allowed =
           source.type === "yes_no" ? ["yes", "no"] : source.type.startsWith("choice") ? source.choices : null;
         if (allowed && !allowed.some((a) => a.toLowerCase() === when.equals!.toLowerCase())) {
-          ctx.addIssue({
-            code: "custom",
-            message: `Must be one of the answers of “${source.label}”: ${allowed.join(", ")}`,
-            path: at("showWhen"),
-          });
+          problem("showWhen", `must wait for one of the answers of “${source.label}”: ${allowed.join(", ")}`);
         }
       }
     }

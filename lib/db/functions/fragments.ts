@@ -245,6 +245,16 @@ const FRAGMENTS: Record<string, Fragment> = {
       "RETURNING lead_id",
     ].join(`\n${indent}`),
 
+  /**
+   * What a write's event says beside the lead: its submission's answers to the form's own
+   * questions (lib/webhooks/event.ts), `{{submission_answers write}}` for a write's jsonb; '{}'
+   * when it has none.
+   */
+  submission_answers: (write) => {
+    const answers = `${required("submission_answers", write)}->'submission'->'answers'`;
+    return `CASE WHEN jsonb_typeof(${answers}) = 'array' THEN jsonb_build_object('answers', ${answers}) ELSE '{}' END`;
+  },
+
   /** tags_lc, which the tag filters' index reads: the argument's tags lower-cased. */
   lowercase_tags: (tags) =>
     `(SELECT coalesce(array_agg(lower(x)), '{}') FROM unnest(${required("lowercase_tags", tags)}) AS x)`,

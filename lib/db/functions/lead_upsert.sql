@@ -146,9 +146,7 @@ BEGIN
   WITH written AS (
     SELECT p_company AS company_id, v_lead.id::text AS lead_id,
       CASE WHEN v_found THEN 'lead.updated' ELSE 'lead.created' END AS event,
-      -- A submission's answers to the form's own questions go with its event (lib/webhooks/event.ts).
-      to_jsonb(v_lead) || CASE WHEN jsonb_typeof(v_submission->'answers') = 'array'
-        THEN jsonb_build_object('answers', v_submission->'answers') ELSE '{}' END AS payload
+      to_jsonb(v_lead) || {{submission_answers p_write}} AS payload
   ), queued AS (
     {{queue_lead_events written}}
   )

@@ -138,8 +138,12 @@ BEGIN
     ), created AS (
       SELECT n.id, n.company_id, n.id::text AS lead_id, 'lead.created' AS event, to_jsonb(n) AS payload
       FROM inserted AS n
+    ), announced AS (
+      SELECT c.company_id, c.lead_id, c.event, c.payload || {{submission_answers p.v->'write'}} AS payload
+      FROM created AS c
+      JOIN prepared AS p ON p.id = c.id
     ), queued AS (
-      {{queue_lead_events created}}
+      {{queue_lead_events announced}}
     ), written AS (
       SELECT p.company AS company_id, p.id AS lead_id, p.at, p.v->'write' AS write, true AS created,
         '{}'::jsonb AS before, c.payload AS after,
@@ -199,8 +203,11 @@ BEGIN
       -- o is the lead as it was before this statement: the history's "before".
       RETURNING t.pos, t.v, l.company_id, l.id::text AS lead_id, 'lead.updated' AS event,
         to_jsonb(l) AS payload, to_jsonb(o) AS before
+    ), announced AS (
+      SELECT d.company_id, d.lead_id, d.event, d.payload || {{submission_answers d.v->'write'}} AS payload
+      FROM updated AS d
     ), queued AS (
-      {{queue_lead_events updated}}
+      {{queue_lead_events announced}}
     ), written AS (
       SELECT d.company_id, d.lead_id::uuid AS lead_id, (d.v->>'now')::timestamptz AS at,
         d.v->'write' AS write, false AS created, d.before, d.payload AS after,
