@@ -5,7 +5,8 @@ import { createHash } from "node:crypto";
  * embedding page the height of the content (the loader, /embed.js, sizes the frame to it, and on
  * the thank-you page, marked done, brings the frame's top into view), and sends the form with
  * fetch so that errors appear inline without a reload and a double click sends once (a name given
- * several times, ticked boxes, as a list).
+ * several times, ticked boxes, as a list). Brought back by the back button (the bfcache), the
+ * form can be sent again.
  */
 export const PAGE_SCRIPT = `(()=>{
 const f=document.querySelector("form[data-form]");
@@ -13,6 +14,7 @@ if(parent!==window){const h=()=>parent.postMessage({type:"lead-portal:height",do
 new ResizeObserver(h).observe(document.body);h();}
 if(!f||!window.fetch)return;
 const b=f.querySelector("button[type=submit]");
+addEventListener("pageshow",e=>{if(e.persisted)b.disabled=false});
 const show=es=>{f.querySelectorAll(".error").forEach(p=>p.remove());
 f.querySelectorAll("[aria-invalid]").forEach(i=>{i.removeAttribute("aria-invalid");i.removeAttribute("aria-describedby")});
 const s=document.getElementById("summary");s.hidden=false;s.textContent=es.length===1?"Please check one field.":"Please check "+es.length+" fields.";

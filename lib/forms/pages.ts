@@ -6,7 +6,8 @@ import type { FormAgain } from "./intake";
 import { PAGE_SCRIPT_HASH } from "./page-script";
 import { type Brand, formBrand } from "./brand";
 import { FormPage, MessagePage, renderHtml, ThanksPage, TURNSTILE_ORIGIN } from "./render";
-import type { Form } from "./repository";
+import type { Form, FormChanges } from "./repository";
+import { formSettingsSchema } from "./schema";
 import type { VisitContext } from "./context";
 import { visitContext } from "./submit";
 
@@ -46,11 +47,20 @@ export function formNotFoundPage(): Promise<Response> {
   );
 }
 
+/**
+ * A page with nothing of the visitor's on it (the fresh form, the thanks) may be kept for the
+ * browser's back and forward buttons (the bfcache), but is asked for again on every visit: a
+ * fresh form carries a fresh token. A form shown again holds what the visitor typed: never kept.
+ */
+const REVALIDATE = "private, no-cache";
+const PERSONAL = "no-store";
+
 export async function htmlResponse(
   page: ReactNode,
   status: number,
   form?: Form,
   brand?: Brand,
+  cacheControl: string = PERSONAL,
 ): Promise<Response> {
   return new Response(await renderHtml(page), {
     status,
@@ -59,7 +69,7 @@ export async function htmlResponse(
       "content-security-policy": contentSecurityPolicy(form, brand),
       "x-content-type-options": "nosniff",
       "referrer-policy": "strict-origin-when-cross-origin",
-      "cache-control": "no-store",
+      "cache-control": cacheControl,
       ...(env().NODE_ENV === "production" ? { "strict-transport-security": HSTS } : {}),
     },
   });
@@ -99,7 +109,7 @@ export async function formPage(form: Form, token: string, context: VisitContext)
     errors: [],
     brand,
   });
-  return htmlResponse(page, 200, form, brand);
+  return htmlResponse(page, 200, form, brand, REVALIDATE);
 }
 
 /** A short page with the form's title and one message, such as why a submission was refused. */
@@ -111,5 +121,30 @@ export async function messagePage(form: Form, message: string, status: number): 
 /** The thank-you page: the form's thanks, what happens next, and the business's phone. */
 export async function thanksPage(form: Form, { outsideArea = false } = {}): Promise<Response> {
   const brand = await formBrand(form);
-  return htmlResponse(createElement(ThanksPage, { form, brand, outsideArea }), 200, form, brand);
+  return htmlResponse(createElement(ThanksPage, { form, brand, outsideArea }), 200, form, brand, REVALIDATE);
+}
+
+/**
+ * The form as it would be with the admin's unsaved changes, drawn by the live page's renderer
+ * under the business's brand, without its script (lib/forms/preview in the admin's editor).
+ */
+export async function previewHtml(form: Form, changes: FormChanges): Promise<string> {
+  const draft: Form = {
+    ...form,
+    ...changes,
+    settings: changes.settings ? formSettingsSchema.parse(changes.settings) : form.settings,
+  };
+  const brand = await formBrand(draft);
+  return renderHtml(
+    createElement(FormPage, {
+      form: draft,
+      action: `/api/intake/${form.slug}`,
+      token: "",
+      context: {},
+      values: {},
+      errors: [],
+      brand,
+      preview: true,
+    }),
+  );
 }

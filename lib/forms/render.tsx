@@ -188,8 +188,10 @@ export function FormPage(props: {
   /** A message about the whole submission (it could not be saved just now), above the form. */
   notice?: string;
   brand?: Brand;
+  /** Drawn for the admin's preview: the same page, without its script. */
+  preview?: boolean;
 }) {
-  const { form, action, token, context, values, raw = {}, errors, notice, brand } = props;
+  const { form, action, token, context, values, raw = {}, errors, notice, brand, preview } = props;
   const errorOf = (name: string) => errors.find((e) => e.field === name)?.message;
   const { consent, fields, oneOf } = form.settings;
   // "Phone or email (one is needed)": the fields of which one must be given, together under one
@@ -211,7 +213,7 @@ export function FormPage(props: {
       title={form.title}
       description={description}
       brand={brand}
-      script={PAGE_SCRIPT}
+      script={preview ? undefined : PAGE_SCRIPT}
       css={conditionCss(form.settings)}
     >
       <h1>{form.title}</h1>

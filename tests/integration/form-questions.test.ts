@@ -299,4 +299,15 @@ describe("a form's own questions", () => {
       expect(body.errors).toContainEqual({ field: "settings", message });
     }
   });
+
+  it("lets the back button keep a page with nothing of the visitor's on it, never one with what they typed", async () => {
+    const { slug } = await quoteForm();
+    const fresh = await formPage.GET(new Request(`${ORIGIN}/f/${slug}`), params(slug));
+    expect(fresh.headers.get("cache-control")).toBe("private, no-cache");
+    const thanks = await thanksPage.GET(new Request(`${ORIGIN}/f/${slug}/thanks`), params(slug));
+    expect(thanks.headers.get("cache-control")).toBe("private, no-cache");
+    const again = await postForm(slug, [["name", "Ann Lee"]]);
+    expect(again.status).toBe(422);
+    expect(again.headers.get("cache-control")).toBe("no-store");
+  });
 });
