@@ -207,6 +207,13 @@ describe("the admin on a 390 × 844 phone", () => {
       "#allowed_origins",
       "https://www.northside-windows-and-roofing.example.com\nhttps://quotes.example.org",
     );
+    // Two questions of the business's own, one waiting for the other's answer.
+    await page.click("text=Add a question");
+    await page.getByLabel("Question", { exact: true }).fill("Which of these do you need done this season?");
+    await page.getByLabel("Answer", { exact: true }).selectOption("choices");
+    await page.getByLabel("Options, one per line").fill("Windows\nGutters\nRoof moss");
+    await page.click("text=Add a question");
+    await page.locator(".question").last().getByLabel("Show", { exact: true }).selectOption({ index: 1 });
     await page.click("text=Save form");
     await page.waitForSelector("text=Saved.");
 
