@@ -7,6 +7,7 @@ import { env } from "@/lib/env";
 import { fail } from "@/lib/errors";
 import { toForm } from "./repository";
 import { submitForm, submittedValues, validate } from "./submit";
+import { keptAnswers, storedAnswers } from "./answers";
 import type { SubmissionRecord } from "./submission-record";
 
 /** What waits for staff's review: spam (with its reason) and submissions held past a form's budget. */
@@ -86,6 +87,8 @@ function recordOf(row: SubmissionRow, user: SessionUser): SubmissionRecord & Rec
     utm_term: row.utmTerm,
     utm_content: row.utmContent,
     click_ids: row.clickIds as Record<string, string> | null,
+    // Kept as checked when it arrived: its webhook event carries them as any submission's does.
+    answers: keptAnswers(storedAnswers(row.answers)),
     spam_reason: row.spamReason,
     reviewed_at: now().toISOString(),
     reviewed_by: user.id,
