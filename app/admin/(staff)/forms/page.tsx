@@ -84,12 +84,14 @@ export default adminPage({ adminOnly: true }, async (user) => {
             <details key={form.id} className="card form-breakdown" data-form={form.slug}>
               <summary>{form.title}: by source and campaign</summary>
               <FormFiguresTable
-                caption={`${form.title}, by source`}
+                id={`by-source-${form.slug}`}
+                title="By source"
                 head="Source"
                 rows={f.bySource.map((r) => ({ ...r, label: r.source }))}
               />
               <FormFiguresTable
-                caption={`${form.title}, by campaign`}
+                id={`by-campaign-${form.slug}`}
+                title="By campaign"
                 head="Campaign"
                 rows={f.byCampaign.map((r) => ({ ...r, label: r.campaign || "(none)" }))}
               />
