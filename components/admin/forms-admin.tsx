@@ -137,6 +137,7 @@ export function FormActions({ slug, title, archived }: { slug: string; title: st
           disabled={busy}
           onClick={() => void duplicate()}
           aria-label={`Duplicate ${title}`}
+          style={{ marginRight: "0.4rem" }}
         >
           Duplicate
         </button>
