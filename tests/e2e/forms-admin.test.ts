@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,6 +38,19 @@ afterAll(async () => {
   await browser?.close();
   await portal?.stop();
 });
+
+/** axe-core's findings on the page, by rule. */
+async function axeViolations(page: Page): Promise<string[]> {
+  const source = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  // Through the browser's debugger: the pages' policy lets no script run without its nonce.
+  await page.evaluate(source);
+  return page.evaluate(async () => {
+    const result = await (
+      window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }
+    ).axe.run();
+    return result.violations.map((v) => v.id);
+  });
+}
 
 /** A form's figures as its row on the Forms page shows them. */
 async function figuresOf(page: Page, slug: string): Promise<Record<string, string>> {
@@ -111,6 +126,7 @@ describe("forms in the admin, and how they convert", () => {
     const details = admin.locator('details.form-breakdown[data-form="spring-quote"]');
     await details.locator("summary").click();
     await admin.screenshot({ path: path.join(ARTIFACTS, "forms-figures.png"), fullPage: true });
+    expect(await axeViolations(admin), "forms").toEqual([]);
     const rows = await details
       .locator("tbody tr")
       .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
@@ -122,6 +138,7 @@ describe("forms in the admin, and how they convert", () => {
     await admin.goto(`${portal.base}/admin`);
     const panel = admin.locator('section[aria-labelledby="forms-panel-title"] tr[data-form="spring-quote"]');
     expect(await panel.locator("td").allTextContents()).toEqual(["Spring Quote!", "1", "1", "100%"]);
+    expect(await axeViolations(admin), "dashboard").toEqual([]);
 
     // Restored, the copy takes requests again.
     await admin.goto(`${portal.base}/admin/forms`);
