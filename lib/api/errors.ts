@@ -78,5 +78,7 @@ export const errors = {
   /** Upstream mode: Rotor could not be reached after every retry; the caller may try again. */
   upstreamUnavailable: () =>
     error(503, "Rotor is not answering; try again shortly", "UPSTREAM_UNAVAILABLE", { "retry-after": "30" }),
+  /** The form was archived by its business: it takes no more submissions (410 Gone). */
+  formArchived: () => error(410, "This form no longer takes requests", "FORM_ARCHIVED"),
   internal: () => error(500, "Internal server error"),
 };

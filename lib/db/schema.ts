@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  date,
   doublePrecision,
   index,
   integer,
@@ -217,8 +218,32 @@ export const forms = pgTable(
     spamCount: integer("spam_count").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    // Archived: the form's page and intake answer 410, and staff can restore it (lib/forms/manage.ts).
+    archivedAt: timestamp("archived_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [index("forms_company_idx").on(t.companyId)],
+);
+
+/**
+ * How each form converts, per day (in the company's time zone) and per source (the host of the
+ * page the form sat on, or "direct") and campaign (utm_campaign, "" when none): counters only,
+ * nothing about the visitor (lib/forms/stats.ts).
+ */
+export const formStats = pgTable(
+  "form_stats",
+  {
+    formId: uuid("form_id")
+      .notNull()
+      .references(() => forms.id, { onDelete: "cascade" }),
+    day: date("day", { mode: "string" }).notNull(),
+    source: text("source").notNull(),
+    campaign: text("campaign").notNull(),
+    views: integer("views").notNull().default(0),
+    starts: integer("starts").notNull().default(0),
+    submits: integer("submits").notNull().default(0),
+    spam: integer("spam").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.formId, t.day, t.source, t.campaign] })],
 );
 
 export const WEBHOOK_FORMATS = ["json", "slack", "discord", "teams"] as const;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { now } from "@/lib/clock";
 import { autoReplySchema } from "@/lib/alerts/auto-reply";
 import { CONTROL_CHARACTER, formSettingsSchema, thankYouUrl } from "./schema";
 import type { FormChanges } from "./repository";
@@ -71,6 +72,8 @@ export const formEditSchema = z.object({
     return url;
   }),
   auto_reply: autoReplySchema.nullable().optional(),
+  // Archived, the form's page and intake answer 410 until it is restored.
+  archived: z.boolean({ error: "Must be true or false" }).optional(),
 });
 
 export function formChanges(input: z.output<typeof formEditSchema>): FormChanges {
@@ -85,5 +88,6 @@ export function formChanges(input: z.output<typeof formEditSchema>): FormChanges
   if (input.thank_you_message !== undefined) changes.thankYouMessage = input.thank_you_message;
   if (input.redirect_url !== undefined) changes.redirectUrl = input.redirect_url;
   if (input.auto_reply !== undefined) changes.autoReply = input.auto_reply;
+  if (input.archived !== undefined) changes.archivedAt = input.archived ? now() : null;
   return changes;
 }

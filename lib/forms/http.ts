@@ -13,6 +13,11 @@ function portalOrigin(req: Request): string {
   return `${proto}://${host}`;
 }
 
+/** The portal's host (and port) as the browser addressed it. */
+export function portalHost(req: Request): string {
+  return new URL(portalOrigin(req)).host;
+}
+
 /** Whether a request may submit this form: no Origin (not a browser), the portal itself, or an allowed one. */
 export function originAllowed(form: Form, req: Request): boolean {
   const origin = req.headers.get("origin");

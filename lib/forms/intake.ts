@@ -15,6 +15,7 @@ import {
 import { keptAnswers } from "./answers";
 import { readSubmission } from "./http";
 import type { Form } from "./repository";
+import { countSubmission } from "./stats";
 import { submitForm, type SubmittedValues, submittedValues, validate } from "./submit";
 import { contentHash, keepSubmission, submissionRecord } from "./submission-record";
 
@@ -85,6 +86,7 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
     // empty form at once); only a complete submission that fast is treated as a bot's.
     if (spam && !(spam === "too-fast" && errors.length > 0)) {
       await keepSubmission(form, record, { status: "spam", reason: spam });
+      await countSubmission(form, req, record, "spam");
       // Not kept as an answer: a person caught by mistake (too fast) who sends it again gets through.
       return { kind: "accepted", answer: { submissionId: record.id, queued: false, content }, outsideArea };
     }
@@ -97,10 +99,12 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
     }
     if (await overFormBudget(form)) {
       await keepSubmission(form, record, { status: "held", reason: "rate-form" });
+      await countSubmission(form, req, record, "submits");
       return accepted(keys, { submissionId: record.id, queued: false, content }, outsideArea);
     }
     // The write makes the company's lists stale before it returns (lib/leads/upsert.ts).
     const { queued } = await submitForm(form, raw, record, input);
+    await countSubmission(form, req, record, "submits");
     return accepted(keys, { submissionId: record.id, queued, content }, outsideArea);
   } catch (error) {
     if (raw && values && isDatabaseUnavailable(error)) {

@@ -6,9 +6,12 @@ import { createHash } from "node:crypto";
  * the thank-you page, marked done, brings the frame's top into view), and sends the form with
  * fetch so that errors appear inline without a reload and a double click sends once (a name given
  * several times, ticked boxes, as a list). Brought back by the back button (the bfcache), the
- * form can be sent again.
+ * form can be sent again. Its first lines report the visitor's first input once, as a start
+ * (lib/forms/stats.ts).
  */
 export const PAGE_SCRIPT = `(()=>{
+{const s=document.querySelector("form[data-form]"),p=s&&s.elements.namedItem("_page");
+if(s&&navigator.sendBeacon)s.addEventListener("input",()=>navigator.sendBeacon(s.getAttribute("action")+"?event=start",new URLSearchParams({_page:p?p.value:""})),{once:true});}
 const f=document.querySelector("form[data-form]");
 if(parent!==window){const h=()=>parent.postMessage({type:"lead-portal:height",done:!f,height:Math.ceil(document.body.getBoundingClientRect().height)},"*");
 new ResizeObserver(h).observe(document.body);h();}

@@ -118,6 +118,11 @@ export async function messagePage(form: Form, message: string, status: number): 
   return htmlResponse(createElement(MessagePage, { title: form.title, message, brand }), status, form, brand);
 }
 
+/** The page of an archived form: it takes no more requests; the business's phone, if it has one. */
+export function archivedFormPage(form: Form): Promise<Response> {
+  return messagePage(form, "This form no longer takes requests. Thank you for thinking of us.", 410);
+}
+
 /** The thank-you page: the form's thanks, what happens next, and the business's phone. */
 export async function thanksPage(form: Form, { outsideArea = false } = {}): Promise<Response> {
   const brand = await formBrand(form);

@@ -81,7 +81,8 @@ export async function listForms(companyId?: string): Promise<Form[]> {
   return rows.map(toForm);
 }
 
-export type FormChanges = Partial<Omit<NewForm, "slug">>;
+/** A change staff make: the form's content, or its archive (null restores it). */
+export type FormChanges = Partial<Omit<NewForm, "slug">> & { archivedAt?: Date | null };
 
 /**
  * Changes a form (of the given company only, when one is given); the settings, when given, are

@@ -9,6 +9,7 @@ import { scopeOf } from "@/lib/leads/admin";
 import { DASHBOARD_DAYS } from "@/lib/leads/stats";
 import { leadStore } from "@/lib/leads/store";
 import { reviewCounts } from "@/lib/forms/review";
+import { FormsPanel } from "@/components/admin/forms-panel";
 import { outboxCounts } from "@/lib/outbox/log";
 import { rotorUsage } from "@/lib/rotor/upstream";
 
@@ -220,6 +221,7 @@ export default adminPage({}, async (user) => {
         <Breakdown title="Open leads by stage" rows={stats.byStage} param="stage" />
         <Breakdown title="Open leads by source" rows={stats.bySource} param="source" />
       </div>
+      {user.role === "admin" ? <FormsPanel companyId={user.companyId} /> : null}
     </>
   );
 });

@@ -1,8 +1,9 @@
 import { issueToken } from "@/lib/forms/guard";
 import { cleanUrl, type VisitContext } from "@/lib/forms/context";
 import { logoResponse } from "@/lib/forms/logo";
-import { formNotFoundPage, formPage } from "@/lib/forms/pages";
+import { archivedFormPage, formNotFoundPage, formPage } from "@/lib/forms/pages";
 import { findForm } from "@/lib/forms/repository";
+import { countView } from "@/lib/forms/stats";
 import { requestOrigin } from "@/lib/http/origin";
 
 export async function GET(req: Request, { params }: { params: Promise<{ slug: string }> }) {
@@ -12,7 +13,14 @@ export async function GET(req: Request, { params }: { params: Promise<{ slug: st
   // every route adds its own copy of the app's code to the one function Vercel deploys them in.
   if (new URL(req.url).searchParams.has("logo")) return logoResponse(req, form);
   if (!form) return formNotFoundPage();
-  return formPage(form, await issueToken(form), visitOf(req));
+  if (form.archivedAt) return archivedFormPage(form);
+  const visit = visitOf(req);
+  // Counted beside the rendering, not before it; a failure to count is only logged.
+  const [page] = await Promise.all([
+    formPage(form, await issueToken(form), visit),
+    countView(form, req, visit.page),
+  ]);
+  return page;
 }
 
 /**

@@ -1,5 +1,8 @@
 import { withSession } from "@/lib/api/with-session";
 import { jsonResponse } from "@/lib/api/respond";
+import { readJsonAs } from "@/lib/http/body";
+import { createCompanyForm } from "@/lib/forms/manage";
+import { newFormSchema } from "@/lib/forms/new-form";
 import { listForms } from "@/lib/forms/repository";
 
 // Vercel gives routes of one configuration one function: this (the default limit, stated) puts
@@ -9,3 +12,9 @@ export const maxDuration = 300;
 export const GET = withSession({ adminOnly: true }, async ({ user }) =>
   jsonResponse({ data: await listForms(user.companyId), status: "success" }),
 );
+
+/** A new form with the contact form's fields, or a copy of one of the company's forms (duplicate_of). */
+export const POST = withSession({ adminOnly: true }, async ({ req, user }) => {
+  const form = await createCompanyForm(user.companyId, await readJsonAs(req, newFormSchema));
+  return jsonResponse({ data: form, status: "success" }, 201);
+});

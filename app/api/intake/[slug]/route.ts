@@ -5,6 +5,7 @@ import type { Answer } from "@/lib/forms/guard";
 import { corsHeaders, isJsonRequest, originAllowed } from "@/lib/forms/http";
 import { receiveSubmission } from "@/lib/forms/intake";
 import { outsideAreaThanks } from "@/lib/forms/context";
+import { countStart } from "@/lib/forms/stats";
 import { type Form, findForm } from "@/lib/forms/repository";
 
 type Context = { params: Promise<{ slug: string }> };
@@ -51,12 +52,20 @@ export async function POST(req: Request, { params }: Context): Promise<Response>
   const form = await findForm((await params).slug);
   if (!form) return json ? errorResponse(errors.notFound()) : (await pages()).formNotFoundPage();
   const cors = corsHeaders(form, req);
+  if (form.archivedAt) {
+    return json ? errorResponse(errors.formArchived(), cors) : (await pages()).archivedFormPage(form);
+  }
   if (!originAllowed(form, req)) {
     return jsonResponse(
       { status: "error", message: "This site may not submit this form", error_code: "ORIGIN_NOT_ALLOWED" },
       403,
       { vary: "Origin" },
     );
+  }
+  // The page's script reports the visitor's first input here (lib/forms/stats.ts), not a submission.
+  if (new URL(req.url).searchParams.get("event") === "start") {
+    await countStart(form, req);
+    return new Response(null, { status: 204, headers: cors });
   }
   try {
     const outcome = await receiveSubmission(form, req);
