@@ -13,6 +13,7 @@ import {
   TOKEN_FIELD,
 } from "./guard";
 import { readSubmission } from "./http";
+import { checkPhotos, keepingPhotos, withPhotoCheck } from "./photos";
 import type { Form } from "./repository";
 import { submitForm, type SubmittedValues, submittedValues, validate } from "./submit";
 import { contentHash, keepSubmission, submissionRecord } from "./submission-record";
@@ -59,11 +60,13 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
   let raw: Record<string, unknown> | undefined;
   let values: SubmittedValues | undefined;
   try {
-    raw = await readSubmission(req);
+    const sent = await readSubmission(req);
+    raw = sent.fields;
     values = submittedValues(form, raw);
     const record = submissionRecord(form, raw, await hashedClientAddress(req));
     const content = contentHash(record);
-    const { errors, input } = validate(form, values);
+    const photos = await checkPhotos(form, sent.photos);
+    const { errors, input } = withPhotoCheck(validate(form, values), photos);
     const inspected = await inspect(form, req, raw);
     const header = req.headers.get("idempotency-key")?.slice(0, 200) || null;
     const token = inspected.spam ? null : inspected.token;
@@ -81,6 +84,7 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
     // Sent back too fast but not valid: show the errors as to anyone (a person pressing Send on an
     // empty form at once); only a complete submission that fast is treated as a bot's.
     if (spam && !(spam === "too-fast" && errors.length > 0)) {
+      // The record keeps the photos' names, not the photos: a bot's uploads take no storage.
       await keepSubmission(form, record, { status: "spam", reason: spam });
       // Not kept as an answer: a person caught by mistake (too fast) who sends it again gets through.
       return { kind: "accepted", answer: { submissionId: record.id, queued: false, content } };
@@ -93,11 +97,15 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
       return { kind: "invalid", errors, again: { raw, values, token: carried } };
     }
     if (await overFormBudget(form)) {
-      await keepSubmission(form, record, { status: "held", reason: "rate-form" });
+      await keepingPhotos(form, record.id, photos.photos, () =>
+        keepSubmission(form, record, { status: "held", reason: "rate-form" }),
+      );
       return accepted(keys, { submissionId: record.id, queued: false, content });
     }
     // The write makes the company's lists stale before it returns (lib/leads/upsert.ts).
-    const { queued } = await submitForm(form, raw, record, input);
+    const { queued } = await keepingPhotos(form, record.id, photos.photos, () =>
+      submitForm(form, sent.fields, record, input),
+    );
     return accepted(keys, { submissionId: record.id, queued, content });
   } catch (error) {
     if (raw && values && isDatabaseUnavailable(error)) {

@@ -4,7 +4,9 @@ import { createHash } from "node:crypto";
  * The form pages' only script, and an optional one: the form works without it. It tells an
  * embedding page the height of the content (the loader, /embed.js, sizes the frame to it, and on
  * the thank-you page, marked done, brings the frame's top into view), and sends the form with
- * fetch so that errors appear inline without a reload and a double click sends once.
+ * fetch so that errors appear inline without a reload and a double click sends once. On a form
+ * with a photo field, choosing a photo loads the resizer (public/form-photos.js), and a form with
+ * photos chosen is sent as multipart/form-data, asking for a JSON answer.
  */
 export const PAGE_SCRIPT = `(()=>{
 const f=document.querySelector("form[data-form]");
@@ -20,10 +22,12 @@ if(!i){s.textContent=e.message;continue}
 const p=document.createElement("p");p.className="error";p.id="f-"+e.field+"-error";p.textContent=e.message;
 (i.closest(".field")||i.parentNode).appendChild(p);i.setAttribute("aria-invalid","true");i.setAttribute("aria-describedby",p.id);first=first||i}
 if(first)first.focus()};
+const p=f.querySelector("input[type=file]");
+if(p)p.addEventListener("change",()=>{if(document.getElementById("fp"))return;const s=document.createElement("script");s.id="fp";s.src="/form-photos.js";document.head.appendChild(s)});
 f.addEventListener("submit",async ev=>{ev.preventDefault();if(b.disabled)return;b.disabled=true;
-try{const r=await fetch(f.action,{method:"POST",headers:{"content-type":"application/json"},body:JSON.stringify(Object.fromEntries(new FormData(f)))});
+try{const r=await fetch(f.action,p&&p.files.length?{method:"POST",headers:{accept:"application/json"},body:await(window.formPhotos||(d=>d))(new FormData(f))}:{method:"POST",headers:{"content-type":"application/json"},body:JSON.stringify(Object.fromEntries(new FormData(f)))});
 if(r.ok){location.assign(f.dataset.thanks);return}
-const j=await r.json();show(j.errors||[{field:"",message:j.message}])}
+const j=r.status===413?{errors:[{field:"photos",message:"Your photos are too large to send. Please attach fewer or smaller photos."}]}:await r.json();show(j.errors||[{field:"",message:j.message}])}
 catch{show([{field:"",message:"Your request could not be sent. Please try again."}])}
 b.disabled=false})})();`;
 

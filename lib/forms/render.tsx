@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 import { PAGE_FIELD, REFERRER_FIELD, type VisitContext } from "./context";
 import { HONEYPOT_FIELD, TOKEN_FIELD } from "./guard";
 import { PAGE_SCRIPT } from "./page-script";
+import { PhotoField } from "./photo-field";
 import type { FormField } from "./schema";
 import type { Form } from "./repository";
 import type { SubmittedValues } from "./submit";
@@ -228,6 +229,7 @@ export function FormPage(props: {
         noValidate
         data-form={form.slug}
         data-thanks={form.redirectUrl ?? `/f/${form.slug}/thanks`}
+        encType={form.settings.photos ? "multipart/form-data" : undefined}
       >
         <input type="hidden" name={TOKEN_FIELD} value={token} />
         {context.page && <input type="hidden" name={PAGE_FIELD} value={context.page} />}
@@ -258,6 +260,7 @@ export function FormPage(props: {
             </fieldset>
           );
         })}
+        <PhotoField settings={form.settings.photos} error={errorOf("photos")} />
         {consent && (
           <div className="field">
             <div className="check">
