@@ -628,6 +628,8 @@ export const photos = pgTable(
       .notNull()
       .references(() => companies.id, { onDelete: "cascade" }),
     submissionId: uuid("submission_id").notNull(),
+    // Its place among the submission's photos, as the visitor picked them.
+    position: integer("position").notNull(),
     // The file's name as the visitor's device gave it, for the staff's alt text.
     name: text("name").notNull(),
     contentType: text("content_type").notNull(),

@@ -26,13 +26,14 @@ export async function keepPhotos(
   if (checked.length === 0) return [];
   const storage = photoStorage();
   const rows = await Promise.all(
-    checked.map(async (photo) => {
+    checked.map(async (photo, position) => {
       const id = randomUUID();
       const object = { id, companyId, contentType: photo.type, bytes: photo.bytes };
       return {
         id,
         companyId,
         submissionId,
+        position,
         name: photo.name.slice(0, 200),
         contentType: photo.type,
         size: photo.bytes.byteLength,
@@ -74,7 +75,10 @@ export interface PhotoSummary {
   height: number | null;
 }
 
-/** The photos of a lead's submissions (merged leads' too: their submissions moved), oldest first. */
+/**
+ * The photos of a lead's submissions (merged leads' too: their submissions moved), the oldest
+ * submission's first, each submission's in the order they were picked.
+ */
 export async function photosOfLead(companyId: string, leadId: string): Promise<PhotoSummary[]> {
   const db = await getDb();
   return db
@@ -82,7 +86,7 @@ export async function photosOfLead(companyId: string, leadId: string): Promise<P
     .from(photos)
     .innerJoin(submissions, eq(submissions.id, photos.submissionId))
     .where(and(eq(photos.companyId, companyId), eq(submissions.leadId, leadId)))
-    .orderBy(asc(photos.createdAt), asc(photos.id));
+    .orderBy(asc(submissions.receivedAt), asc(photos.submissionId), asc(photos.position));
 }
 
 /** One photo of a lead with its bytes; another lead's or company's is as absent as a missing one. */

@@ -69,7 +69,7 @@ const person = (name: string): [string, Part][] => [
 
 async function photoRows(submissionId: string) {
   const db = await getDb();
-  return db.select().from(photos).where(eq(photos.submissionId, submissionId)).orderBy(photos.createdAt);
+  return db.select().from(photos).where(eq(photos.submissionId, submissionId)).orderBy(photos.position);
 }
 
 async function leadOf(submissionId: string): Promise<string> {

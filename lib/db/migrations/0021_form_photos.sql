@@ -4,6 +4,7 @@ CREATE TABLE "photos" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"company_id" uuid NOT NULL,
 	"submission_id" uuid NOT NULL,
+	"position" integer NOT NULL,
 	"name" text NOT NULL,
 	"content_type" text NOT NULL,
 	"size" integer NOT NULL,
