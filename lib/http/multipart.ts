@@ -49,9 +49,11 @@ export async function readMultipart(
         head.push(value);
         continue;
       }
+      // The head ends at the limit and the tail starts there: no part is read twice.
+      const over = before < maxBytes ? value.subarray(maxBytes - before) : value;
       if (before < maxBytes) head.push(value.subarray(0, maxBytes - before));
-      tail.push(value);
-      tailSize += value.byteLength;
+      tail.push(over);
+      tailSize += over.byteLength;
       while (tail.length > 1 && tailSize - tail[0]!.byteLength >= TAIL_BYTES) {
         tailSize -= tail[0]!.byteLength;
         tail = tail.slice(1);
