@@ -19,7 +19,8 @@ import { visitContext } from "./submit";
 /**
  * The page's policy: its own script only (by hash), inline style, posting to the portal (and
  * following a redirect to the form's thank-you address), framed only by the portal and the form's
- * allowed origins; on a form with a photo field, the photo resizer from the portal; images from the portal, or from where the business's logo is hosted.
+ * allowed origins; on a form with a photo field, the photo resizer from the portal too; images
+ * from the portal, or from where the business's logo is hosted.
  */
 function contentSecurityPolicy(form: Form | undefined, brand: Brand | undefined): string {
   const frameAncestors = ["'self'", ...(form?.allowedOrigins ?? [])].join(" ");
