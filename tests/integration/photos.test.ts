@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as formPage from "@/app/(public)/f/[slug]/route";
 import * as leadRoute from "@/app/api/admin/leads/[id]/route";
+import * as bulkRoute from "@/app/api/admin/leads/bulk/route";
 import * as intake from "@/app/api/intake/[slug]/route";
 import { setClock } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
@@ -12,6 +13,7 @@ import { photos, submissions } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { createForm } from "@/lib/forms/repository";
 import { CONTACT_FORM } from "@/lib/forms/schema";
+import { photosOfLead } from "@/lib/photos/repository";
 import { photoLink } from "@/lib/photos/signed-link";
 import { startBlobStandIn } from "../support/blob-standin";
 import { newTenant } from "../support/fixtures";
@@ -305,6 +307,38 @@ describe.each([
         expect(standIn!.blobs.has(row.location!)).toBe(false);
       }
     }
+  });
+});
+
+describe("photos and merged leads", () => {
+  it("follow their submission into the lead it was merged into", async () => {
+    const { slug, cookie, company } = await photoForm();
+    const first = await sendTwo(slug);
+    const res = await postMultipart(
+      slug,
+      [
+        ["name", "Ann Lee"],
+        ["phone", "612 555 0177"],
+        ["photos", png("shed.png")],
+        ["consent", "on"],
+      ],
+      true,
+    );
+    expect(res.status).toBe(201);
+    const { submission_id: secondId } = (await res.json()) as { submission_id: string };
+    const second = { leadId: await leadOf(secondId), rows: await photoRows(secondId) };
+    expect(second.leadId).not.toBe(first.leadId);
+    const merged = await call(bulkRoute, "/api/admin/leads/bulk", {
+      method: "POST",
+      cookie,
+      body: { action: "merge", ids: [first.leadId, second.leadId] },
+    });
+    expect(merged.status).toBe(200);
+    const names = (await photosOfLead(company.id, first.leadId)).map((p) => p.name);
+    expect(names.sort()).toEqual(["porch.png", "roof.jpg", "shed.png"]);
+    const moved = second.rows[0]!.id;
+    expect((await fetchPhoto(first.leadId, await photoLink(first.leadId, moved), cookie)).status).toBe(200);
+    expect((await fetchPhoto(second.leadId, await photoLink(second.leadId, moved), cookie)).status).toBe(404);
   });
 });
 
