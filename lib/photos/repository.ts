@@ -25,7 +25,7 @@ export async function keepPhotos(
 ): Promise<string[]> {
   if (checked.length === 0) return [];
   const storage = photoStorage();
-  const rows = await Promise.all(
+  const settled = await Promise.allSettled(
     checked.map(async (photo, position) => {
       const id = randomUUID();
       const object = { id, companyId, contentType: photo.type, bytes: photo.bytes };
@@ -46,6 +46,13 @@ export async function keepPhotos(
       };
     }),
   );
+  const rows = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const failed = settled.find((result) => result.status === "rejected");
+  if (failed) {
+    // The others' bytes would be kept for nothing.
+    await removeObjects(rows).catch(() => undefined);
+    throw failed.reason;
+  }
   const db = await getDb();
   try {
     await db.insert(photos).values(rows);
