@@ -22,6 +22,7 @@ const FEATURES = [
   "./lib/api",
   "./lib/company",
   "./lib/alerts",
+  "./lib/photos",
 ];
 
 const config = [

@@ -118,6 +118,15 @@ const envSchema = z
     CRON_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, {
       message: "must be at least 16 characters (openssl rand -base64 32)",
     }),
+    // Photos attached to forms go to Vercel Blob with this token (lib/photos/storage.ts); unset, to
+    // the database (DATABASE_URL), else to files under DATA_DIR.
+    BLOB_READ_WRITE_TOKEN: optionalString,
+    // Vercel Blob's API (the same setting its SDK reads).
+    VERCEL_BLOB_API_URL: z
+      .string()
+      .trim()
+      .default("https://vercel.com/api/blob")
+      .refine((v) => /^https?:\/\//.test(v), { message: "must be an http(s) URL" }),
     // Where staff reach the portal (https://leads.example.com): alerts and emails link there. Unset,
     // Vercel's production address is used, else the address admins use (lib/company/profile.ts).
     PUBLIC_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^/]+\/?$/.test(v), {

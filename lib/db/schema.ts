@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  customType,
   date,
   doublePrecision,
   index,
@@ -631,6 +632,45 @@ export const duplicateDismissals = pgTable(
   },
   (t) => [primaryKey({ columns: [t.leadA, t.leadB] })],
 );
+
+/** Where a photo's bytes are (lib/photos/storage.ts). */
+export const PHOTO_STORAGES = ["blob", "db", "file"] as const;
+export type PhotoStorage = (typeof PHOTO_STORAGES)[number];
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
+
+/**
+ * A photo a visitor attached to a form (lib/photos), its location data removed. Keyed by its
+ * submission, so it follows the submission to whichever lead it belongs to (a merge moves
+ * submissions). No foreign key to the submission: the photo is written first, in the same request,
+ * before the submission is kept.
+ */
+export const photos = pgTable(
+  "photos",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    companyId: uuid("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    submissionId: uuid("submission_id").notNull(),
+    // Its place among the submission's photos, as the visitor picked them.
+    position: integer("position").notNull(),
+    // The file's name as the visitor's device gave it, for the staff's alt text.
+    name: text("name").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    storage: text("storage", { enum: PHOTO_STORAGES }).notNull(),
+    // The blob's URL, or the file's path under DATA_DIR; null when the bytes are in data.
+    location: text("location"),
+    data: bytea("data"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("photos_submission_idx").on(t.submissionId)],
+);
+
+export type PhotoRow = typeof photos.$inferSelect;
 
 export type SavedViewRow = typeof savedViews.$inferSelect;
 export type LeadMergeRow = typeof leadMerges.$inferSelect;

@@ -1,5 +1,7 @@
 import { fail } from "@/lib/errors";
 import { readJsonObject, readLimitedText } from "@/lib/http/body";
+import { readMultipart } from "@/lib/http/multipart";
+import { PHOTOS_FIELD, type SentPhotos } from "./photos";
 import type { Form } from "./repository";
 
 /**
@@ -40,22 +42,57 @@ export function corsHeaders(form: Form, req: Request): Record<string, string> {
   return headers;
 }
 
+/**
+ * Whether the sender wants JSON answers: it sent JSON, or (the page's script sending photos as
+ * multipart/form-data) it asked for JSON.
+ */
 export function isJsonRequest(req: Request): boolean {
-  return (req.headers.get("content-type") ?? "").toLowerCase().includes("application/json");
+  if ((req.headers.get("content-type") ?? "").toLowerCase().includes("application/json")) return true;
+  const accept = (req.headers.get("accept") ?? "").toLowerCase();
+  return accept.includes("application/json") && !accept.includes("text/html");
 }
 
-/** A submission's fields: a JSON object, or an HTML form's url-encoded body. */
-export async function readSubmission(req: Request): Promise<Record<string, unknown>> {
-  if (isJsonRequest(req)) return readJsonObject(req);
-  const type = (req.headers.get("content-type") ?? "").toLowerCase();
-  if (!type.includes("application/x-www-form-urlencoded")) {
-    throw fail.invalid("body", "Send application/x-www-form-urlencoded or application/json");
-  }
-  // A name sent several times (checkboxes) keeps every value.
+/** A submission as sent: its fields, and its photos. */
+export interface Sent {
+  fields: Record<string, unknown>;
+  photos: SentPhotos;
+}
+
+/** A name sent several times (checkboxes) keeps every value. */
+function collect(entries: Iterable<[string, string]>): Record<string, string | string[]> {
   const fields: Record<string, string | string[]> = {};
-  for (const [name, value] of new URLSearchParams(await readLimitedText(req))) {
+  for (const [name, value] of entries) {
     const before = fields[name];
     fields[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
   }
   return fields;
+}
+
+/**
+ * A submission's fields: a JSON object, an HTML form's url-encoded body, or a multipart one (a
+ * form with a photo field), whose files named PHOTOS_FIELD are the photos.
+ */
+export async function readSubmission(req: Request): Promise<Sent> {
+  const none: SentPhotos = { files: [], tooLarge: false };
+  const type = (req.headers.get("content-type") ?? "").toLowerCase();
+  if (type.includes("application/json")) return { fields: await readJsonObject(req), photos: none };
+  if (type.includes("multipart/form-data")) {
+    const { entries, tooLarge } = await readMultipart(req);
+    const files = entries
+      .map(([name, value]) => (name === PHOTOS_FIELD && typeof value !== "string" ? value : null))
+      .filter((file): file is File => file !== null && (file.size > 0 || file.name !== ""));
+    const texts = entries.filter((entry): entry is [string, string] => typeof entry[1] === "string");
+    const fields: Record<string, unknown> = collect(texts);
+    // The record keeps which photos came (names and sizes), so that the same fields with other
+    // photos are not taken for the same submission sent twice.
+    if (files.length > 0) fields[PHOTOS_FIELD] = files.map((file) => `${file.name} (${file.size} bytes)`);
+    return { fields, photos: { files, tooLarge } };
+  }
+  if (!type.includes("application/x-www-form-urlencoded")) {
+    throw fail.invalid(
+      "body",
+      "Send application/x-www-form-urlencoded, multipart/form-data or application/json",
+    );
+  }
+  return { fields: collect(new URLSearchParams(await readLimitedText(req))), photos: none };
 }

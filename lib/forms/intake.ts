@@ -14,6 +14,7 @@ import {
 } from "./guard";
 import { keptAnswers } from "./answers";
 import { readSubmission } from "./http";
+import { checkPhotos, keepingPhotos, withPhotoCheck } from "./photos";
 import type { Form } from "./repository";
 import { countSubmission } from "./stats";
 import { submitForm, type SubmittedValues, submittedValues, validate } from "./submit";
@@ -61,12 +62,15 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
   let raw: Record<string, unknown> | undefined;
   let values: SubmittedValues | undefined;
   try {
-    raw = await readSubmission(req);
+    const sent = await readSubmission(req);
+    raw = sent.fields;
     values = submittedValues(form, raw);
     const record = submissionRecord(form, raw, await hashedClientAddress(req));
     const content = contentHash(record);
+    const photos = await checkPhotos(form, sent.photos);
     const checked = validate(form, values, raw);
-    const { errors, input, outsideArea } = checked;
+    const { errors, input } = withPhotoCheck(checked, photos);
+    const { outsideArea } = checked;
     record.answers = keptAnswers(checked.answers);
     const inspected = await inspect(form, req, raw);
     const header = req.headers.get("idempotency-key")?.slice(0, 200) || null;
@@ -85,6 +89,7 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
     // Sent back too fast but not valid: show the errors as to anyone (a person pressing Send on an
     // empty form at once); only a complete submission that fast is treated as a bot's.
     if (spam && !(spam === "too-fast" && errors.length > 0)) {
+      // The record keeps the photos' names, not the photos: a bot's uploads take no storage.
       await keepSubmission(form, record, { status: "spam", reason: spam });
       await countSubmission(form, req, record, "spam");
       // Not kept as an answer: a person caught by mistake (too fast) who sends it again gets through.
@@ -98,12 +103,16 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
       return { kind: "invalid", errors, again: { raw, values, token: carried } };
     }
     if (await overFormBudget(form)) {
-      await keepSubmission(form, record, { status: "held", reason: "rate-form" });
+      await keepingPhotos(form, record.id, photos.photos, () =>
+        keepSubmission(form, record, { status: "held", reason: "rate-form" }),
+      );
       await countSubmission(form, req, record, "submits");
       return accepted(keys, { submissionId: record.id, queued: false, content }, outsideArea);
     }
     // The write makes the company's lists stale before it returns (lib/leads/upsert.ts).
-    const { queued } = await submitForm(form, raw, record, input);
+    const { queued } = await keepingPhotos(form, record.id, photos.photos, () =>
+      submitForm(form, raw!, record, input),
+    );
     await countSubmission(form, req, record, "submits");
     return accepted(keys, { submissionId: record.id, queued, content }, outsideArea);
   } catch (error) {

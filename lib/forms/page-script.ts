@@ -7,7 +7,9 @@ import { createHash } from "node:crypto";
  * fetch so that errors appear inline without a reload and a double click sends once (a name given
  * several times, ticked boxes, as a list). Brought back by the back button (the bfcache), the
  * form can be sent again. Its first lines report the visitor's first input once, as a start
- * (lib/forms/stats.ts).
+ * (lib/forms/stats.ts). On a form with a photo field, choosing a photo loads the resizer
+ * (public/form-photos.js), and a form with photos chosen is sent as multipart/form-data, asking
+ * for a JSON answer.
  */
 export const PAGE_SCRIPT = `(()=>{
 {const s=document.querySelector("form[data-form]"),p=s&&s.elements.namedItem("_page");
@@ -26,11 +28,13 @@ if(!i){s.textContent=e.message;continue}
 const p=document.createElement("p");p.className="error";p.id="f-"+e.field+"-error";p.textContent=e.message;
 (i.closest(".field")||i.parentNode).appendChild(p);i.setAttribute("aria-invalid","true");i.setAttribute("aria-describedby",p.id);first=first||i}
 if(first)first.focus()};
+const p=f.querySelector("input[type=file]");
+if(p)p.addEventListener("change",()=>{if(document.getElementById("fp"))return;const s=document.createElement("script");s.id="fp";s.src="/form-photos.js";document.head.appendChild(s)});
 f.addEventListener("submit",async ev=>{ev.preventDefault();if(b.disabled)return;b.disabled=true;
 const o={};for(const[k,v]of new FormData(f))if(typeof v=="string")o[k]=k in o?[].concat(o[k],v):v;
-try{const r=await fetch(f.action,{method:"POST",headers:{"content-type":"application/json"},body:JSON.stringify(o)});
+try{const r=await fetch(f.action,p&&p.files.length?{method:"POST",headers:{accept:"application/json"},body:await(window.formPhotos||(d=>d))(new FormData(f))}:{method:"POST",headers:{"content-type":"application/json"},body:JSON.stringify(o)});
 if(r.ok){const j=await r.json().catch(()=>({}));location.assign(j.outside_service_area?f.dataset.outside:f.dataset.thanks);return}
-const j=await r.json();show(j.errors||[{field:"",message:j.message}])}
+const j=r.status===413?{errors:[{field:"photos",message:"Your photos are too large to send. Please attach fewer or smaller photos."}]}:await r.json();show(j.errors||[{field:"",message:j.message}])}
 catch{show([{field:"",message:"Your request could not be sent. Please try again."}])}
 b.disabled=false})})();`;
 

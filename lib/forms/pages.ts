@@ -20,16 +20,19 @@ import { visitContext } from "./submit";
 /**
  * The page's policy: its own script only (by hash), inline style, posting to the portal (and
  * following a redirect to the form's thank-you address), framed only by the portal and the form's
- * allowed origins; images from the portal, or from where the business's logo is hosted.
+ * allowed origins; on a form with a photo field, the photo resizer from the portal too; images
+ * from the portal, or from where the business's logo is hosted.
  */
 function contentSecurityPolicy(form: Form | undefined, brand: Brand | undefined): string {
   const frameAncestors = ["'self'", ...(form?.allowedOrigins ?? [])].join(" ");
   const formAction = ["'self'", ...(form?.redirectUrl ? [new URL(form.redirectUrl).origin] : [])].join(" ");
   // Cloudflare's widget, when Turnstile is on, loads its script and frame from its own host.
   const turnstile = env().TURNSTILE_SITE_KEY ? ` ${TURNSTILE_ORIGIN}` : "";
+  // A form with a photo field loads the resizer from the portal when a photo is picked.
+  const photos = form?.settings.photos ? " 'self'" : "";
   return [
     "default-src 'none'",
-    `script-src ${PAGE_SCRIPT_HASH}${turnstile}`,
+    `script-src ${PAGE_SCRIPT_HASH}${photos}${turnstile}`,
     `frame-src${turnstile || " 'none'"}`,
     `connect-src 'self'${turnstile}`,
     "style-src 'unsafe-inline'",

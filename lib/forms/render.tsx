@@ -6,6 +6,7 @@ import { outsideAreaThanks, PAGE_FIELD, REFERRER_FIELD, type VisitContext } from
 import { HONEYPOT_FIELD, TOKEN_FIELD } from "./guard";
 import { PAGE_SCRIPT } from "./page-script";
 import { conditionCss, PreferredTime, Questions } from "./questions";
+import { PhotoField } from "./photo-field";
 import type { FormField } from "./schema";
 import type { Form } from "./repository";
 import type { SubmittedValues } from "./submit";
@@ -245,6 +246,7 @@ export function FormPage(props: {
         data-form={form.slug}
         data-thanks={form.redirectUrl ?? `/f/${form.slug}/thanks`}
         data-outside={outsideAreaThanks(form.slug)}
+        encType={form.settings.photos ? "multipart/form-data" : undefined}
       >
         <input type="hidden" name={TOKEN_FIELD} value={token} />
         {context.page && <input type="hidden" name={PAGE_FIELD} value={context.page} />}
@@ -277,6 +279,7 @@ export function FormPage(props: {
         })}
         <Questions settings={form.settings} raw={raw} errorOf={errorOf} />
         {form.settings.preferredTime && <PreferredTime raw={raw} errorOf={errorOf} />}
+        <PhotoField settings={form.settings.photos} error={errorOf("photos")} />
         {consent && (
           <div className="field">
             <div className="check">

@@ -3,6 +3,7 @@ import { now } from "@/lib/clock";
 import type { SessionUser } from "@/lib/auth/users";
 import { getDb } from "@/lib/db/client";
 import { erasures, leadProposals, leads, submissions } from "@/lib/db/schema";
+import { removeObjects, type StoredObject } from "@/lib/photos/storage";
 import { type AdminLead, toAdminLead } from "./admin";
 import { invalidateLeadLists } from "./cache";
 import { csvCell } from "./export";
@@ -87,13 +88,14 @@ export async function historyCsv(user: SessionUser, leadId: string): Promise<str
 
 /**
  * Erases a person: the lead, its submissions (and the spam, held or refused ones that gave its
- * email or phone), its history and proposed changes, and the outbox items about it (webhook
+ * email or phone) and their photos (lib/photos: rows, blobs and files), its history and proposed changes, and the outbox items about it (webhook
  * payloads not yet delivered, and the delivery log's copies). An audit entry says how many of each
  * went, and who asked; nothing about whom.
  */
 export async function erasePerson(user: SessionUser, leadId: string): Promise<Record<string, number>> {
   const lead = await visibleLead(user, leadId);
   const db = await getDb();
+  let outside: StoredObject[] = [];
   const counts = await db.transaction(async (tx) => {
     const { rows } = (await tx.execute(sql`
       with target as (
@@ -109,6 +111,10 @@ export async function erasePerson(user: SessionUser, leadId: string): Promise<Re
               = regexp_replace(s.fields->>'phone', '\\D', '', 'g'))
         )
         returning s.id
+      ), gone_photos as (
+        delete from photos p
+        where p.company_id = ${user.companyId} and p.submission_id in (select id from gone_submissions)
+        returning p.storage, p.location
       ), gone_outbox as (
         delete from outbox o
         where o.company_id = ${user.companyId}
@@ -117,10 +123,13 @@ export async function erasePerson(user: SessionUser, leadId: string): Promise<Re
       )
       select
         (select count(*) from gone_submissions)::integer as submissions,
+        (select count(*) from gone_photos)::integer as photos,
+        (select coalesce(json_agg(json_build_object('storage', storage, 'location', location)), '[]')
+          from gone_photos where storage <> 'db') as photo_objects,
         (select count(*) from gone_outbox)::integer as outbox,
         (select count(*) from lead_history where lead_id = ${leadId})::integer as history,
         (select count(*) from lead_proposals where lead_id = ${leadId})::integer as proposals
-    `)) as unknown as { rows: Record<string, number>[] };
+    `)) as unknown as { rows: ({ photo_objects: StoredObject[] | string } & Record<string, number>)[] };
     // Merges keep the rows of the leads that joined this one (lib/leads/merge.ts), and those of the
     // leads that had joined them: every one of that chain goes, and one this lead was merged into.
     const { rows: merges } = (await tx.execute(sql`
@@ -136,12 +145,21 @@ export async function erasePerson(user: SessionUser, leadId: string): Promise<Re
     };
     // The history and proposed changes go with the lead (their foreign keys cascade).
     await tx.delete(leads).where(and(eq(leads.id, lead.id), eq(leads.companyId, user.companyId)));
-    const counted = { leads: 1, ...rows[0]!, ...(merges.length > 0 ? { merges: merges.length } : {}) };
+    const { photo_objects: objects, photos, ...gone } = rows[0]!;
+    // Bytes kept outside the database go once the rows are gone for good (after the commit).
+    outside = typeof objects === "string" ? (JSON.parse(objects) as StoredObject[]) : objects;
+    const counted = {
+      leads: 1,
+      ...gone,
+      ...(photos ? { photos } : {}),
+      ...(merges.length > 0 ? { merges: merges.length } : {}),
+    };
     await tx
       .insert(erasures)
       .values({ companyId: user.companyId, at: now(), userId: user.id, counts: counted });
     return counted;
   });
+  await removeObjects(outside);
   await invalidateLeadLists(user.companyId);
   return counts;
 }

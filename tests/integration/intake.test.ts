@@ -322,7 +322,9 @@ describe("every message, through the intake", () => {
     );
     expect(res.status).toBe(400);
     expect(res.headers.get("content-type")).toContain("text/html");
-    expect(await res.text()).toContain("Send application/x-www-form-urlencoded or application/json");
+    expect(await res.text()).toContain(
+      "Send application/x-www-form-urlencoded, multipart/form-data or application/json",
+    );
   });
 });
 

@@ -34,6 +34,7 @@ describe("parseEnv", () => {
       SPAM_RETENTION_DAYS: 30,
       TURNSTILE_VERIFY_URL: "https://challenges.cloudflare.com/turnstile/v0/siteverify",
       TWILIO_API_URL: "https://api.twilio.com",
+      VERCEL_BLOB_API_URL: "https://vercel.com/api/blob",
       ALLOW_EMBEDDED_STORES: false,
       ROTOR_API_URL: "https://api.getrotor.com/open-api",
       ROTOR_COMPANY: "default",

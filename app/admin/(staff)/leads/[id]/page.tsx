@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { LeadEditor } from "@/components/leads/lead-editor";
 import { LeadHeader } from "@/components/leads/lead-header";
+import { LeadPhotos } from "@/components/leads/lead-photos";
 import { LeadTimeline } from "@/components/leads/lead-timeline";
 import { FormAnswers } from "@/components/leads/submitted-fields";
 import { latestAnswers } from "@/lib/forms/lead-answers";
@@ -16,6 +17,7 @@ import { DomainError } from "@/lib/errors";
 import { RotorRejectedError, RotorUnavailableError } from "@/lib/rotor/contract";
 import { type AdminLead, assignableUsers } from "@/lib/leads/admin";
 import { duplicatesOf } from "@/lib/leads/duplicates";
+import { leadPhotos } from "@/lib/leads/lead-photos";
 import { leadTimeline, openProposals } from "@/lib/leads/history";
 import { mergedInto, undoableMerges } from "@/lib/leads/merge";
 import { markRead } from "@/lib/leads/reads";
@@ -67,7 +69,7 @@ export default adminPage<Props>({}, async (user, { params, searchParams }) => {
         ? [{ id: lead.assigned_to, label: lead.assigned_to === user.id ? "You" : "Another member of staff" }]
         : [];
   const merges = store.capabilities.merge && user.role === "admin";
-  const [proposals, timeline, message, stages, duplicates, undoable, answers] = await Promise.all([
+  const [proposals, timeline, message, stages, duplicates, undoable, answers, photos] = await Promise.all([
     store.capabilities.history ? openProposals(user, id) : [],
     store.capabilities.history ? leadTimeline(user, id) : null,
     store.capabilities.history ? latestMessage(lead) : lead.notes,
@@ -75,6 +77,8 @@ export default adminPage<Props>({}, async (user, { params, searchParams }) => {
     merges ? duplicatesOf(user.companyId, id) : [],
     merges ? undoableMerges(user.companyId, id) : [],
     store.capabilities.history ? latestAnswers(user.companyId, id) : null,
+    // Photos are kept with the submissions, which only the local store holds.
+    store.capabilities.history ? leadPhotos(user, id) : [],
     // Opening the lead is looking at it: it is no longer New or Updated for this user.
     store.capabilities.triage ? markRead(user.id, [id]).then(() => null) : null,
   ]);
@@ -122,6 +126,7 @@ export default adminPage<Props>({}, async (user, { params, searchParams }) => {
         </section>
       ) : null}
       <ProposedChanges leadId={lead.id} proposals={proposals} current={lead} />
+      <LeadPhotos photos={photos} />
       <details className="edit-lead">
         <summary>Edit lead</summary>
         <LeadEditor
