@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,17 +10,36 @@ let browser: Browser;
 const ADMIN = { name: "Quinn Admin", email: "quinn@example.com", password: "a long admin passphrase" };
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
+const files = mkdtempSync(path.join(tmpdir(), "lead-portal-questions-"));
+const PHOTOS = [path.join(files, "gutter.png"), path.join(files, "roof.png")];
+
 beforeAll(async () => {
   portal = await startPortal((env) => {
     // Visitors here type faster than a person: the form's bot check would take them for bots.
     env.INTAKE_MIN_FILL_SECONDS = "0";
   });
   browser = await launchBrowser();
+  // Two photos drawn in the browser, as a visitor's phone would have them.
+  const page = await browser.newPage();
+  const drawn = await page.evaluate(() =>
+    [400, 600].map((width) => {
+      const canvas = document.createElement("canvas");
+      canvas.width = width;
+      canvas.height = 300;
+      const context = canvas.getContext("2d")!;
+      context.fillStyle = width === 400 ? "#2a6f97" : "#f4a261";
+      context.fillRect(0, 0, width, 300);
+      return canvas.toDataURL("image/png").split(",")[1]!;
+    }),
+  );
+  await page.close();
+  drawn.forEach((base64, i) => writeFileSync(PHOTOS[i]!, Buffer.from(base64, "base64")));
 });
 
 afterAll(async () => {
   await browser?.close();
   await portal?.stop();
+  rmSync(files, { recursive: true, force: true });
 });
 
 async function signedIn(): Promise<Page> {
@@ -76,6 +97,7 @@ describe("a form's own questions, preferred time and service area", () => {
       required: true,
     });
     await page.getByLabel("Ask for a preferred date").check();
+    await page.getByLabel("Take up to 5 photos").check();
     await page.getByLabel("Service area (ZIP codes)").fill("554, 55073");
     // The preview follows the editor before anything is saved.
     const preview = page.frameLocator("[data-testid=form-preview]");
@@ -103,7 +125,7 @@ describe("a form's own questions, preferred time and service area", () => {
   });
 
   for (const javaScriptEnabled of [true, false]) {
-    it(`takes the conditional answer on a phone with JavaScript ${javaScriptEnabled ? "on" : "off"}, and shows it on the lead`, async () => {
+    it(`takes the conditional answer and two photos on a phone with JavaScript ${javaScriptEnabled ? "on" : "off"}, and shows them on the lead`, async () => {
       const context = await browser.newContext({ ...PHONE, javaScriptEnabled });
       const page = await context.newPage();
       await page.goto(`${portal.base}/f/contact`);
@@ -119,6 +141,7 @@ describe("a form's own questions, preferred time and service area", () => {
       await feet.fill("140");
       await page.fill("#f-preferred_date", "2027-04-02");
       await page.getByLabel("Afternoon").check();
+      await page.setInputFiles("input[type=file][name=photos]", PHOTOS);
       // Nothing wider than the phone (its options are whole labels, larger than their boxes).
       expect(await page.evaluate(phoneProblems, { tap: 0, width: 390 })).toEqual([]);
       await page.screenshot({
@@ -135,6 +158,18 @@ describe("a form's own questions, preferred time and service area", () => {
       await expect.poll(() => answers.textContent()).toContain("About how many feet of gutter?140");
       expect(await answers.textContent()).toContain("Gutters too?Yes");
       expect(await answers.textContent()).toContain("Preferred timeAfternoon");
+      // The two photos, shown to staff.
+      await expect
+        .poll(() =>
+          admin.$$eval(
+            ".lead-photos img",
+            (images) =>
+              images.filter(
+                (img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0,
+              ).length,
+          ),
+        )
+        .toBe(2);
     });
   }
 
