@@ -108,6 +108,8 @@ export interface FormFigures extends Figures {
   formId: string;
   bySource: (Figures & { source: string })[];
   byCampaign: (Figures & { campaign: string })[];
+  /** The days with anything counted, newest first (YYYY-MM-DD in the company's time zone). */
+  byDay: (Figures & { day: string })[];
 }
 
 export const STATS_DAYS = 30;
@@ -136,7 +138,8 @@ async function firstDay(companyId: string, days: number): Promise<string> {
 
 /**
  * Each of the company's forms' figures over the last STATS_DAYS days, with the same figures by
- * source and by campaign (most viewed first); a form with nothing counted has none.
+ * source and by campaign (most viewed first) and by day (newest first); a form with nothing
+ * counted has none.
  */
 export async function companyFormFigures(companyId: string): Promise<Map<string, FormFigures>> {
   const since = await firstDay(companyId, STATS_DAYS);
@@ -144,6 +147,7 @@ export async function companyFormFigures(companyId: string): Promise<Map<string,
   const rows = await db
     .select({
       formId: formStats.formId,
+      day: sql<string>`${formStats.day}::text`,
       source: formStats.source,
       campaign: formStats.campaign,
       views: sql<number>`sum(${formStats.views})::int`,
@@ -154,12 +158,15 @@ export async function companyFormFigures(companyId: string): Promise<Map<string,
     .from(formStats)
     .innerJoin(forms, eq(forms.id, formStats.formId))
     .where(and(eq(forms.companyId, companyId), gte(formStats.day, since)))
-    .groupBy(formStats.formId, formStats.source, formStats.campaign);
+    .groupBy(formStats.formId, formStats.day, formStats.source, formStats.campaign);
   const byForm = new Map<string, FormFigures>();
   for (const row of rows) {
     let figures = byForm.get(row.formId);
     if (!figures)
-      byForm.set(row.formId, (figures = { formId: row.formId, ...zero(), bySource: [], byCampaign: [] }));
+      byForm.set(
+        row.formId,
+        (figures = { formId: row.formId, ...zero(), bySource: [], byCampaign: [], byDay: [] }),
+      );
     add(figures, row);
     let source = figures.bySource.find((s) => s.source === row.source);
     if (!source) figures.bySource.push((source = { source: row.source, ...zero() }));
@@ -167,11 +174,15 @@ export async function companyFormFigures(companyId: string): Promise<Map<string,
     let campaign = figures.byCampaign.find((c) => c.campaign === row.campaign);
     if (!campaign) figures.byCampaign.push((campaign = { campaign: row.campaign, ...zero() }));
     add(campaign, row);
+    let day = figures.byDay.find((d) => d.day === row.day);
+    if (!day) figures.byDay.push((day = { day: row.day, ...zero() }));
+    add(day, row);
   }
   const order = (a: Figures, b: Figures) => b.views - a.views || b.submits - a.submits;
   for (const figures of byForm.values()) {
     figures.bySource.sort((a, b) => order(a, b) || a.source.localeCompare(b.source));
     figures.byCampaign.sort((a, b) => order(a, b) || a.campaign.localeCompare(b.campaign));
+    figures.byDay.sort((a, b) => b.day.localeCompare(a.day));
   }
   return byForm;
 }

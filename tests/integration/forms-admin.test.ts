@@ -223,7 +223,7 @@ describe("how each form converts", () => {
     }
   });
 
-  it("counts views, starts, submissions and spam by source and campaign, per day in the company's zone", async () => {
+  it("counts views, starts, submissions and spam by source, campaign and day, in the company's zone", async () => {
     const { slug, form, company } = await tenantWithForm();
     await updateForm(slug, { allowedOrigins: [SHOP] }, company.id);
     await updateProfile(company.id, {
@@ -285,10 +285,20 @@ describe("how each form converts", () => {
       { campaign: "", views: 0, starts: 0, submits: 1, spam: 0 },
     ]);
 
+    // The next morning in Chicago, a day of its own.
+    setClock(() => new Date("2026-03-10T15:00:00Z"));
+    await view(slug, "?utm_campaign=mail");
+    expect((await companyFormFigures(company.id)).get(form.id)?.byDay).toEqual([
+      { day: "2026-03-10", views: 1, starts: 0, submits: 0, spam: 0 },
+      { day: "2026-03-09", views: 3, starts: 2, submits: 2, spam: 1 },
+    ]);
+
     // The last 30 days, today included, in Chicago: April 7th's still hold March 9th, April 8th's not.
     setClock(() => new Date("2026-04-07T06:00:00Z"));
-    expect((await companyFormFigures(company.id)).get(form.id)?.views).toBe(3);
+    expect((await companyFormFigures(company.id)).get(form.id)?.views).toBe(4);
     setClock(() => new Date("2026-04-08T06:00:00Z"));
+    expect((await companyFormFigures(company.id)).get(form.id)?.views).toBe(1);
+    setClock(() => new Date("2026-04-09T06:00:00Z"));
     expect((await companyFormFigures(company.id)).has(form.id)).toBe(false);
   });
 

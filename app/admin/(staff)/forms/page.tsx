@@ -82,7 +82,7 @@ export default adminPage({ adminOnly: true }, async (user) => {
           const f = figures.get(form.id)!;
           return (
             <details key={form.id} className="card form-breakdown" data-form={form.slug}>
-              <summary>{form.title}: by source and campaign</summary>
+              <summary>{form.title}: by source, campaign and day</summary>
               <FormFiguresTable
                 id={`by-source-${form.slug}`}
                 title="By source"
@@ -94,6 +94,12 @@ export default adminPage({ adminOnly: true }, async (user) => {
                 title="By campaign"
                 head="Campaign"
                 rows={f.byCampaign.map((r) => ({ ...r, label: r.campaign || "(none)" }))}
+              />
+              <FormFiguresTable
+                id={`by-day-${form.slug}`}
+                title="By day"
+                head="Day"
+                rows={f.byDay.map((r) => ({ ...r, label: r.day }))}
               />
             </details>
           );
