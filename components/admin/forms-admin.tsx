@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Field } from "@/components/ui/field";
-import { suggestSlug } from "@/lib/forms/new-form";
+import { suggestSlug } from "@/lib/forms/slug";
 import { fetchJson, RequestFailed } from "./fetch-json";
 import { FormStatus } from "./form-state";
 

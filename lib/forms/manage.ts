@@ -2,7 +2,8 @@ import { eq, like, or } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { forms } from "@/lib/db/schema";
 import { fail } from "@/lib/errors";
-import { type NewFormInput, SLUG_MAX } from "./new-form";
+import type { NewFormInput } from "./new-form";
+import { SLUG_MAX } from "./slug";
 import { createForm, type Form, listForms, type NewForm } from "./repository";
 import { CONTACT_FORM } from "./schema";
 

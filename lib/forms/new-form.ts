@@ -1,20 +1,5 @@
 import { z } from "zod";
-
-/** A form's address, /f/{slug}: lower-case letters and digits, words joined by single dashes. */
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const SLUG_MAX = 60;
-export const SLUG_MESSAGE = "Use lower-case letters, digits and dashes only, such as spring-quote";
-
-/** The slug a title suggests: "Get a Quote!" becomes get-a-quote (accents dropped). */
-export function suggestSlug(title: string): string {
-  return title
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .slice(0, SLUG_MAX)
-    .replace(/^-+|-+$/g, "");
-}
+import { SLUG_MAX, SLUG_MESSAGE, SLUG_PATTERN } from "./slug";
 
 /**
  * A new form as the admin asks for it: a title and an address, or a copy of another form, whose
