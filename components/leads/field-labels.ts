@@ -19,6 +19,7 @@ export const FIELD_LABELS: Record<string, string> = {
   tags: "Tags",
   archived: "Archived",
   assigned_to: "Assignee",
+  photos: "Photos",
 };
 
 export const labelOf = (field: string) => FIELD_LABELS[field] ?? field;

@@ -6,8 +6,7 @@ import { fetchJson, RequestFailed } from "@/components/admin/fetch-json";
 import { DateTime } from "@/components/ui/date-time";
 import type { TimelineEntry } from "@/lib/leads/history";
 import { labelOf, shown } from "./field-labels";
-import { FormAnswers, SubmittedFields } from "./submitted-fields";
-import { isAnswerField } from "@/lib/forms/answer-text";
+import { SubmittedFields } from "./submitted-fields";
 
 const KIND_TITLES: Record<TimelineEntry["kind"], string> = {
   submission: "Form submission",
@@ -46,14 +45,7 @@ function Submission({ entry }: { entry: TimelineEntry }) {
   const campaign = Object.entries({ ...submission.campaign, ...submission.clickIds });
   return (
     <>
-      {submission.answers.length > 0 ? <FormAnswers answers={submission.answers} /> : null}
-      <SubmittedFields
-        fields={
-          submission.answers.length > 0
-            ? Object.fromEntries(Object.entries(submission.fields).filter(([name]) => !isAnswerField(name)))
-            : submission.fields
-        }
-      />
+      <SubmittedFields fields={submission.fields} answers={submission.answers} />
       <p className="muted small">
         {submission.page ? <>From {submission.page}</> : <>Sent directly</>}
         {submission.referrer ? <> · referred by {submission.referrer}</> : null}

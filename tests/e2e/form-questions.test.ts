@@ -170,6 +170,10 @@ describe("a form's own questions, preferred time and service area", () => {
           ),
         )
         .toBe(2);
+      await admin.screenshot({
+        path: path.join(ARTIFACTS, `lead-answers-photos-js-${javaScriptEnabled}.png`),
+        fullPage: true,
+      });
     });
   }
 

@@ -4,7 +4,7 @@ import { LeadEditor } from "@/components/leads/lead-editor";
 import { LeadHeader } from "@/components/leads/lead-header";
 import { LeadPhotos } from "@/components/leads/lead-photos";
 import { LeadTimeline } from "@/components/leads/lead-timeline";
-import { FormAnswers } from "@/components/leads/submitted-fields";
+import { SubmittedFields } from "@/components/leads/submitted-fields";
 import { latestAnswers } from "@/lib/forms/lead-answers";
 import { MergeNotices } from "@/components/leads/merge-notices";
 import { PersonActions } from "@/components/leads/person-actions";
@@ -118,7 +118,7 @@ export default adminPage<Props>({}, async (user, { params, searchParams }) => {
       {answers ? (
         <section className="card answers-card" aria-labelledby="answers-title">
           <h2 id="answers-title">Answers</h2>
-          <FormAnswers answers={answers.answers} />
+          <SubmittedFields fields={{}} answers={answers.answers} />
           <p className="muted small">
             {answers.form ? `From “${answers.form}”, ` : null}
             <DateTime value={answers.receivedAt.toISOString()} />
