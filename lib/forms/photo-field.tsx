@@ -24,6 +24,10 @@ export function PhotoField({ settings, error }: { settings: FormSettings["photos
       <p className="opt" id={`${id}-help`}>
         {`${settings.help ? `${settings.help} ` : ""}Up to ${MAX_PHOTOS} photos.`}
       </p>
+      {/* Without the page's script photos are not made smaller: the limit is said before sending. */}
+      <noscript>
+        <p className="opt">Without JavaScript, photos are sent as they are: 4.5 MB in all at most.</p>
+      </noscript>
       <input
         id={id}
         type="file"

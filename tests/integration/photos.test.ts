@@ -116,6 +116,10 @@ describe("the photo field on the public form", () => {
     }
     expect(html).toContain('Photos of the job<!-- --> <span class="opt">(optional)</span>');
     expect(html).toContain("Show us what needs doing. Up to 5 photos.");
+    // Without a script the photos are not made smaller: the page says the limit, with no script.
+    expect(html).toContain(
+      '<noscript><p class="opt">Without JavaScript, photos are sent as they are: 4.5 MB in all at most.</p></noscript>',
+    );
     // The photo field comes before the consent box.
     expect(html.indexOf('id="f-photos"')).toBeLessThan(html.indexOf('id="f-consent"'));
     expect(res.headers.get("content-security-policy")).toMatch(/script-src 'sha256-[^ ]+' 'self'/);
