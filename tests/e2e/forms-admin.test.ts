@@ -122,7 +122,7 @@ describe("forms in the admin, and how they convert", () => {
       Spam: "0",
       Conversion: "100%",
     });
-    // By source and campaign, in the form's details.
+    // By source, campaign and day, in the form's details.
     const details = admin.locator('details.form-breakdown[data-form="spring-quote"]');
     await details.locator("summary").click();
     await admin.screenshot({ path: path.join(ARTIFACTS, "forms-figures.png"), fullPage: true });
@@ -133,6 +133,8 @@ describe("forms in the admin, and how they convert", () => {
     expect(rows).toEqual([
       ["direct", "1", "1", "1", "0", "100%"],
       ["spring", "1", "1", "1", "0", "100%"],
+      // By day: today, in the company's time zone (UTC until one is chosen).
+      [expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), "1", "1", "1", "0", "100%"],
     ]);
     // The dashboard's panel.
     await admin.goto(`${portal.base}/admin`);
