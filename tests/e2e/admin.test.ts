@@ -2,12 +2,19 @@ import { createHmac } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRequire } from "node:module";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../support/wait-for";
-import { ARTIFACTS, launchBrowser, pageUrls, type Portal, portalCommand, startPortal } from "./harness";
+import {
+  ARTIFACTS,
+  axeViolations,
+  launchBrowser,
+  pageUrls,
+  type Portal,
+  portalCommand,
+  startPortal,
+} from "./harness";
 
 let portal: Portal;
 let browser: Browser;
@@ -78,18 +85,6 @@ function adminRouteUrls(dir = path.resolve("app/api/admin"), prefix = "/api/admi
           ? "/contact"
           : `/${entry.name}`;
     return adminRouteUrls(path.join(dir, entry.name), prefix + segment);
-  });
-}
-
-async function axeViolations(): Promise<string[]> {
-  const source = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-  // Through the browser's debugger: the pages' policy lets no script run without its nonce.
-  await page.evaluate(source);
-  return page.evaluate(async () => {
-    const result = await (
-      window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }
-    ).axe.run();
-    return result.violations.map((v) => v.id);
   });
 }
 
@@ -174,7 +169,7 @@ describe("the admin in real Chromium", () => {
     await Promise.all([page.waitForURL(/\/admin\/sign-in/), page.click("text=Sign out")]);
     await page.goto(`${portal.base}/admin/leads?stage=won`);
     expect(new URL(page.url()).pathname).toBe("/admin/sign-in");
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.fill("#email", ADMIN.email);
     await page.fill("#password", "not my password");
     await page.click("button[type=submit]");
@@ -189,7 +184,7 @@ describe("the admin in real Chromium", () => {
     await page.waitForSelector(`text=${SEEDED} leads`);
     expect(await page.locator("tbody tr").count()).toBe(50);
     expect(await page.locator("tbody tr").first().textContent()).toContain("Person 120");
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await shot("leads");
 
     await page.click("text=Next");
@@ -482,7 +477,7 @@ describe("the admin in real Chromium", () => {
       "/admin/leads/due",
     ]) {
       await page.goto(portal.base + url);
-      expect(await axeViolations(), url).toEqual([]);
+      expect(await axeViolations(page), url).toEqual([]);
     }
     // Every page so far ran its scripts under the policy without a violation.
     expect(cspViolations).toEqual([]);

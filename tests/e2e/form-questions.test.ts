@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, launchBrowser, phoneProblems, type Portal, startPortal } from "./harness";
+import { ARTIFACTS, launchBrowser, phoneProblems, type Portal, signInAdmin, startPortal } from "./harness";
 
 let portal: Portal;
 let browser: Browser;
@@ -43,20 +43,8 @@ afterAll(async () => {
 });
 
 async function signedIn(): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-  await page.goto(`${portal.base}/admin/setup`);
-  if (new URL(page.url()).pathname === "/admin/setup") {
-    await page.fill("#name", ADMIN.name);
-    await page.fill("#email", ADMIN.email);
-    await page.fill("#password", ADMIN.password);
-    await page.fill("#confirm", ADMIN.password);
-  } else {
-    await page.goto(`${portal.base}/admin/sign-in`);
-    await page.fill("#email", ADMIN.email);
-    await page.fill("#password", ADMIN.password);
-  }
-  await Promise.all([page.waitForURL(`${portal.base}/admin`), page.click("button[type=submit]")]);
-  return page;
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  return signInAdmin(await context.newPage(), portal.base, ADMIN);
 }
 
 /** What a visitor reads of a form: its title, each label and legend, and each option, in order. */

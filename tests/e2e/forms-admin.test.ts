@@ -1,10 +1,16 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../support/wait-for";
-import { ARTIFACTS, launchBrowser, phoneProblems, type Portal, startPortal } from "./harness";
+import {
+  ARTIFACTS,
+  axeViolations,
+  launchBrowser,
+  phoneProblems,
+  type Portal,
+  signInAdmin,
+  startPortal,
+} from "./harness";
 
 const ADMIN = { name: "Dana Admin", email: "dana@example.com", password: "a long admin passphrase" };
 /**
@@ -25,32 +31,14 @@ beforeAll(async () => {
     env.INTAKE_MIN_FILL_SECONDS = "0";
   });
   browser = await launchBrowser();
-  admin = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await admin.goto(`${portal.base}/admin/setup`);
-  await admin.fill("#name", ADMIN.name);
-  await admin.fill("#email", ADMIN.email);
-  await admin.fill("#password", ADMIN.password);
-  await admin.fill("#confirm", ADMIN.password);
-  await Promise.all([admin.waitForURL(`${portal.base}/admin`), admin.click("button[type=submit]")]);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  admin = await signInAdmin(await context.newPage(), portal.base, ADMIN);
 });
 
 afterAll(async () => {
   await browser?.close();
   await portal?.stop();
 });
-
-/** axe-core's findings on the page, by rule. */
-async function axeViolations(page: Page): Promise<string[]> {
-  const source = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-  // Through the browser's debugger: the pages' policy lets no script run without its nonce.
-  await page.evaluate(source);
-  return page.evaluate(async () => {
-    const result = await (
-      window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }
-    ).axe.run();
-    return result.violations.map((v) => v.id);
-  });
-}
 
 /** A form's figures as its row on the Forms page shows them. */
 async function figuresOf(page: Page, slug: string): Promise<Record<string, string>> {

@@ -1,10 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { waitFor } from "../support/wait-for";
 
 export const ARTIFACTS = path.resolve("test-results");
@@ -25,6 +26,48 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: CHROMIUM_FLAGS,
+  });
+}
+
+/** A member of staff as a test signs them in. */
+export interface Staff {
+  name: string;
+  email: string;
+  password: string;
+}
+
+/**
+ * Signs the admin in on the page: as the first admin through setup on a new portal, through the
+ * sign-in page once there is one. Ends on the dashboard.
+ */
+export async function signInAdmin(page: Page, base: string, admin: Staff): Promise<Page> {
+  await page.goto(`${base}/admin/setup`);
+  if (new URL(page.url()).pathname === "/admin/setup") {
+    await page.fill("#name", admin.name);
+    await page.fill("#email", admin.email);
+    await page.fill("#password", admin.password);
+    await page.fill("#confirm", admin.password);
+  } else {
+    await page.goto(`${base}/admin/sign-in`);
+    await page.fill("#email", admin.email);
+    await page.fill("#password", admin.password);
+  }
+  await Promise.all([page.waitForURL(`${base}/admin`), page.click("button[type=submit]")]);
+  return page;
+}
+
+/**
+ * axe-core's findings on the page, by rule. Injected through the browser's debugger: the pages'
+ * policies let no other script run.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const source = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  await page.evaluate(source);
+  return page.evaluate(async () => {
+    const result = await (
+      window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }
+    ).axe.run();
+    return result.violations.map((v) => v.id);
   });
 }
 

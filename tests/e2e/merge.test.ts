@@ -1,7 +1,15 @@
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, launchBrowser, phoneProblems, type Portal, seedApiKey, startPortal } from "./harness";
+import {
+  ARTIFACTS,
+  launchBrowser,
+  phoneProblems,
+  type Portal,
+  seedApiKey,
+  signInAdmin,
+  startPortal,
+} from "./harness";
 
 let portal: Portal;
 let browser: Browser;
@@ -35,21 +43,7 @@ async function signedIn(phone: boolean): Promise<Page> {
       ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
       : { viewport: { width: 1440, height: 900 } },
   );
-  const page = await context.newPage();
-  await page.goto(`${portal.base}/admin/setup`);
-  const setup = new URL(page.url()).pathname === "/admin/setup";
-  if (setup) {
-    await page.fill("#name", ADMIN.name);
-    await page.fill("#email", ADMIN.email);
-    await page.fill("#password", ADMIN.password);
-    await page.fill("#confirm", ADMIN.password);
-  } else {
-    await page.goto(`${portal.base}/admin/sign-in`);
-    await page.fill("#email", ADMIN.email);
-    await page.fill("#password", ADMIN.password);
-  }
-  await Promise.all([page.waitForURL(`${portal.base}/admin`), page.click("button[type=submit]")]);
-  return page;
+  return signInAdmin(await context.newPage(), portal.base, ADMIN);
 }
 
 describe("duplicates in the admin", () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formCommand, launchBrowser, type Portal, seedApiKey, startPortal } from "./harness";
+import { formCommand, launchBrowser, type Portal, seedApiKey, signInAdmin, startPortal } from "./harness";
 
 let portal: Portal;
 let browser: Browser;
@@ -77,20 +77,8 @@ async function leadIdOf(name: string): Promise<string> {
 }
 
 async function signedIn(): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await page.goto(`${portal.base}/admin/setup`);
-  if (new URL(page.url()).pathname === "/admin/setup") {
-    await page.fill("#name", ADMIN.name);
-    await page.fill("#email", ADMIN.email);
-    await page.fill("#password", ADMIN.password);
-    await page.fill("#confirm", ADMIN.password);
-  } else {
-    await page.goto(`${portal.base}/admin/sign-in`);
-    await page.fill("#email", ADMIN.email);
-    await page.fill("#password", ADMIN.password);
-  }
-  await Promise.all([page.waitForURL(`${portal.base}/admin`), page.click("button[type=submit]")]);
-  return page;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  return signInAdmin(await context.newPage(), portal.base, ADMIN);
 }
 
 /** The lead page's photos once loaded: each thumbnail's size and the full image's. */
