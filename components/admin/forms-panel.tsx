@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { listForms } from "@/lib/forms/repository";
-import { companyFormFigures, conversion, STATS_DAYS } from "@/lib/forms/stats";
+import { companyFormFigures, conversion, NO_FIGURES, STATS_DAYS } from "@/lib/forms/stats";
 import { percent } from "./form-figures";
 
 /** The dashboard's "Forms, last 30 days": each form's views, submissions and conversion. */
@@ -22,7 +22,7 @@ export async function FormsPanel({ companyId }: { companyId: string }) {
           </thead>
           <tbody>
             {shown.map((form) => {
-              const f = figures.get(form.id) ?? { views: 0, starts: 0, submits: 0, spam: 0 };
+              const f = figures.get(form.id) ?? NO_FIGURES;
               return (
                 <tr key={form.id} data-form={form.slug}>
                   <td className="title">{form.title}</td>

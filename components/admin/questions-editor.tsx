@@ -1,6 +1,8 @@
 "use client";
 
-import type { Question, QuestionType } from "@/lib/forms/schema";
+import { YES_NO } from "@/lib/forms/answer-text";
+import { CONDITION_SOURCES, type Question, type QuestionType } from "@/lib/forms/schema";
+import { splitList } from "./form-state";
 
 /** A question as the editor holds it: its options typed one per line. */
 export interface QuestionDraft {
@@ -37,15 +39,6 @@ const COPY_TARGETS: Record<string, string> = {
   address_zip: "ZIP code",
 };
 
-/** Types another question may depend on (a date has no "answered" state the page's style can see). */
-const CAN_LEAD = new Set<QuestionType>(["short_text", "long_text", "number", "choice", "choices", "yes_no"]);
-
-const lines = (text: string) =>
-  text
-    .split("\n")
-    .map((l) => l.trim())
-    .filter(Boolean);
-
 export function toDraft(q: Question): QuestionDraft {
   return {
     key: q.key,
@@ -69,7 +62,7 @@ export function fromDraft(d: QuestionDraft) {
     label: d.label,
     help: d.help.trim() || null,
     required: d.required,
-    choices: choosing ? lines(d.choices) : [],
+    choices: choosing ? splitList(d.choices, "\n") : [],
     showWhen: d.whenKey ? { key: d.whenKey, equals: d.whenEquals.trim() || null } : null,
     copyTo: d.copyTo || null,
   };
@@ -93,7 +86,7 @@ function keyFor(label: string, taken: Set<string>): string {
 /** The answers a question may wait for, when it has a fixed set. */
 function answersOf(q: QuestionDraft): string[] | null {
   if (q.type === "yes_no") return ["yes", "no"];
-  if (q.type === "choice" || q.type === "choices") return lines(q.choices);
+  if (q.type === "choice" || q.type === "choices") return splitList(q.choices, "\n");
   return null;
 }
 
@@ -160,7 +153,7 @@ export function QuestionsEditor({
       <ol className="question-list">
         {questions.map((q, i) => {
           const id = `question-${i}`;
-          const earlier = questions.slice(0, i).filter((e) => CAN_LEAD.has(e.type));
+          const earlier = questions.slice(0, i).filter((e) => CONDITION_SOURCES.includes(e.type));
           const leader = questions.find((e) => e.key === q.whenKey);
           const awaited = leader ? answersOf(leader) : null;
           return (
@@ -249,7 +242,7 @@ export function QuestionsEditor({
                         <option value="">Any answer</option>
                         {awaited.map((a) => (
                           <option key={a} value={a}>
-                            {leader?.type === "yes_no" ? (a === "yes" ? "Yes" : "No") : a}
+                            {leader?.type === "yes_no" ? YES_NO[a as keyof typeof YES_NO] : a}
                           </option>
                         ))}
                       </select>

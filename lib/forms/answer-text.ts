@@ -10,10 +10,13 @@ export interface Answer {
   value: string | string[] | number | boolean;
 }
 
+/** A yes/no question's answers: as sent, and as shown. */
+export const YES_NO = { yes: "Yes", no: "No" } as const;
+
 /** An answer as text: choices joined, yes/no spelled out. */
 export function answerText(value: Answer["value"]): string {
   if (Array.isArray(value)) return value.join(", ");
-  if (typeof value === "boolean") return value ? "Yes" : "No";
+  if (typeof value === "boolean") return value ? YES_NO.yes : YES_NO.no;
   return String(value);
 }
 

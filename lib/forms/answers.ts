@@ -1,6 +1,6 @@
 import type { FieldError } from "@/lib/errors";
 import { fieldText } from "./aliases";
-import { type Answer, answerText } from "./answer-text";
+import { type Answer, answerText, YES_NO } from "./answer-text";
 import type { Form } from "./repository";
 import { type FormSettings, PREFERRED_DATE, PREFERRED_TIME, type Question } from "./schema";
 
@@ -10,7 +10,7 @@ import { type FormSettings, PREFERRED_DATE, PREFERRED_TIME, type Question } from
  * answer), the answers as the submission keeps them, and what they copy onto the lead.
  */
 
-export { type Answer, answerText };
+export { type Answer, answerText, YES_NO };
 
 /** A question's field name in the form's HTML and in a submission. */
 export const questionName = (key: string) => `q_${key}`;
@@ -18,8 +18,6 @@ export const questionName = (key: string) => `q_${key}`;
 export { PREFERRED_DATE, PREFERRED_TIME };
 /** The parts of the day a visitor may prefer, as sent and as shown. */
 export const DAY_PARTS = { morning: "Morning", afternoon: "Afternoon", evening: "Evening" } as const;
-
-export const YES_NO = { yes: "Yes", no: "No" } as const;
 
 const MAX_TEXT: Partial<Record<Question["type"], number>> = { short_text: 500, long_text: 5000 };
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

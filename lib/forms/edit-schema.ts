@@ -25,14 +25,16 @@ const optionalText = (max: number) =>
     .transform((v) => (v === "" ? null : v))
     .optional();
 
+/** A form's title, as the admin gives it for a new form or an edit. */
+export const formTitleSchema = z
+  .string({ error: "Must be a string" })
+  .trim()
+  .min(1, { error: "Required" })
+  .max(200, { error: "Must be at most 200 characters" });
+
 /** A form as the admin edits it: every key optional, an empty text clears. */
 export const formEditSchema = z.object({
-  title: z
-    .string({ error: "Must be a string" })
-    .trim()
-    .min(1, { error: "Required" })
-    .max(200, { error: "Must be at most 200 characters" })
-    .optional(),
+  title: formTitleSchema.optional(),
   intro: optionalText(2000),
   settings: formSettingsSchema.optional(),
   default_source: optionalText(500),

@@ -90,8 +90,10 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
     // empty form at once); only a complete submission that fast is treated as a bot's.
     if (spam && !(spam === "too-fast" && errors.length > 0)) {
       // The record keeps the photos' names, not the photos: a bot's uploads take no storage.
-      await keepSubmission(form, record, { status: "spam", reason: spam });
-      await countSubmission(form, req, record, "spam");
+      await Promise.all([
+        keepSubmission(form, record, { status: "spam", reason: spam }),
+        countSubmission(form, req, record, "spam"),
+      ]);
       // Not kept as an answer: a person caught by mistake (too fast) who sends it again gets through.
       return { kind: "accepted", answer: { submissionId: record.id, queued: false, content }, outsideArea };
     }
@@ -106,15 +108,15 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
       await keepingPhotos(form, record.id, photos.photos, () =>
         keepSubmission(form, record, { status: "held", reason: "rate-form" }),
       );
-      await countSubmission(form, req, record, "submits");
-      return accepted(keys, { submissionId: record.id, queued: false, content }, outsideArea);
+      const counted = countSubmission(form, req, record, "submits");
+      return accepted(keys, { submissionId: record.id, queued: false, content }, outsideArea, counted);
     }
     // The write makes the company's lists stale before it returns (lib/leads/upsert.ts).
     const { queued } = await keepingPhotos(form, record.id, photos.photos, () =>
       submitForm(form, raw!, record, input),
     );
-    await countSubmission(form, req, record, "submits");
-    return accepted(keys, { submissionId: record.id, queued, content }, outsideArea);
+    const counted = countSubmission(form, req, record, "submits");
+    return accepted(keys, { submissionId: record.id, queued, content }, outsideArea, counted);
   } catch (error) {
     if (raw && values && isDatabaseUnavailable(error)) {
       return { kind: "unavailable", again: { raw, values, token: presentedToken(raw) ?? "" }, cause: error };
@@ -127,7 +129,9 @@ async function accepted(
   keys: ReturnType<typeof answerKeys>,
   answer: Answer,
   outsideArea: boolean,
+  /** The form's count of it, written beside the answer (counting never fails). */
+  counted: Promise<void>,
 ): Promise<IntakeOutcome> {
-  await keepAnswer(keys, answer);
+  await Promise.all([keepAnswer(keys, answer), counted]);
   return { kind: "accepted", answer, outsideArea };
 }

@@ -4,7 +4,7 @@ import { forms } from "@/lib/db/schema";
 import { fail } from "@/lib/errors";
 import type { NewFormInput } from "./new-form";
 import { SLUG_MAX } from "./slug";
-import { createForm, type Form, listForms, type NewForm } from "./repository";
+import { createForm, type Form, formContent, listForms, type NewForm } from "./repository";
 import { CONTACT_FORM } from "./schema";
 
 /** The first of "{slug}-copy", "{slug}-copy-2"... that no form (of any company) uses yet. */
@@ -23,21 +23,6 @@ async function freeCopySlug(slug: string): Promise<string> {
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 
-/** A form's content as a new form copies it: everything but its keys, address, counters and archive. */
-function copyOf(form: Form): Omit<NewForm, "slug" | "title"> {
-  return {
-    intro: form.intro,
-    settings: form.settings,
-    defaultSource: form.defaultSource,
-    defaultStage: form.defaultStage,
-    defaultTags: form.defaultTags,
-    allowedOrigins: form.allowedOrigins,
-    thankYouMessage: form.thankYouMessage,
-    redirectUrl: form.redirectUrl,
-    autoReply: form.autoReply,
-  };
-}
-
 /**
  * A form made in the admin: the contact form's fields under a new title and address, or a copy of
  * one of the company's forms. Addresses are public (/f/{slug}), so one taken by any company is
@@ -50,7 +35,8 @@ export async function createCompanyForm(companyId: string, input: NewFormInput):
   if (input.duplicate_of !== undefined) {
     const original = (await listForms(companyId)).find((f) => f.slug === input.duplicate_of);
     if (!original) throw fail.notFound();
-    content = copyOf(original);
+    // Everything but its keys, counters and archive; the title and address are the copy's own.
+    content = formContent(original);
     title = input.title ?? `${original.title.slice(0, 193)} (copy)`;
     slug = input.slug ?? (await freeCopySlug(original.slug));
   } else {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formTitleSchema } from "./edit-schema";
 import { SLUG_MAX, SLUG_MESSAGE, SLUG_PATTERN } from "./slug";
 
 /**
@@ -7,12 +8,7 @@ import { SLUG_MAX, SLUG_MESSAGE, SLUG_PATTERN } from "./slug";
  */
 export const newFormSchema = z
   .object({
-    title: z
-      .string({ error: "Must be a string" })
-      .trim()
-      .min(1, { error: "Required" })
-      .max(200, { error: "Must be at most 200 characters" })
-      .optional(),
+    title: formTitleSchema.optional(),
     slug: z
       .string({ error: "Must be a string" })
       .trim()

@@ -56,6 +56,23 @@ export type FormContent = Pick<
   | "autoReply"
 >;
 
+/** What staff write of a form, taken from it: what the editor starts from, and what a copy takes. */
+export function formContent(form: Form): FormContent {
+  return {
+    slug: form.slug,
+    title: form.title,
+    intro: form.intro,
+    settings: form.settings,
+    defaultSource: form.defaultSource,
+    defaultStage: form.defaultStage,
+    defaultTags: form.defaultTags,
+    allowedOrigins: form.allowedOrigins,
+    thankYouMessage: form.thankYouMessage,
+    redirectUrl: form.redirectUrl,
+    autoReply: form.autoReply,
+  };
+}
+
 /** A new form: a slug, a title and its fields; the rest has defaults. */
 export type NewForm = Pick<FormContent, "slug" | "title"> & { settings: FormSettingsInput } & Partial<
     Omit<FormContent, "slug" | "title" | "settings">

@@ -91,14 +91,7 @@ export const PREFERRED_DATE = "preferred_date";
 export const PREFERRED_TIME = "preferred_time";
 
 /** Question types whose answer another question may depend on (a date has no "answered" state in CSS). */
-const CONDITION_SOURCES: readonly QuestionType[] = [
-  "short_text",
-  "long_text",
-  "number",
-  "choice",
-  "choices",
-  "yes_no",
-];
+export const CONDITION_SOURCES: readonly QuestionType[] = QUESTION_TYPES.filter((type) => type !== "date");
 
 /**
  * The rules between questions: unique keys, none reserved, and a condition that names an earlier

@@ -116,6 +116,9 @@ export const STATS_DAYS = 30;
 
 const zero = (): Figures => ({ views: 0, starts: 0, submits: 0, spam: 0 });
 
+/** A form with nothing counted. */
+export const NO_FIGURES: FormFigures = { formId: "", ...zero(), bySource: [], byCampaign: [], byDay: [] };
+
 function add(into: Figures, row: Figures): void {
   into.views += row.views;
   into.starts += row.starts;

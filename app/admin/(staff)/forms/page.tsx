@@ -5,9 +5,7 @@ import { formatDay } from "@/components/ui/date-time";
 import { adminPage } from "@/lib/auth/admin-page";
 import { companyProfile } from "@/lib/company/profile";
 import { listForms } from "@/lib/forms/repository";
-import { companyFormFigures, conversion, dayIn, STATS_DAYS } from "@/lib/forms/stats";
-
-const none = { views: 0, starts: 0, submits: 0, spam: 0, bySource: [], byCampaign: [] };
+import { companyFormFigures, conversion, dayIn, NO_FIGURES, STATS_DAYS } from "@/lib/forms/stats";
 
 export default adminPage({ adminOnly: true }, async (user) => {
   const [forms, figures, profile] = await Promise.all([
@@ -46,7 +44,7 @@ export default adminPage({ adminOnly: true }, async (user) => {
           </thead>
           <tbody>
             {active.map((form) => {
-              const f = figures.get(form.id) ?? none;
+              const f = figures.get(form.id) ?? NO_FIGURES;
               return (
                 <tr key={form.id} data-form={form.slug}>
                   <td className="title">

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { FormEditor } from "@/components/admin/form-editor";
 import { adminPage } from "@/lib/auth/admin-page";
-import { listForms } from "@/lib/forms/repository";
+import { formContent, listForms } from "@/lib/forms/repository";
 import { pipeline } from "@/lib/leads/pipeline";
 
 export default adminPage<{ params: Promise<{ slug: string }> }>(
@@ -26,19 +26,7 @@ export default adminPage<{ params: Promise<{ slug: string }> }>(
         <FormEditor
           portal={`${proto}://${host}`}
           stages={await pipeline(user.companyId)}
-          form={{
-            slug: form.slug,
-            title: form.title,
-            intro: form.intro,
-            settings: form.settings,
-            defaultSource: form.defaultSource,
-            defaultStage: form.defaultStage,
-            defaultTags: form.defaultTags,
-            allowedOrigins: form.allowedOrigins,
-            thankYouMessage: form.thankYouMessage,
-            redirectUrl: form.redirectUrl,
-            autoReply: form.autoReply,
-          }}
+          form={formContent(form)}
         />
       </>
     );
