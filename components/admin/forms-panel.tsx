@@ -1,11 +1,14 @@
+import { headers } from "next/headers";
 import Link from "next/link";
+import { addressedHost } from "@/lib/forms/http";
 import { listForms } from "@/lib/forms/repository";
 import { companyFormFigures, conversion, NO_FIGURES, STATS_DAYS } from "@/lib/forms/stats";
 import { percent } from "./form-figures";
 
 /** The dashboard's "Forms, last 30 days": each form's views, submissions and conversion. */
 export async function FormsPanel({ companyId }: { companyId: string }) {
-  const [forms, figures] = await Promise.all([listForms(companyId), companyFormFigures(companyId)]);
+  const portal = addressedHost(await headers()) ?? "";
+  const [forms, figures] = await Promise.all([listForms(companyId), companyFormFigures(companyId, portal)]);
   const shown = forms.filter((f) => !f.archivedAt || figures.has(f.id));
   return (
     <section className="card" aria-labelledby="forms-panel-title" style={{ marginTop: "1rem" }}>

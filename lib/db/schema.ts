@@ -241,8 +241,6 @@ export const formStats = pgTable(
     campaign: text("campaign").notNull(),
     views: integer("views").notNull().default(0),
     starts: integer("starts").notNull().default(0),
-    submits: integer("submits").notNull().default(0),
-    spam: integer("spam").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.formId, t.day, t.source, t.campaign] })],
 );

@@ -10,9 +10,14 @@ import type { Form } from "./repository";
  */
 function portalOrigin(req: Request): string {
   const url = new URL(req.url);
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? url.host;
+  const host = addressedHost(req.headers) ?? url.host;
   const proto = req.headers.get("x-forwarded-proto") ?? url.protocol.replace(":", "");
   return `${proto}://${host}`;
+}
+
+/** The host (and port) a browser addressed, from a request's headers (a page's, or a route's). */
+export function addressedHost(headers: Headers): string | null {
+  return headers.get("x-forwarded-host") ?? headers.get("host");
 }
 
 /** The portal's host (and port) as the browser addressed it. */

@@ -16,7 +16,6 @@ import { keptAnswers } from "./answers";
 import { readSubmission } from "./http";
 import { checkPhotos, keepingPhotos, withPhotoCheck } from "./photos";
 import type { Form } from "./repository";
-import { countSubmission } from "./stats";
 import { submitForm, type SubmittedValues, submittedValues, validate } from "./submit";
 import { contentHash, keepSubmission, submissionRecord } from "./submission-record";
 
@@ -90,10 +89,7 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
     // empty form at once); only a complete submission that fast is treated as a bot's.
     if (spam && !(spam === "too-fast" && errors.length > 0)) {
       // The record keeps the photos' names, not the photos: a bot's uploads take no storage.
-      await Promise.all([
-        keepSubmission(form, record, { status: "spam", reason: spam }),
-        countSubmission(form, req, record, "spam"),
-      ]);
+      await keepSubmission(form, record, { status: "spam", reason: spam });
       // Not kept as an answer: a person caught by mistake (too fast) who sends it again gets through.
       return { kind: "accepted", answer: { submissionId: record.id, queued: false, content }, outsideArea };
     }
@@ -108,15 +104,13 @@ export async function receiveSubmission(form: Form, req: Request): Promise<Intak
       await keepingPhotos(form, record.id, photos.photos, () =>
         keepSubmission(form, record, { status: "held", reason: "rate-form" }),
       );
-      const counted = countSubmission(form, req, record, "submits");
-      return accepted(keys, { submissionId: record.id, queued: false, content }, outsideArea, counted);
+      return accepted(keys, { submissionId: record.id, queued: false, content }, outsideArea);
     }
     // The write makes the company's lists stale before it returns (lib/leads/upsert.ts).
     const { queued } = await keepingPhotos(form, record.id, photos.photos, () =>
       submitForm(form, raw!, record, input),
     );
-    const counted = countSubmission(form, req, record, "submits");
-    return accepted(keys, { submissionId: record.id, queued, content }, outsideArea, counted);
+    return accepted(keys, { submissionId: record.id, queued, content }, outsideArea);
   } catch (error) {
     if (raw && values && isDatabaseUnavailable(error)) {
       return { kind: "unavailable", again: { raw, values, token: presentedToken(raw) ?? "" }, cause: error };
@@ -129,9 +123,7 @@ async function accepted(
   keys: ReturnType<typeof answerKeys>,
   answer: Answer,
   outsideArea: boolean,
-  /** The form's count of it, written beside the answer (counting never fails). */
-  counted: Promise<void>,
 ): Promise<IntakeOutcome> {
-  await Promise.all([keepAnswer(keys, answer), counted]);
+  await keepAnswer(keys, answer);
   return { kind: "accepted", answer, outsideArea };
 }

@@ -1,21 +1,22 @@
-import { and, eq, gte, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
 import { now } from "@/lib/clock";
 import { recentProfile } from "@/lib/company/profile";
 import { getDb } from "@/lib/db/client";
-import { forms, formStats } from "@/lib/db/schema";
+import { forms, formStats, type SubmissionStatus, submissions } from "@/lib/db/schema";
 import { readLimitedText } from "@/lib/http/body";
 import { cleanUrl, PAGE_FIELD } from "./context";
 import { portalHost } from "./http";
 import type { Form } from "./repository";
-import type { SubmissionRecord } from "./submission-record";
 
 /**
- * How each form converts: views of its page, starts (the first input, reported by the page's
- * script), accepted submissions and spam, counted per day in the company's time zone, per source
- * (the host of the page the form sat on, or "direct") and per campaign (utm_campaign). Counters
- * only: no cookie, no address, no user agent is kept. Counting never fails the visitor's request.
+ * How each form converts, per day in the company's time zone, per source (the host of the page
+ * the form sat on, or "direct") and per campaign (utm_campaign): views of its page and starts (the
+ * first input, reported by the page's script) are counted, as counters only (no cookie, no
+ * address, no user agent is kept; counting never fails the visitor's request); accepted
+ * submissions and spam are read from the submissions themselves, which are all kept, so the
+ * intake writes nothing more for them.
  */
-export type FormEvent = "views" | "starts" | "submits" | "spam";
+export type FormEvent = "views" | "starts";
 
 /** The source of a visit opened at the form's own address, or of a post without a page. */
 export const DIRECT = "direct";
@@ -139,15 +140,22 @@ async function firstDay(companyId: string, days: number): Promise<string> {
   return start.toISOString().slice(0, 10);
 }
 
+/** Submissions the figures count as submitted: accepted, spam and refused ones aside. */
+const SUBMITTED: SubmissionStatus[] = ["lead", "attached", "held", "queued"];
+
 /**
  * Each of the company's forms' figures over the last STATS_DAYS days, with the same figures by
  * source and by campaign (most viewed first) and by day (newest first); a form with nothing
- * counted has none.
+ * counted has none. `portal`: the portal's host as the admin reached it, whose pages are "direct".
  */
-export async function companyFormFigures(companyId: string): Promise<Map<string, FormFigures>> {
+export async function companyFormFigures(
+  companyId: string,
+  portal: string,
+): Promise<Map<string, FormFigures>> {
+  const { timeZone } = await recentProfile(companyId);
   const since = await firstDay(companyId, STATS_DAYS);
   const db = await getDb();
-  const rows = await db
+  const counted = db
     .select({
       formId: formStats.formId,
       day: sql<string>`${formStats.day}::text`,
@@ -155,13 +163,43 @@ export async function companyFormFigures(companyId: string): Promise<Map<string,
       campaign: formStats.campaign,
       views: sql<number>`sum(${formStats.views})::int`,
       starts: sql<number>`sum(${formStats.starts})::int`,
-      submits: sql<number>`sum(${formStats.submits})::int`,
-      spam: sql<number>`sum(${formStats.spam})::int`,
+      submits: sql<number>`0`,
+      spam: sql<number>`0`,
     })
     .from(formStats)
     .innerJoin(forms, eq(forms.id, formStats.formId))
     .where(and(eq(forms.companyId, companyId), gte(formStats.day, since)))
     .groupBy(formStats.formId, formStats.day, formStats.source, formStats.campaign);
+  // The host of the page each was sent from, as the counters' source is (visitSource).
+  const host = sql<string>`coalesce(lower(substring(${submissions.page} from '^https?://([^/?#]+)')), '')`;
+  const sent = db
+    .select({
+      formId: sql<string>`${submissions.formId}`,
+      day: sql<string>`(${submissions.receivedAt} at time zone ${timeZone})::date::text`,
+      host,
+      campaign: sql<string>`coalesce(${submissions.utmCampaign}, '')`,
+      submits: sql<number>`(count(*) filter (where ${inArray(submissions.status, SUBMITTED)}))::int`,
+      spam: sql<number>`(count(*) filter (where ${submissions.status} = 'spam'))::int`,
+    })
+    .from(submissions)
+    .where(
+      and(
+        eq(submissions.companyId, companyId),
+        isNotNull(submissions.formId),
+        gte(submissions.receivedAt, sql`(${since}::date)::timestamp at time zone ${timeZone}`),
+      ),
+    )
+    .groupBy(sql`1, 2, 3, 4`);
+  const [countedRows, sentRows] = await Promise.all([counted, sent]);
+  const rows = [
+    ...countedRows,
+    ...sentRows.map((r) => ({
+      ...r,
+      source: r.host === "" || r.host === portal.toLowerCase() ? DIRECT : r.host.slice(0, 200),
+      views: 0,
+      starts: 0,
+    })),
+  ];
   const byForm = new Map<string, FormFigures>();
   for (const row of rows) {
     let figures = byForm.get(row.formId);
@@ -203,17 +241,4 @@ export async function countStart(form: Form, req: Request): Promise<void> {
     page = undefined;
   }
   await countFormEvent(form, "starts", { source: visitSource(page, req), campaign: pageCampaign(page) });
-}
-
-/** A kept submission: accepted (a lead, attached, held or queued) or spam, by its page and campaign. */
-export function countSubmission(
-  form: Form,
-  req: Request,
-  record: Pick<SubmissionRecord, "page" | "utm_campaign">,
-  event: "submits" | "spam",
-): Promise<void> {
-  return countFormEvent(form, event, {
-    source: visitSource(record.page, req),
-    campaign: record.utm_campaign ?? "",
-  });
 }

@@ -17,6 +17,8 @@ import { call, fromAddress, json, newUser, ORIGIN, sessionCookie } from "../supp
 const BROWSER =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 const SHOP = "https://shop.example";
+/** The portal as the admin reaches it: pages there are "direct". */
+const PORTAL_HOST = new URL(ORIGIN).host;
 
 type FormBody = { data: Record<string, unknown> & { slug: string; title: string } };
 
@@ -273,7 +275,7 @@ describe("how each form converts", () => {
     // The same submission again gets the first answer and is not counted twice.
     expect((await submit({ name: "Ann", phone: "612-555-0101", _page: shopPage })).status).toBe(201);
 
-    const figures = (await companyFormFigures(company.id)).get(form.id);
+    const figures = (await companyFormFigures(company.id, PORTAL_HOST)).get(form.id);
     expect(figures).toMatchObject({ views: 3, starts: 2, submits: 2, spam: 1 });
     expect(figures?.bySource).toEqual([
       { source: "shop.example", views: 2, starts: 1, submits: 1, spam: 1 },
@@ -288,18 +290,18 @@ describe("how each form converts", () => {
     // The next morning in Chicago, a day of its own.
     setClock(() => new Date("2026-03-10T15:00:00Z"));
     await view(slug, "?utm_campaign=mail");
-    expect((await companyFormFigures(company.id)).get(form.id)?.byDay).toEqual([
+    expect((await companyFormFigures(company.id, PORTAL_HOST)).get(form.id)?.byDay).toEqual([
       { day: "2026-03-10", views: 1, starts: 0, submits: 0, spam: 0 },
       { day: "2026-03-09", views: 3, starts: 2, submits: 2, spam: 1 },
     ]);
 
     // The last 30 days, today included, in Chicago: April 7th's still hold March 9th, April 8th's not.
     setClock(() => new Date("2026-04-07T06:00:00Z"));
-    expect((await companyFormFigures(company.id)).get(form.id)?.views).toBe(4);
+    expect((await companyFormFigures(company.id, PORTAL_HOST)).get(form.id)?.views).toBe(4);
     setClock(() => new Date("2026-04-08T06:00:00Z"));
-    expect((await companyFormFigures(company.id)).get(form.id)?.views).toBe(1);
+    expect((await companyFormFigures(company.id, PORTAL_HOST)).get(form.id)?.views).toBe(1);
     setClock(() => new Date("2026-04-09T06:00:00Z"));
-    expect((await companyFormFigures(company.id)).has(form.id)).toBe(false);
+    expect((await companyFormFigures(company.id, PORTAL_HOST)).has(form.id)).toBe(false);
   });
 
   it("keeps each company's figures to itself, and counts nothing for an archived form", async () => {
@@ -309,14 +311,14 @@ describe("how each form converts", () => {
     await startBeacon(slug, `${ORIGIN}/f/${slug}?utm_campaign=fall`);
     const page = `${ORIGIN}/f/${slug}?utm_campaign=fall`;
     await submitJson(slug, { name: "Cy", phone: "612-555-0103", _page: page }, someAddress());
-    expect((await companyFormFigures(company.id)).get(form.id)).toMatchObject({
+    expect((await companyFormFigures(company.id, PORTAL_HOST)).get(form.id)).toMatchObject({
       views: 1,
       starts: 1,
       submits: 1,
       spam: 0,
       byCampaign: [{ campaign: "fall", views: 1, starts: 1, submits: 1, spam: 0 }],
     });
-    expect((await companyFormFigures(other.company.id)).has(form.id)).toBe(false);
+    expect((await companyFormFigures(other.company.id, PORTAL_HOST)).has(form.id)).toBe(false);
 
     await call(formRoute, `/api/admin/forms/${slug}`, {
       method: "PATCH",
@@ -326,7 +328,7 @@ describe("how each form converts", () => {
     });
     expect((await view(slug)).status).toBe(410);
     expect((await startBeacon(slug, page)).status).toBe(410);
-    expect((await companyFormFigures(company.id)).get(form.id)).toMatchObject({
+    expect((await companyFormFigures(company.id, PORTAL_HOST)).get(form.id)).toMatchObject({
       views: 1,
       starts: 1,
       submits: 1,

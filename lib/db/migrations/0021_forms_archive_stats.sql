@@ -1,5 +1,6 @@
--- Forms can be archived (their page and intake answer 410), and each form's views, starts,
--- submissions and spam are counted per day, source and campaign (lib/forms/stats.ts).
+-- Forms can be archived (their page and intake answer 410), and each form's views and starts
+-- are counted per day, source and campaign (lib/forms/stats.ts; its submissions and spam are
+-- read from the submissions themselves).
 CREATE TABLE "form_stats" (
 	"form_id" uuid NOT NULL,
 	"day" date NOT NULL,
@@ -7,8 +8,6 @@ CREATE TABLE "form_stats" (
 	"campaign" text NOT NULL,
 	"views" integer DEFAULT 0 NOT NULL,
 	"starts" integer DEFAULT 0 NOT NULL,
-	"submits" integer DEFAULT 0 NOT NULL,
-	"spam" integer DEFAULT 0 NOT NULL,
 	CONSTRAINT "form_stats_form_id_day_source_campaign_pk" PRIMARY KEY("form_id","day","source","campaign")
 );
 --> statement-breakpoint

@@ -1,16 +1,18 @@
+import { headers } from "next/headers";
 import Link from "next/link";
 import { FormActions, NewFormControl } from "@/components/admin/forms-admin";
 import { FormFiguresTable, percent } from "@/components/admin/form-figures";
 import { formatDay } from "@/components/ui/date-time";
 import { adminPage } from "@/lib/auth/admin-page";
 import { companyProfile } from "@/lib/company/profile";
+import { addressedHost } from "@/lib/forms/http";
 import { listForms } from "@/lib/forms/repository";
 import { companyFormFigures, conversion, dayIn, NO_FIGURES, STATS_DAYS } from "@/lib/forms/stats";
 
 export default adminPage({ adminOnly: true }, async (user) => {
   const [forms, figures, profile] = await Promise.all([
     listForms(user.companyId),
-    companyFormFigures(user.companyId),
+    companyFormFigures(user.companyId, addressedHost(await headers()) ?? ""),
     companyProfile(user.companyId),
   ]);
   const active = forms.filter((f) => !f.archivedAt);
