@@ -1,5 +1,6 @@
 import { and, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
 import { now } from "@/lib/clock";
+import { localParts } from "@/lib/company/hours";
 import { recentProfile } from "@/lib/company/profile";
 import { getDb } from "@/lib/db/client";
 import { forms, formStats, type SubmissionStatus, submissions } from "@/lib/db/schema";
@@ -50,22 +51,9 @@ export function pageCampaign(page: string | null | undefined): string {
   return (url ? new URL(url).searchParams.get("utm_campaign")?.trim().slice(0, 200) : undefined) ?? "";
 }
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
 /** The calendar day (YYYY-MM-DD) in the time zone at the given instant. */
 export function dayIn(timeZone: string, at: Date): string {
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    // en-CA writes dates as YYYY-MM-DD.
-    format = new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-    });
-    dayFormats.set(timeZone, format);
-  }
-  return format.format(at);
+  return localParts(at, timeZone).date;
 }
 
 /** Adds one to the form's counter for today, this source and this campaign: one statement. */
